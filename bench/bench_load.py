@@ -1,0 +1,284 @@
+"""Load benchmark: simulated browser sessions over Reflex's websocket.
+
+Runs everything on loopback (bench/cluster.py: `updoot build`, `updoot
+worker`, nginx with deploy/nginx/updoot-scaled.conf) and reports rows
+{"figure", "value", "target", "pass"} for bench/run_all.py:
+
+1. One worker on SQLite: UPDOOT_BENCH_SESSIONS (200) sessions doing the
+   journey of bench/loadgen.py for UPDOOT_BENCH_DURATION s (300), each action
+   followed by UPDOOT_BENCH_THINK s (2.0, +-50%) of think time.
+   Targets: event round trip p95 < 150 ms, no error, no lost write.
+2. Memory per idle connected session: RSS of the worker with
+   UPDOOT_BENCH_IDLE (500) hydrated dashboard tabs open, minus before, / count.
+   Target < 200 KB.
+3. Throughput, PostgreSQL + Redis, one worker vs two: UPDOOT_BENCH_SAT_SESSIONS
+   (40) sessions without think time for UPDOOT_BENCH_SAT_DURATION s (60).
+   Target: two workers >= 1.6x one worker (needs UPDOOT_TEST_POSTGRES_URL and
+   UPDOOT_TEST_REDIS_URL, else reported as skipped).
+4. Framework floor: one tab, one event at a time, directly on a worker: our
+   deal move (PipelineState.move_to; the settings save event when the
+   pipeline page is not in this build) vs a minimal Reflex app's trivial
+   event (bench/minimal_app). Target: within 2x.
+
+Smoke run: UPDOOT_BENCH_SESSIONS=20 UPDOOT_BENCH_DURATION=20 UPDOOT_BENCH_IDLE=50
+UPDOOT_BENCH_SAT_DURATION=10 python -m bench.bench_load
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import cluster as cl
+from bench import loadgen as lg
+
+P95_TARGET_MS = 150.0
+IDLE_TARGET_KB = 200.0
+SCALE_TARGET = 1.6
+FLOOR_TARGET = 2.0
+FLOOR_EVENTS = 200
+MINIMAL_APP = Path(__file__).with_name("minimal_app")
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _row(figure: str, value, target: str | None = None, ok: bool | None = None) -> dict:
+    return {"figure": figure, "value": value, "target": target, "pass": ok}
+
+
+def _use_db(url: str) -> None:
+    from updoot_app import db
+
+    db.configure(url)
+
+
+async def _floor_ours(worker_url: str, public_url: str, account: lg.Account,
+                      names: dict) -> tuple[str, list[float]]:
+    tab = lg.ReflexSession(worker_url, names["cookie_var"], account.session_token,
+                           "/dashboard", origin=public_url)
+    await tab.connect()
+    try:
+        if names["move_to"]:
+            await tab.navigate("/pipeline")
+            stages = account.stage_ids
+            deal = account.deal_ids[0]
+            rtts = await lg.sequential_rtts(
+                tab, names["move_to"],
+                lambda i: {"deal_id": str(deal), "stage_id": str(stages[(i + 1) % len(stages)])},
+                tab.touches(names["pipeline"], "last_move_rx_state_"), FLOOR_EVENTS)
+            return "deal move event (PipelineState.move_to)", rtts
+        await tab.navigate("/settings")
+        rtts = await lg.sequential_rtts(
+            tab, names["save_workspace"],
+            lambda i: {"form": {"name": f"Floor {i}", "stale_after_days": "14"}},
+            tab.touches(names["settings"], "ws_name_rx_state_"), FLOOR_EVENTS)
+        return "write event (settings save; no pipeline move event in this build)", rtts
+    finally:
+        await tab.close()
+
+
+async def _floor_minimal(url: str) -> list[float]:
+    tab = lg.ReflexSession(url, path="/")
+    tab.keep_updates = True
+    await tab.connect()
+    try:
+        counter = next(k for u in tab.updates for k in (u.get("delta") or {})
+                       if k.endswith("counter_state"))
+        return await lg.sequential_rtts(tab, f"{counter}.increment", lambda i: {"by": 1},
+                                        tab.touches(counter, "count_rx_state_"), FLOOR_EVENTS)
+    finally:
+        await tab.close()
+
+
+def _start_minimal(workdir: Path) -> tuple[subprocess.Popen, str]:
+    port = cl.free_port()
+    env = dict(os.environ)
+    for key in ("REDIS_URL", "DATABASE_URL", "UPDOOT_WORKER"):
+        env.pop(key, None)
+    env.update(GRANIAN_WORKERS="1", PYTHONUNBUFFERED="1", REFLEX_TELEMETRY_ENABLED="false")
+    log = open(workdir / "minimal.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(cl.BIN / "reflex"), "run", "--env", "prod", "--backend-only", "--backend-port",
+         str(port), "--backend-host", "127.0.0.1", "--loglevel", "warning"],
+        cwd=MINIMAL_APP, env=env, stdout=log, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True)
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    while not cl.ping(url):
+        if proc.poll() is not None or time.monotonic() - started > cl.READY_TIMEOUT_S:
+            cl.stop(proc)
+            raise cl.ClusterError(f"minimal app did not start:\n{cl.tail(workdir / 'minimal.log')}")
+        time.sleep(0.3)
+    return proc, url
+
+
+async def _idle_memory(cluster: cl.Cluster, accounts: list[lg.Account], names: dict,
+                       count: int) -> float:
+    pids = cluster.worker_pids()
+    warm = await lg.idle_sessions(cluster.url, accounts, names, 5)
+    await asyncio.sleep(2)
+    before = cl.rss_kb(pids)
+    tabs = await lg.idle_sessions(cluster.url, accounts, names, count)
+    await asyncio.sleep(5)
+    after = cl.rss_kb(pids)
+    for tab in tabs + warm:
+        await tab.close()
+    return (after - before) / count
+
+
+def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
+                idle: int) -> list[dict]:
+    rows = []
+    url = f"sqlite:///{workdir / 'load.db'}"
+    with cl.running_cluster(workers=1, database_url=url, redis_url=None,
+                            workdir=workdir / "sqlite") as cluster:
+        _use_db(url)
+        accounts = lg.seed_accounts(max(sessions, 1) + 1)
+        floor_account, accounts = accounts[0], accounts[1:]
+        names = lg.state_names()
+        worker_url = f"http://127.0.0.1:{cluster.worker_ports[0]}"
+
+        label, ours = asyncio.run(_floor_ours(worker_url, cluster.url, floor_account, names))
+        stats = asyncio.run(lg.run_load(cluster.url, accounts, duration_s=duration,
+                                        think_s=think, names=names))
+        acked, missing = lg.lost_writes(accounts)
+        all_rtt = stats.all_rtts()
+        p95 = lg.percentile(all_rtt, 95)
+        wall = stats.ended - stats.started
+        rows += [
+            _row(f"1 worker SQLite: {sessions} sessions x {duration:.0f} s, think {think} s: "
+                 "event round trip p50 (ms)", _ms(lg.percentile(all_rtt, 50))),
+            _row("1 worker SQLite: event round trip p95 (ms), all actions", _ms(p95),
+                 f"< {P95_TARGET_MS:.0f}", _ms(p95) < P95_TARGET_MS),
+            _row("1 worker SQLite: actions completed / s", round(stats.events / wall, 1)),
+            _row("1 worker SQLite: errors (sessions that failed)", len(stats.errors), "0",
+                 not stats.errors),
+            _row(f"1 worker SQLite: lost writes (of {acked} acknowledged)", missing, "0",
+                 missing == 0 and acked > 0),
+        ]
+        for kind, values in sorted(stats.rtt.items()):
+            rows.append(_row(f"1 worker SQLite: {kind}: p50 / p95 (ms), n={len(values)}",
+                             f"{_ms(lg.percentile(values, 50))} / "
+                             f"{_ms(lg.percentile(values, 95))}"))
+        if stats.errors:
+            print("errors (first 5):", json.dumps(stats.errors[:5], indent=1))
+
+        per_session = asyncio.run(_idle_memory(cluster, accounts or [floor_account], names,
+                                               idle))
+        rows.append(_row(f"memory per idle connected session, {idle} sessions (KB, RSS delta)",
+                         round(per_session, 1), f"< {IDLE_TARGET_KB:.0f}",
+                         per_session < IDLE_TARGET_KB))
+
+    proc, minimal_url = _start_minimal(workdir)
+    try:
+        floor = asyncio.run(_floor_minimal(minimal_url))
+    finally:
+        cl.stop(proc)
+    ours_p50, floor_p50 = lg.percentile(ours, 50), lg.percentile(floor, 50)
+    ratio = ours_p50 / floor_p50
+    rows += [
+        _row(f"floor: minimal Reflex app, trivial event round trip p50 / p95 (ms), "
+             f"n={len(floor)}", f"{_ms(floor_p50)} / {_ms(lg.percentile(floor, 95))}"),
+        _row(f"floor: ours, {label}, p50 / p95 (ms), n={len(ours)}",
+             f"{_ms(ours_p50)} / {_ms(lg.percentile(ours, 95))}"),
+        _row("floor: ours / minimal app (p50 ratio)", round(ratio, 2),
+             f"<= {FLOOR_TARGET}", ratio <= FLOOR_TARGET),
+    ]
+    return rows
+
+
+def _saturate(workdir: Path, workers: int, pg_url: str, redis_url: str, sessions: int,
+              duration: float) -> tuple[float, float, int, int, int]:
+    from tests.conftest import _private_postgres_database
+
+    with _private_postgres_database(pg_url) as url, \
+            cl.running_cluster(workers=workers, database_url=url, redis_url=redis_url,
+                               workdir=workdir / f"pg-{workers}") as cluster:
+        _use_db(url)
+        accounts = lg.seed_accounts(sessions)
+        stats = asyncio.run(lg.run_load(cluster.url, accounts, duration_s=duration, think_s=0,
+                                        ramp_s=2))
+        acked, missing = lg.lost_writes(accounts)
+        _use_db("sqlite://")
+    wall = stats.ended - stats.started
+    return (stats.events / wall, lg.percentile(stats.all_rtts(), 95), len(stats.errors),
+            acked, missing)
+
+
+def _redis_db(base: str) -> str:
+    """A private, empty Redis database number (flushed by the caller)."""
+    import redis
+
+    root = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
+    for number in range(14, 0, -1):
+        url = f"{root}/{number}"
+        client = redis.Redis.from_url(url)
+        if client.dbsize() == 0 and client.set("updoot-bench-claim", "1", nx=True):
+            client.close()
+            return url
+        client.close()
+    raise cl.ClusterError("no empty Redis database number")
+
+
+def scaling_part(workdir: Path, sessions: int, duration: float) -> list[dict]:
+    pg = os.environ.get("UPDOOT_TEST_POSTGRES_URL", "").strip()
+    redis_base = os.environ.get("UPDOOT_TEST_REDIS_URL", "").strip()
+    if not pg or not redis_base:
+        return [_row("2 workers PostgreSQL + Redis vs 1: throughput ratio",
+                     "skipped: set UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL",
+                     f">= {SCALE_TARGET}", None)]
+    import redis
+
+    redis_url = _redis_db(redis_base)
+    try:
+        one = _saturate(workdir, 1, pg, redis_url, sessions, duration)
+        redis.Redis.from_url(redis_url).flushdb()
+        redis.Redis.from_url(redis_url).set("updoot-bench-claim", "1")
+        two = _saturate(workdir, 2, pg, redis_url, sessions, duration)
+    finally:
+        redis.Redis.from_url(redis_url).flushdb()
+    ratio = two[0] / one[0]
+    rows = []
+    for n, (tput, p95, errors, acked, missing) in ((1, one), (2, two)):
+        rows.append(_row(f"PostgreSQL + Redis, {n} worker(s), {sessions} sessions without think "
+                         f"time x {duration:.0f} s: actions / s, p95 (ms), errors, lost writes",
+                         f"{tput:.1f}, {_ms(p95)}, {errors}, {missing} of {acked}"))
+    rows.append(_row("2 workers vs 1 (PostgreSQL + Redis): throughput ratio", round(ratio, 2),
+                     f">= {SCALE_TARGET}", ratio >= SCALE_TARGET))
+    return rows
+
+
+def run() -> list[dict]:
+    sessions = lg.env_int("UPDOOT_BENCH_SESSIONS", 200)
+    duration = lg.env_float("UPDOOT_BENCH_DURATION", 300)
+    think = lg.env_float("UPDOOT_BENCH_THINK", 2.0)
+    idle = lg.env_int("UPDOOT_BENCH_IDLE", 500)
+    sat_sessions = lg.env_int("UPDOOT_BENCH_SAT_SESSIONS", 40)
+    sat_duration = lg.env_float("UPDOOT_BENCH_SAT_DURATION", 60)
+    if cl.nginx_binary() is None:
+        return [_row("load benchmark", "skipped: nginx is not installed", None, None)]
+    workdir = Path(tempfile.mkdtemp(prefix=f"updoot-load-{secrets.token_hex(3)}-"))
+    print(f"[bench_load] logs in {workdir}", flush=True)
+    load_start = os.getloadavg()[0]
+    rows = sqlite_part(workdir, sessions, duration, think, idle)
+    rows += scaling_part(workdir, sat_sessions, sat_duration)
+    rows.append(_row(f"machine: {os.cpu_count()} CPUs, load average (1 min) at start / end "
+                     "(other work on the machine skews every figure above)",
+                     f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"))
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)
+    sys.exit(0)

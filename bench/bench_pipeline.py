@@ -1,0 +1,259 @@
+"""Benchmark of the pipeline board with 10,000 deals and 50,000 companies.
+
+Run with ``python bench/bench_pipeline.py`` (``--no-browser`` skips the browser
+part). Figures:
+  (a) JSON size of the pipeline page's state after its load handler: < 200 KB;
+  (b) load handler time with 10,000 deals vs 10 deals (median of runs): ratio < 1.5;
+  (c) a stage move through the card's menu, in the browser, from the click on
+      the menu item to the target column's count changing (median): < 100 ms.
+      Needs Chromium and a production build (``updoot serve``).
+Each workspace lives in a fresh SQLite database under a temp dir.
+
+Measured 2026-11-22 on the 2-core dev machine while other builds ran (load
+average 11-15, so every time is several times what a quiet machine gives):
+state 44.7 KB (pass); load 42 ms vs 9.4 ms, ratio 4.5 (FAIL; an earlier run under
+the same load gave 44 vs 22 ms, 2.0: too noisy to trust either way); move handler
+on the server 42 ms; move round trip in the browser 614 ms median (FAIL: the
+whole `cards` var is resent and every card re-rendered after a move).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+N_COMPANIES = 50_000
+DEALS_PER_COMPANY = 0.2  # 10,000 deals
+SMALL_COMPANIES = 50  # x 0.2 = 10 deals
+RUNS = 15
+STATE_TARGET_BYTES = 200_000
+RATIO_TARGET = 1.5
+MOVE_TARGET_MS = 100.0
+MOVES = 15
+PASSWORD = "bench password 123"
+EMAIL = "bench@example.com"
+
+
+def _cheap_hashing() -> None:
+    from argon2 import PasswordHasher
+
+    from updoot_app.services import security
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    security._DUMMY_HASH = security._hasher.hash("dummy")
+
+
+def make_db(path: Path, companies: int, email: str = EMAIL) -> tuple[str, str]:
+    """A migrated SQLite DB with one workspace seeded; returns (url, session token)."""
+    from updoot_app import db, migrations
+    from updoot_app.services import auth, demo_seed
+    from updoot_app.services.access import resolve_session
+
+    url = f"sqlite:///{path}"
+    db.configure(url)
+    migrations.upgrade()
+    with db.session_scope() as s:
+        _user, token = auth.signup(s, email, PASSWORD, "Bench Co")
+    with db.session_scope() as s:
+        p = resolve_session(s, token)
+        demo_seed.seed_workspace(s, p.workspace_id, [p.user_id], companies=companies,
+                                 deals_per_company=DEALS_PER_COMPANY, with_interactions=False)
+    return url, token
+
+
+def _pipeline_state(token: str):
+    import reflex as rx
+
+    import updoot_app.updoot_app  # noqa: F401 - registers the states
+    from updoot_app.state.app_state import AppState
+    from updoot_app.state.pipeline_state import PipelineState
+
+    root = rx.State(_reflex_internal_init=True)
+    root.get_substate(AppState.get_full_name().split(".")[1:]).auth_token = token
+    return root.get_substate(PipelineState.get_full_name().split(".")[1:])
+
+
+def _load(state) -> float:
+    fn = type(state).event_handlers["load"].fn
+    start = time.perf_counter()
+    result = fn(state)
+    elapsed = time.perf_counter() - start
+    if result is not None:
+        raise RuntimeError(f"load refused: {result}")
+    return elapsed
+
+
+def measure_load(url: str, token: str, runs: int = RUNS) -> tuple[float, int, int]:
+    """(median load seconds, JSON bytes of the page state, deals shown)."""
+    from updoot_app import db
+
+    db.configure(url)
+    state = _pipeline_state(token)
+    _load(state)  # warm: imports, SQLite page cache
+    times = [_load(state) for _ in range(runs)]
+    own = state.dict()[state.get_full_name()]
+    size = len(json.dumps(own, default=str).encode())
+    shown = sum(len(v) for v in state.cards.values())
+    total = sum(int(c["count"]) for c in state.columns)
+    assert shown <= total
+    return statistics.median(times), size, total
+
+
+def measure_move_server(url: str, token: str, moves: int = MOVES) -> float:
+    """Median server time of the menu's move handler (ms), 10,000-deal board."""
+    from updoot_app import db
+
+    db.configure(url)
+    state = _pipeline_state(token)
+    _load(state)
+    fn = type(state).event_handlers["move_to"].fn
+    times = []
+    for i in range(moves):
+        source, target = state.columns[i % 2], state.columns[1 - i % 2]
+        card = state.cards[source["stage_id"]][0]
+        start = time.perf_counter()
+        fn(state, card["id"], target["stage_id"])
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+# --- the browser part -------------------------------------------------------------------
+
+MOVE_JS = """
+async ([menuSel, countSel]) => {
+  const count = document.querySelector(countSel);
+  const column = count.closest('.kanban-column');
+  const before = count.textContent;
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no update within 5 s')), 5000);
+    let t0 = 0;
+    const obs = new MutationObserver(() => {
+      const now = document.querySelector(countSel);
+      if (now && now.textContent !== before) {
+        obs.disconnect(); clearTimeout(timer); resolve(performance.now() - t0);
+      }
+    });
+    obs.observe(column.parentElement, {childList: true, characterData: true, subtree: true});
+    const item = document.querySelector(menuSel);
+    t0 = performance.now();
+    item.click();
+  });
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ping(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/ping", timeout=3) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def measure_move_browser(db_url: str, moves: int = MOVES) -> float:
+    """Median browser round trip of a menu move (ms) against `updoot serve`."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": db_url, "UPDOOT_PUBLIC_URL": base}
+    env.pop("REDIS_URL", None)
+    log = tempfile.NamedTemporaryFile(prefix="bench-pipeline-", suffix=".log", delete=False)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "updoot"), "serve", "--port",
+                             str(port), "--host", "127.0.0.1"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not _ping(base):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"updoot serve did not start; see {log.name}")
+            time.sleep(0.5)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 800})
+            page.goto("/login", wait_until="networkidle")
+            page.locator('input[name="email"]').fill(EMAIL)
+            page.locator('input[name="password"]').fill(PASSWORD)
+            page.locator("#login-submit").click()
+            page.wait_for_url("**/dashboard", timeout=30_000)
+            page.goto("/pipeline", wait_until="networkidle")
+            column = page.locator('.kanban-column[data-stage="New"]')
+            expect(column.locator(".deal-card").first).to_be_visible(timeout=30_000)
+            times = []
+            for i in range(moves + 2):  # the first two warm up
+                source, target = ("New", "Contacted") if i % 2 == 0 else ("Contacted", "New")
+                card = page.locator(f'.kanban-column[data-stage="{source}"] .deal-card').first
+                card.locator(".move-menu").click()
+                page.locator(f'[role="menuitem"][data-stage="{target}"]').wait_for()
+                ms = page.evaluate(MOVE_JS, [f'[role="menuitem"][data-stage="{target}"]',
+                                             f'.kanban-column[data-stage="{target}"] .col-count'])
+                if i >= 2:
+                    times.append(ms)
+                page.locator('[role="menu"]').wait_for(state="detached")
+            browser.close()
+        return statistics.median(times)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+        log.close()
+
+
+def run(browser: bool = True) -> list[dict]:
+    _cheap_hashing()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    big_url, big_token = make_db(tmp / "big.db", N_COMPANIES)
+    small_url, small_token = make_db(tmp / "small.db", SMALL_COMPANIES)
+    big_s, big_bytes, big_deals = measure_load(big_url, big_token)
+    small_s, _small_bytes, small_deals = measure_load(small_url, small_token)
+    ratio = big_s / small_s
+    move_server_ms = measure_move_server(big_url, big_token)
+    rows = [
+        {"figure": f"pipeline state after load, {big_deals:,} deals / {N_COMPANIES:,} "
+                   "companies (KB)",
+         "value": round(big_bytes / 1000, 1), "target": f"< {STATE_TARGET_BYTES // 1000}",
+         "pass": big_bytes < STATE_TARGET_BYTES},
+        {"figure": f"load handler, {big_deals:,} deals (ms, median of {RUNS})",
+         "value": round(big_s * 1000, 1), "target": None, "pass": None},
+        {"figure": f"load handler, {small_deals} deals (ms, median of {RUNS})",
+         "value": round(small_s * 1000, 1), "target": None, "pass": None},
+        {"figure": f"load time ratio {big_deals:,} / {small_deals} deals",
+         "value": round(ratio, 2), "target": f"< {RATIO_TARGET}", "pass": ratio < RATIO_TARGET},
+        {"figure": f"move handler server time, {big_deals:,} deals (ms, median of {MOVES})",
+         "value": round(move_server_ms, 1), "target": None, "pass": None},
+    ]
+    if browser:
+        # Fresh copy of the big DB for the server (the moves above changed it a little).
+        ms = measure_move_browser(big_url)
+        rows.append({"figure": f"stage move round trip in the browser, {big_deals:,} deals "
+                               f"(ms, median of {MOVES})",
+                     "value": round(ms, 1), "target": f"< {MOVE_TARGET_MS:g}",
+                     "pass": ms < MOVE_TARGET_MS})
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run(browser="--no-browser" not in sys.argv):
+        print(row)

@@ -1,0 +1,45 @@
+"""Run every benchmark in bench/ and write bench/RESULTS.md.
+
+Each benchmark module exposes `run() -> list[dict]` with rows
+{"figure", "value", "target", "pass"}.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCHMARKS = ["bench.bench_scoring", "bench.bench_companies", "bench.bench_pipeline",
+              "bench.bench_kpis", "bench.bench_load"]
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def main() -> int:
+    rows = []
+    for name in BENCHMARKS:
+        module = importlib.import_module(name)
+        for row in module.run():
+            rows.append({"benchmark": name.split(".")[-1], **row})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"Python {platform.python_version()}, written by `make bench`.",
+        "",
+        "| benchmark | figure | value | target | pass |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        verdict = {True: "pass", False: "FAIL", None: "—"}[r.get("pass")]
+        lines.append(f"| {r['benchmark']} | {r['figure']} | {r['value']} | "
+                     f"{r.get('target') or ''} | {verdict} |")
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0 if all(r.get("pass") is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

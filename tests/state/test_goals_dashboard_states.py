@@ -1,0 +1,146 @@
+"""The dashboard and goals pages, called as the browser calls them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from tests.state.conftest import call, new_state, toast_text
+from updoot_app import db
+from updoot_app.models import Goal, IcpVersion
+from updoot_app.services import demo_seed, goals, icps
+from updoot_app.services.access import resolve_session
+from updoot_app.state.dashboard_state import DashboardState, to_csv
+from updoot_app.state.goals_state import GoalsState
+
+
+def seed(actor, n=60):
+    with db.session_scope() as s:
+        demo_seed.seed_workspace(s, actor.workspace_id, [actor.user_id], companies=n)
+
+
+def principal(actor):
+    with db.session_scope() as s:
+        return resolve_session(s, actor.token)
+
+
+def test_dashboard_loads_figures_charts_and_small_state(alice):
+    seed(alice)
+    state = new_state(DashboardState, alice.token)
+    call(state, "load")
+    assert state.companies == 60 and state.period == "quarter"
+    assert {r["metric"] for r in state.kpi_rows} >= {"Win rate", "Revenue (won deals)"}
+    assert [r["stage"] for r in state.funnel_rows][0] == "New"
+    assert len(state.trend_rows) == 12 and state.funnel_fig.data
+    call(state, "set_period", "year")
+    assert state.period == "year" and state.period_label == str(datetime.now(UTC).year)
+    assert "period" in toast_text(call(state, "set_period", "decade")) or state.period == "year"
+    size = len(json.dumps(state.dict(), default=str))
+    assert size < 300_000
+
+
+def test_tables_toggle_and_csv(alice):
+    seed(alice)
+    state = new_state(DashboardState, alice.token)
+    call(state, "load")
+    call(state, "toggle_table", "funnel")
+    assert state.tables_open == ["funnel"]
+    call(state, "toggle_table", "funnel")
+    call(state, "toggle_table", "<script>")
+    assert state.tables_open == []
+    event = call(state, "download_csv", "funnel")
+    assert "updoot-funnel.csv" in str(event) and "Stage" not in str(event)  # keys as header
+    assert to_csv([{"a": "=cmd()", "b": "-5", "c": "-x"}]).splitlines()[1] == "'=cmd(),-5,'-x"
+    assert "Unknown table" in toast_text(call(state, "download_csv", "users"))
+
+
+def test_goals_page_create_list_delete_and_errors(alice):
+    seed(alice)
+    state = new_state(GoalsState, alice.token)
+    call(state, "load")
+    assert state.goal_rows == [] and len(state.owners) == 1 and len(state.open_stages) == 5
+    call(state, "create", {"metric": "deals_created", "period_kind": "month", "target": "5",
+                           "segment_type": "all"})
+    assert state.form_error == "" and len(state.goal_rows) == 1
+    row = state.goal_rows[0]
+    assert row["status"] in ("on_track", "at_risk", "not_started") and row["target"] == "5"
+    call(state, "create", {"metric": "revenue", "target": "-1"})
+    assert "zero or more" in state.form_error and len(state.goal_rows) == 1
+    # The dashboard shows the goal's progress.
+    dash = new_state(DashboardState, alice.token)
+    call(dash, "load")
+    assert [g["title"] for g in dash.goal_rows] == [row["title"]]
+    call(state, "delete", row["id"])
+    assert state.goal_rows == []
+
+
+def test_other_workspaces_goals_and_icps_are_not_found(alice, bob):
+    with db.session_scope() as s:
+        gid = goals.create_goal(s, principal(alice), {"metric": "revenue", "target": 1}).id
+        icp_id = icps.create_from_template(s, principal(alice), "cybersecurity").id
+    state = new_state(GoalsState, bob.token)
+    assert "not found" in toast_text(call(state, "delete", str(gid))).lower()
+    dash = new_state(DashboardState, bob.token)
+    call(dash, "load")
+    assert dash.goal_rows == [] and dash.calib_icps == []
+    assert "not found" in toast_text(call(dash, "apply_suggestion", str(icp_id))).lower()
+    for bad in ("abc", None, -1, {"x": 1}):
+        assert toast_text(call(dash, "apply_suggestion", bad))
+    with db.session_scope() as s:
+        assert len(s.exec(select(Goal)).all()) == 1
+        assert len(s.exec(select(IcpVersion)).all()) == 1
+
+
+def test_apply_suggestion_makes_a_new_version_and_rescores(alice):
+    seed(alice, 300)
+    with db.session_scope() as s:
+        icp = icps.create_from_template(s, principal(alice), "cybersecurity")
+        icp_id = icp.id
+    dash = new_state(DashboardState, alice.token)
+    call(dash, "set_period", "year")
+    item = next(i for i in dash.calib_icps if i["icp_id"] == str(icp_id))
+    if item["has_suggestion"]:
+        result = call(dash, "apply_suggestion", str(icp_id))
+        assert "version 2" in toast_text(result)
+        assert any("rescore" in str(spec) for spec in result)
+        with db.session_scope() as s:
+            assert len(s.exec(select(IcpVersion).where(IcpVersion.icp_id == icp_id)).all()) == 2
+    else:  # pragma: no cover - depends on the seeded data
+        assert "no weight change" in toast_text(call(dash, "apply_suggestion", str(icp_id)))
+
+
+def test_viewer_cannot_write(alice):
+    from updoot_app.models import Membership
+
+    with db.session_scope() as s:
+        m = s.exec(select(Membership).where(Membership.user_id == alice.user_id)).one()
+        m.role = "viewer"
+        s.add(m)
+    state = new_state(GoalsState, alice.token)
+    assert "read-only" in toast_text(call(state, "create", {"metric": "revenue", "target": 1}))
+    dash = new_state(DashboardState, alice.token)
+    call(dash, "load")  # viewers read
+    assert "read-only" in toast_text(call(dash, "apply_suggestion", "1"))
+
+
+
+def test_dashboard_shows_invoiced_and_paid_revenue_from_billing(alice):
+    from tests.unit.billing_helpers import new_invoice
+    from tests.unit.billing_helpers import principal as billing_principal
+    from updoot_app.services import invoices
+
+    today = datetime.now(UTC).date().isoformat()
+    invoice_id = new_invoice(alice, issue_date=today)  # DESIGN.md example: 73.45
+    with db.session_scope() as s:
+        invoices.send_invoice(s, billing_principal(alice), invoice_id)
+        invoices.record_payment(s, billing_principal(alice), invoice_id,
+                                {"paid_on": today, "amount": "20.00", "method": "card"})
+    state = new_state(DashboardState, alice.token)
+    call(state, "load")
+    rows = {r["metric"]: r for r in state.kpi_rows}
+    invoiced = next(r for m, r in rows.items() if "nvoiced" in m)
+    paid = next(r for m, r in rows.items() if "paid" in m.lower())
+    assert (invoiced["value"], invoiced["n"], invoiced["note"]) == ("$73.45", "1", "")
+    assert paid["value"] == "$20.00"

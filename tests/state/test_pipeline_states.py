@@ -1,0 +1,411 @@
+"""The pipeline board, deal page and stage settings, called as the browser calls
+them: moves by drag and by menu, the Lost reason, filters, list paging, the
+buying committee, the interaction log, hostile arguments, viewers and other
+workspaces' ids."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import select
+
+from tests.state.conftest import call, new_state, toast_text
+from updoot_app import db
+from updoot_app.models import Contact, Deal, DealContact, Interaction, Membership, Stage
+from updoot_app.services import companies, deals, demo_seed, icps, personas
+from updoot_app.services.access import resolve_session
+from updoot_app.state.deal_state import DealState
+from updoot_app.state.pipeline_state import PER_COLUMN, PipelineState
+from updoot_app.state.stages_state import StagesState
+
+
+def P(actor):
+    with db.session_scope() as s:
+        return resolve_session(s, actor.token)
+
+
+def seed(actor, n=60):
+    with db.session_scope() as s:
+        demo_seed.seed_workspace(s, actor.workspace_id, [actor.user_id], companies=n)
+
+
+def board(actor):
+    state = new_state(PipelineState, actor.token)
+    call(state, "load")
+    return state
+
+
+def col(state, name):
+    return next(c for c in state.columns if c["name"] == name)
+
+
+def stage_id(actor, name):
+    with db.session_scope() as s:
+        return str(s.exec(select(Stage.id).where(Stage.workspace_id == actor.workspace_id,
+                                                 Stage.name == name)).one())
+
+
+def make_viewer(actor):
+    with db.session_scope() as s:
+        s.exec(update(Membership).where(Membership.user_id == actor.user_id)
+               .values(role="viewer"))
+
+
+def deal_stage(deal_id):
+    with db.session_scope() as s:
+        return s.get(Deal, int(deal_id)).stage_id
+
+
+def test_board_loads_columns_in_order_with_at_most_a_page_of_cards(alice):
+    seed(alice, 200)
+    state = board(alice)
+    assert [c["name"] for c in state.columns] == ["New", "Contacted", "Qualified", "Proposal",
+                                                  "Negotiation", "Won", "Lost"]
+    for c in state.columns:
+        shown = len(state.cards[c["stage_id"]])
+        assert shown <= PER_COLUMN and int(c["more"]) == int(c["count"]) - shown
+        assert c["value"].startswith("$") and c["weighted"].startswith("$")
+    card = state.cards[state.columns[0]["stage_id"]][0]
+    assert {"title", "company", "value", "fit_tier", "owner", "days", "stale",
+            "coverage"} <= set(card)
+    assert card["coverage"] == "0/4"
+    assert len(json.dumps(state.dict())) < 200_000
+
+
+def test_drag_and_drop_moves_a_deal_and_updates_both_columns(alice):
+    seed(alice)
+    state = board(alice)
+    new, contacted = col(state, "New"), col(state, "Contacted")
+    card = state.cards[new["stage_id"]][0]
+    call(state, "start_drag", card["id"])
+    call(state, "drop_on", contacted["stage_id"])
+    assert int(col(state, "New")["count"]) == int(new["count"]) - 1
+    assert int(col(state, "Contacted")["count"]) == int(contacted["count"]) + 1
+    assert state.cards[contacted["stage_id"]][0]["id"] == card["id"]
+    assert card["id"] not in [c["id"] for c in state.cards[new["stage_id"]]]
+    assert str(deal_stage(card["id"])) == contacted["stage_id"]
+    with db.session_scope() as s:  # the move is in the deal's log and history
+        assert s.exec(select(Interaction).where(Interaction.deal_id == int(card["id"]),
+                                                Interaction.kind == "stage_change")).first()
+    # A drop without a drag start moves nothing.
+    before = [c["count"] for c in state.columns]
+    assert call(state, "drop_on", new["stage_id"]) is None
+    assert [c["count"] for c in state.columns] == before
+
+
+def test_moving_to_lost_asks_for_a_reason_first(alice):
+    seed(alice)
+    state = board(alice)
+    card = state.cards[col(state, "New")["stage_id"]][0]
+    lost = col(state, "Lost")
+    call(state, "move_to", card["id"], lost["stage_id"])
+    assert state.lost_open and state.lost_title == card["title"]
+    assert str(deal_stage(card["id"])) != lost["stage_id"]  # nothing moved yet
+    call(state, "confirm_lost", {"lost_reason": "   "})
+    assert state.lost_open and "why" in state.lost_error.lower()
+    call(state, "confirm_lost", {})
+    call(state, "confirm_lost", "not a form")
+    assert str(deal_stage(card["id"])) != lost["stage_id"]
+    call(state, "confirm_lost", {"lost_reason": "Chose a competitor"})
+    assert not state.lost_open
+    assert int(col(state, "Lost")["count"]) == int(lost["count"]) + 1
+    with db.session_scope() as s:
+        deal = s.get(Deal, int(card["id"]))
+        assert deal.lost_reason == "Chose a competitor" and deal.closed_at is not None
+
+
+def test_cancelling_the_lost_dialog_moves_nothing(alice):
+    seed(alice)
+    state = board(alice)
+    card = state.cards[col(state, "New")["stage_id"]][0]
+    call(state, "move_to", card["id"], col(state, "Lost")["stage_id"])
+    call(state, "cancel_lost")
+    assert not state.lost_open
+    call(state, "confirm_lost", {"lost_reason": "late"})  # nothing pending any more
+    assert str(deal_stage(card["id"])) == col(state, "New")["stage_id"]
+
+
+def test_won_records_the_close_date(alice):
+    seed(alice)
+    state = board(alice)
+    card = state.cards[col(state, "New")["stage_id"]][0]
+    result = call(state, "move_to", card["id"], col(state, "Won")["stage_id"])
+    assert "close date" in toast_text(result)
+    won = next(c for c in state.cards[col(state, "Won")["stage_id"]] if c["id"] == card["id"])
+    assert won["closed"] != ""
+
+
+@pytest.mark.parametrize("args", [
+    ("abc", "1"), ("1", "abc"), (None, None), ("-1", "1"), ({"x": 1}, "1"),
+    ("99999999999999", "1"), ("1", "99999999999999"), ("1.5", "1"),
+])
+def test_hostile_move_arguments_are_refused(alice, args):
+    seed(alice, 20)
+    state = board(alice)
+    before = [c["count"] for c in state.columns]
+    result = call(state, "move_to", *args)
+    assert toast_text(result)
+    assert [c["count"] for c in state.columns] == before
+
+
+@pytest.mark.parametrize("bad", ["abc", None, "-1", {"x": 1}, "1.5", True])
+def test_hostile_drag_ids_are_refused(alice, bad):
+    state = board(alice)
+    assert "invalid" in toast_text(call(state, "start_drag", bad)).lower()
+
+
+def test_other_workspaces_deals_and_stages_are_not_found(alice, bob):
+    seed(alice, 20)
+    seed(bob, 20)
+    state = board(alice)
+    bob_state = board(bob)
+    bob_card = bob_state.cards[col(bob_state, "New")["stage_id"]][0]
+    bob_stage = col(bob_state, "Won")["stage_id"]
+    my_card = state.cards[col(state, "New")["stage_id"]][0]
+    assert "not found" in toast_text(call(state, "move_to", bob_card["id"],
+                                          col(state, "Won")["stage_id"])).lower()
+    assert "not found" in toast_text(call(state, "move_to", my_card["id"], bob_stage)).lower()
+    call(state, "start_drag", bob_card["id"])
+    assert "not found" in toast_text(call(state, "drop_on", col(state, "Won")["stage_id"])).lower()
+    assert str(deal_stage(bob_card["id"])) == col(bob_state, "New")["stage_id"]
+    assert str(deal_stage(my_card["id"])) == col(state, "New")["stage_id"]
+    # Bob's persona is not a filter Alice can use; Bob's user id simply matches nothing.
+    call(state, "set_filter", "owner_id", str(bob.user_id))
+    assert sum(int(c["count"]) for c in state.columns) == 0
+    with db.session_scope() as s:
+        icp = icps.create_icp(s, resolve_session(s, bob.token), {
+            "name": "B", "kind": "b2b",
+            "criteria": [{"field": "industry", "values": ["Retail"], "weight": 100}]})
+        persona = personas.create_persona(s, resolve_session(s, bob.token), icp.id, {
+            "name": "Bob's buyer", "role_title": "CFO", "buying_role": "economic_buyer"})
+        bob_persona = str(persona.id)
+    assert "not found" in toast_text(call(state, "set_filter", "persona_id",
+                                          bob_persona)).lower()
+    assert state.filters["persona_id"] == ""
+    call(state, "load")
+    assert all(o["id"] != bob_persona for o in state.persona_options)
+
+
+def test_viewer_sees_the_board_but_cannot_move(alice):
+    seed(alice, 20)
+    make_viewer(alice)
+    state = board(alice)
+    assert state.columns and not state.can_edit
+    card = state.cards[col(state, "New")["stage_id"]][0]
+    for name, args in (("move_to", (card["id"], col(state, "Won")["stage_id"])),
+                       ("start_drag", (card["id"],)),
+                       ("drop_on", (col(state, "Won")["stage_id"],)),
+                       ("confirm_lost", ({"lost_reason": "x"},)),
+                       ("cancel_lost", ())):
+        assert toast_text(call(state, name, *args)), name
+    assert str(deal_stage(card["id"])) == col(state, "New")["stage_id"]
+
+
+def test_filters_and_list_view(alice):
+    seed(alice, 120)
+    state = board(alice)
+    total = sum(int(c["count"]) for c in state.columns)
+    call(state, "set_filter", "owner_id", str(alice.user_id))
+    assert sum(int(c["count"]) for c in state.columns) == total
+    call(state, "set_filter", "fit_tier", "A")  # nothing is scored: no A deals
+    assert sum(int(c["count"]) for c in state.columns) == 0
+    for bad in (("fit_tier", "Z"), ("__class__", "x"), ("owner_id", "abc"),
+                ("persona_id", "-3")):
+        assert toast_text(call(state, "set_filter", *bad))
+    assert state.filters["fit_tier"] == "A"
+    call(state, "clear_filters")
+    call(state, "set_view", "list")
+    assert len(state.list_rows) == 25 and state.list_total == total
+    call(state, "go_page", 2)
+    assert state.list_page == 2 and len(state.list_rows) == 25
+    call(state, "go_page", 999)
+    assert state.list_page == state.list_pages
+    assert toast_text(call(state, "go_page", "2"))
+    assert toast_text(call(state, "set_view", "table"))
+    # A move from the list view refreshes the list.
+    row = state.list_rows[0]
+    call(state, "move_to", row["id"], stage_id(alice, "Won"))
+    assert str(deal_stage(row["id"])) == stage_id(alice, "Won")
+
+
+# --- the deal page --------------------------------------------------------------------
+
+@pytest.fixture
+def deal_with_contacts(alice):
+    with db.session_scope() as s:
+        p = resolve_session(s, alice.token)
+        company = companies.create_company(s, p, {"name": "Acme"})
+        deal = deals.create_deal(s, p, {"company_id": company.id, "title": "Acme rollout",
+                                        "value": "1000"})
+        for first in ("Sarah", "Tom"):
+            s.add(Contact(workspace_id=alice.workspace_id, company_id=company.id,
+                          first_name=first, last_name="Miller"))
+        return str(deal.id)
+
+
+def deal_page(actor, deal_id):
+    state = new_state(DealState, actor.token)
+    state.router.page.params["deal_id"] = deal_id
+    call(state, "load")
+    return state
+
+
+def test_deal_page_shows_details_history_and_committee(alice, deal_with_contacts):
+    state = deal_page(alice, deal_with_contacts)
+    assert state.deal["title"] == "Acme rollout" and state.deal["company"] == "Acme"
+    assert state.deal["stage"] == "New" and len(state.history) == 1
+    assert state.coverage_mark == "0/4" and len(state.candidates) == 2
+    assert [r["label"] for r in state.roles][:2] == ["Economic buyer", "Champion"]
+    call(state, "add_contact", state.candidates[0]["id"])
+    assert len(state.committee) == 1 and len(state.candidates) == 1
+    assert state.committee[0]["persona"] == "No persona yet"
+    call(state, "remove_contact", state.committee[0]["contact_id"])
+    assert state.committee == []
+
+
+def test_log_a_call_on_the_deal(alice, deal_with_contacts):
+    state = deal_page(alice, deal_with_contacts)
+    result = call(state, "log_interaction", {"kind": "call", "summary": "Pricing call",
+                                             "outcome": "positive",
+                                             "occurred_at": "2026-03-02"})
+    assert "logged" in toast_text(result).lower()
+    assert state.log_rows[0]["summary"] == "Pricing call"
+    assert state.log_rows[0]["kind_label"] == "Call" and state.log_rows[0]["outcome"] == "positive"
+    for bad in ({"kind": "fax", "summary": "x"}, {"kind": "call", "occurred_at": "yesterday"},
+                {"kind": "call", "summary": "x" * 3000}, "nope"):
+        call(state, "log_interaction", bad)
+        assert state.log_error
+    assert state.log_total == 1
+
+
+def test_deal_page_move_menu_and_lost_reason(alice, deal_with_contacts):
+    state = deal_page(alice, deal_with_contacts)
+    lost = stage_id(alice, "Lost")
+    call(state, "move_to", lost)
+    assert state.lost_open and state.deal["stage"] == "New"
+    call(state, "confirm_lost", {"lost_reason": ""})
+    assert state.lost_error and state.deal["stage"] == "New"
+    call(state, "confirm_lost", {"lost_reason": "No budget"})
+    assert state.deal["stage"] == "Lost" and state.deal["lost_reason"] == "No budget"
+    assert state.deal["closed"] != ""
+    call(state, "move_to", stage_id(alice, "Won"))
+    assert state.deal["stage"] == "Won" and state.deal["lost_reason"] == ""
+    assert [h["to"] for h in state.history][:2] == ["Won", "Lost"]
+    assert any(r["kind"] == "stage_change" for r in state.log_rows)
+
+
+def test_deal_page_refuses_other_workspaces_and_hostile_ids(alice, bob, deal_with_contacts):
+    seed(bob, 10)
+    with db.session_scope() as s:
+        bob_contact = str(s.exec(select(Contact.id).where(
+            Contact.workspace_id == bob.workspace_id)).first())
+        bob_deal = str(s.exec(select(Deal.id).where(Deal.workspace_id == bob.workspace_id))
+                       .first())
+    state = new_state(DealState, alice.token)
+    state.router.page.params["deal_id"] = bob_deal
+    assert "not found" in toast_text(call(state, "load")).lower()
+    assert state.deal == {}
+    state = deal_page(alice, deal_with_contacts)
+    assert "not found" in toast_text(call(state, "add_contact", bob_contact)).lower()
+    assert toast_text(call(state, "add_contact", "'; drop table"))
+    assert toast_text(call(state, "move_to", stage_id(bob, "Won")))
+    with db.session_scope() as s:
+        assert s.exec(select(DealContact)).all() == []
+    for bad in ("abc", "0", None, "1e3"):
+        state.router.page.params["deal_id"] = bad
+        assert toast_text(call(state, "load"))
+
+
+def test_viewer_reads_the_deal_page_but_cannot_write(alice, deal_with_contacts):
+    make_viewer(alice)
+    state = deal_page(alice, deal_with_contacts)
+    assert state.deal["title"] == "Acme rollout"
+    candidate = state.candidates[0]["id"]
+    for name, args in (("add_contact", (candidate,)),
+                       ("log_interaction", ({"kind": "note", "summary": "x"},)),
+                       ("move_to", (stage_id(alice, "Won"),))):
+        assert toast_text(call(state, name, *args))
+    with db.session_scope() as s:
+        assert s.exec(select(DealContact)).all() == []
+        assert s.get(Deal, int(deal_with_contacts)).stage_id == int(stage_id(alice, "New"))
+
+
+# --- stage settings --------------------------------------------------------------------
+
+def test_stage_settings(alice):
+    state = new_state(StagesState, alice.token)
+    call(state, "load")
+    assert [r["name"] for r in state.stage_rows][:2] == ["New", "Contacted"]
+    new_id = state.stage_rows[0]["id"]
+    call(state, "rename", new_id, "Inbound")
+    call(state, "set_probability", new_id, "7")
+    assert state.stage_rows[0]["name"] == "Inbound" and state.stage_rows[0]["probability"] == "7"
+    call(state, "set_probability", new_id, "170")
+    assert "0 to 100" in state.error and state.stage_rows[0]["probability"] == "7"
+    call(state, "move", new_id, 1)
+    assert state.stage_rows[1]["id"] == new_id
+    assert toast_text(call(state, "move", new_id, 5))
+    call(state, "add", {"name": "Demo booked", "probability": "30"})
+    assert any(r["name"] == "Demo booked" for r in state.stage_rows)
+    demo = next(r for r in state.stage_rows if r["name"] == "Demo booked")
+    call(state, "delete", demo["id"])
+    assert all(r["name"] != "Demo booked" for r in state.stage_rows)
+    won = next(r for r in state.stage_rows if r["kind"] == "won")
+    call(state, "delete", won["id"])
+    assert "cannot be deleted" in state.error
+
+
+def test_stage_settings_refuse_viewers_and_other_workspaces(alice, bob):
+    bob_state = new_state(StagesState, bob.token)
+    call(bob_state, "load")
+    bob_stage = bob_state.stage_rows[0]["id"]
+    state = new_state(StagesState, alice.token)
+    call(state, "load")
+    assert "not found" in toast_text(call(state, "rename", bob_stage, "Mine")).lower()
+    assert toast_text(call(state, "move", bob_stage, 1))
+    assert "not found" in toast_text(call(state, "delete", bob_stage)).lower()
+    make_viewer(alice)
+    assert toast_text(call(state, "rename", state.stage_rows[0]["id"], "X"))
+    call(bob_state, "load")
+    assert bob_state.stage_rows[0]["name"] == "New"
+
+
+def test_empty_board_shows_a_hint_not_cards(alice):
+    state = board(alice)
+    assert state.board_empty and all(v == [] for v in state.cards.values())
+    seed(alice, 10)
+    call(state, "load")
+    assert not state.board_empty
+
+
+def test_filter_by_competitor(alice, bob):
+    from sqlmodel import select
+
+    from updoot_app.models import Deal
+    from updoot_app.services import competitors
+
+    seed(alice, 40)
+    with db.session_scope() as s:
+        rival = competitors.create_competitor(s, P(alice), {"name": "Rival"})
+        deal_ids = s.exec(select(Deal.id).where(Deal.workspace_id == alice.workspace_id)
+                          .order_by(Deal.id).limit(3)).all()
+        for deal_id in deal_ids:
+            competitors.attach(s, P(alice), deal_id, rival.id)
+        rival_id = rival.id
+        theirs = competitors.create_competitor(s, P(bob), {"name": "Theirs"}).id
+    state = board(alice)
+    assert [o["label"] for o in state.competitor_options] == ["Rival"]
+    call(state, "set_filter", "competitor_id", str(rival_id))
+    assert sum(int(c["count"]) for c in state.columns) == 3
+    shown = {card["id"] for cards in state.cards.values() for card in cards}
+    assert shown == {str(d) for d in deal_ids}
+    # Another workspace's competitor does not exist: refused, filters kept.
+    assert "not found" in toast_text(call(state, "set_filter", "competitor_id", str(theirs)))
+    assert state.filters["competitor_id"] == str(rival_id)
+    with db.session_scope() as s:
+        from updoot_app.services import deals
+
+        rows, total = deals.list_deals(s, alice.workspace_id, competitor_id=rival_id)
+    assert total == 3

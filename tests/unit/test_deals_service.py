@@ -1,0 +1,444 @@
+"""Deals: creation, stage moves (lost reason rule, won close date, history),
+the board's SQL totals checked against hand-computed figures, stale flags,
+list filters/sort/paging, and stage configuration."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from updoot_app import db
+from updoot_app.models import (
+    Company,
+    Deal,
+    DealStageChange,
+    Interaction,
+    Stage,
+    Workspace,
+)
+from updoot_app.models.types import utcnow
+from updoot_app.services import companies, deals, stages
+from updoot_app.services.access import resolve_session
+from updoot_app.services.demo_seed import seed_workspace
+from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+
+
+def principal(actor):
+    with db.session_scope() as s:
+        return resolve_session(s, actor.token)
+
+
+@pytest.fixture
+def acme(alice):
+    with db.session_scope() as s:
+        return companies.create_company(s, principal(alice), {"name": "Acme",
+                                                              "domain": "acme.io"})
+
+
+def new_deal(actor, company_id, **fields):
+    with db.session_scope() as s:
+        return deals.create_deal(s, principal(actor), {"company_id": company_id,
+                                                       "title": "Acme rollout", **fields})
+
+
+def new_deal_with(actor, fields):
+    with db.session_scope() as s:
+        return deals.create_deal(s, principal(actor), {"title": "Acme rollout", **fields})
+
+
+def move(actor, deal_id, stage, reason=None, now=None):
+    with db.session_scope() as s:
+        return deals.move_stage(s, principal(actor), deal_id, stage, reason, now=now)
+
+
+def stage_named(workspace_id, name):
+    with db.session_scope() as s:
+        return s.exec(select(Stage).where(Stage.workspace_id == workspace_id,
+                                          Stage.name == name)).one()
+
+
+def history(deal_id):
+    with db.session_scope() as s:
+        return s.exec(select(DealStageChange).where(DealStageChange.deal_id == deal_id)
+                      .order_by(DealStageChange.id)).all()
+
+
+# --- create -------------------------------------------------------------------------
+
+def test_create_defaults(alice, acme):
+    deal = new_deal(alice, acme.id, value="12000.00")
+    with db.session_scope() as s:
+        row = s.get(Deal, deal.id)
+        data = deals.deal_dict(s, row)
+    assert row.value == Decimal("12000") and isinstance(row.value, Decimal)
+    assert (data["stage"], data["currency"], data["owner_email"]) == ("New", "USD", alice.email)
+    assert data["company_name"] == "Acme" and data["closed_at"] is None
+    assert [(h.from_stage_id, h.to_stage_id) for h in history(deal.id)] == \
+        [(None, row.stage_id)]
+
+
+def test_create_in_a_named_stage_and_currency(alice, acme):
+    deal = new_deal(alice, acme.id, value="99.5", currency="eur", stage="qualified",
+                    expected_close="2026-09-30")
+    assert deal.stage_id == stage_named(alice.workspace_id, "Qualified").id
+    assert deal.currency == "EUR" and str(deal.expected_close) == "2026-09-30"
+    won = new_deal(alice, acme.id, stage="Won")
+    assert won.closed_at is not None
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"value": "-1"}, "value"),
+    ({"value": "ten"}, "value"),
+    ({"value": 10.5}, "value"),
+    ({"value": "NaN"}, "value"),
+    ({"currency": "XXX"}, "currency"),
+    ({"title": ""}, "title"),
+    ({"stage": "Nope"}, "stage"),
+    ({"stage": "Lost"}, "lost_reason"),
+    ({"stage": "Lost", "lost_reason": "   "}, "lost_reason"),
+    ({"expected_close": "31/12/2026"}, "expected_close"),
+    ({"owner_id": 424242}, "owner_id"),
+    ({"company_id": None}, "company_id"),
+])
+def test_create_refuses_bad_input(alice, acme, fields, field):
+    with pytest.raises(ValidationError) as err:
+        new_deal_with(alice, {"company_id": acme.id, **fields})
+    assert err.value.field == field
+    with db.session_scope() as s:
+        assert s.exec(select(func.count()).select_from(Deal)).one() == 0
+
+
+def test_other_workspaces_rows_are_not_found(alice, bob, acme):
+    with db.session_scope() as s:
+        bob_company = companies.create_company(s, principal(bob), {"name": "Bob Corp"})
+    bob_won = stage_named(bob.workspace_id, "Won")
+    with pytest.raises(NotFound):
+        new_deal(alice, bob_company.id)
+    with pytest.raises(NotFound):
+        new_deal(alice, acme.id, stage=bob_won.id)
+    deal = new_deal(alice, acme.id)
+    with pytest.raises(NotFound):
+        move(alice, deal.id, bob_won.id)
+    with pytest.raises(NotFound):
+        move(bob, deal.id, "Won")
+    with pytest.raises(NotFound), db.session_scope() as s:
+        deals.get_deal(s, bob.workspace_id, deal.id)
+    with pytest.raises(NotFound), db.session_scope() as s:
+        deals.stage_history(s, bob.workspace_id, deal.id)
+
+
+def test_viewer_cannot_write(alice, acme):
+    deal = new_deal(alice, acme.id)
+    viewer = dataclasses.replace(principal(alice), role="viewer")
+    for call in (
+        lambda s: deals.create_deal(s, viewer, {"company_id": acme.id, "title": "x"}),
+        lambda s: deals.update_deal(s, viewer, deal.id, {"title": "x"}),
+        lambda s: deals.move_stage(s, viewer, deal.id, "Won"),
+        lambda s: deals.delete_deal(s, viewer, deal.id),
+    ):
+        with pytest.raises(Forbidden), db.session_scope() as s:
+            call(s)
+
+
+# --- stage moves --------------------------------------------------------------------
+
+def test_move_records_history_and_an_interaction(alice, acme):
+    deal = new_deal(alice, acme.id)
+    later = utcnow() + timedelta(minutes=5)
+    moved = move(alice, deal.id, "Qualified", now=later)
+    qualified = stage_named(alice.workspace_id, "Qualified")
+    assert moved.stage_id == qualified.id
+    assert deals.aware(moved.stage_entered_at) == later == deals.aware(moved.last_activity_at)
+    rows = history(deal.id)
+    assert [(h.from_stage_id, h.to_stage_id) for h in rows][-1] == (deal.stage_id, qualified.id)
+    assert rows[-1].user_id == alice.user_id
+    with db.session_scope() as s:
+        note = s.exec(select(Interaction).where(Interaction.deal_id == deal.id)).one()
+    assert note.kind == "stage_change" and "New → Qualified" in note.summary
+    assert note.company_id == acme.id
+
+
+def test_lost_needs_a_reason_and_changes_nothing_without(alice, acme):
+    deal = new_deal(alice, acme.id)
+    for reason in (None, "", "   "):
+        with pytest.raises(ValidationError) as err:
+            move(alice, deal.id, "Lost", reason)
+        assert err.value.field == "lost_reason"
+    with db.session_scope() as s:
+        assert s.get(Deal, deal.id).stage_id == deal.stage_id
+    assert len(history(deal.id)) == 1
+    lost = move(alice, deal.id, "Lost", "Chose a competitor")
+    assert lost.closed_at is not None and lost.lost_reason == "Chose a competitor"
+
+
+def test_won_closes_and_reopening_clears(alice, acme):
+    deal = new_deal(alice, acme.id)
+    won = move(alice, deal.id, "won")
+    assert won.closed_at is not None and won.lost_reason is None
+    lost = move(alice, deal.id, "Lost", "Price")
+    assert lost.closed_at is not None and lost.lost_reason == "Price"
+    reopened = move(alice, deal.id, "Proposal")
+    assert reopened.closed_at is None and reopened.lost_reason is None
+    assert len(history(deal.id)) == 4
+
+
+def test_same_stage_is_a_no_op(alice, acme):
+    deal = new_deal(alice, acme.id, stage="Proposal")
+    before = history(deal.id)
+    same = move(alice, deal.id, "proposal")
+    assert same.stage_entered_at == deal.stage_entered_at
+    assert len(history(deal.id)) == len(before)
+
+
+def test_update_moves_by_stage_key_and_edits_fields(alice, acme):
+    deal = new_deal(alice, acme.id, value="100")
+    with db.session_scope() as s:
+        deals.update_deal(s, principal(alice), deal.id,
+                          {"stage": "Lost", "lost_reason": "No budget", "value": "250.50"})
+    with db.session_scope() as s:
+        row = s.get(Deal, deal.id)
+        assert row.value == Decimal("250.5") and row.lost_reason == "No budget"
+        assert row.closed_at is not None
+    with db.session_scope() as s:
+        deals.update_deal(s, principal(alice), deal.id, {"stage": "Lost",
+                                                         "lost_reason": "Price"})
+    with db.session_scope() as s:
+        assert s.get(Deal, deal.id).lost_reason == "Price"
+        deals.update_deal(s, principal(alice), deal.id, {"lost_reason": "Timing"})
+    with pytest.raises(ValidationError), db.session_scope() as s:  # checked before moving
+        deals.update_deal(s, principal(alice), deal.id, {"stage": "Won", "value": "-3"})
+    with db.session_scope() as s:
+        row = s.get(Deal, deal.id)
+        assert row.lost_reason == "Timing" and s.get(Stage, row.stage_id).kind == "lost"
+    move(alice, deal.id, "New")
+    with pytest.raises(ValidationError) as err, db.session_scope() as s:
+        deals.update_deal(s, principal(alice), deal.id, {"lost_reason": "Nope"})
+    assert err.value.field == "lost_reason"
+
+
+# --- board --------------------------------------------------------------------------
+
+def _insert_deal(workspace_id, company_id, stage, value, currency="USD", *, entered_days=0,
+                 idle_days=0, now):
+    with db.session_scope() as s:
+        deal = Deal(workspace_id=workspace_id, company_id=company_id, title=f"D {value}",
+                    value=Decimal(value), currency=currency, stage_id=stage.id,
+                    stage_entered_at=now - timedelta(days=entered_days),
+                    last_activity_at=now - timedelta(days=idle_days))
+        s.add(deal)
+        s.flush()
+        return deal.id
+
+
+def test_board_totals_weighted_values_and_cards_by_hand(alice, acme):
+    ws = alice.workspace_id
+    now = utcnow()
+    qualified, proposal = stage_named(ws, "Qualified"), stage_named(ws, "Proposal")
+    won, lost = stage_named(ws, "Won"), stage_named(ws, "Lost")
+    assert (qualified.probability, proposal.probability) == (25, 50)
+    with db.session_scope() as s:
+        company = s.get(Company, acme.id)
+        company.fit_tier, company.fit_score = "B", 65
+        s.add(company)
+    a = _insert_deal(ws, acme.id, qualified, "1000.00", entered_days=3, idle_days=20, now=now)
+    b = _insert_deal(ws, acme.id, qualified, "2500.50", entered_days=1, idle_days=1, now=now)
+    _insert_deal(ws, acme.id, qualified, "700", "EUR", now=now)
+    _insert_deal(ws, acme.id, proposal, "333.33", now=now)
+    _insert_deal(ws, acme.id, won, "5000", entered_days=60, idle_days=60, now=now)
+    _insert_deal(ws, acme.id, lost, "10", now=now)
+
+    with db.session_scope() as s:
+        result = deals.board(s, ws, per_column_limit=1, now=now)
+    columns = {c["name"]: c for c in result["columns"]}
+    assert [c["name"] for c in result["columns"]] == [
+        "New", "Contacted", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]
+    q = columns["Qualified"]
+    # 1000.00 + 2500.50 = 3500.50 USD; × 25 % = 875.125 -> 875.13 (half-up)
+    assert (q["count"], q["value"], q["weighted_value"]) == (3, Decimal("3500.50"),
+                                                             Decimal("875.13"))
+    assert q["other_currencies"] == {"EUR": {"value": Decimal("700"),
+                                             "weighted_value": Decimal("175.00")}}
+    # 333.33 × 50 % = 166.665 -> 166.67
+    assert (columns["Proposal"]["value"], columns["Proposal"]["weighted_value"]) == \
+        (Decimal("333.33"), Decimal("166.67"))
+    assert columns["Won"]["weighted_value"] == Decimal("5000.00")
+    assert columns["Lost"]["weighted_value"] == Decimal("0.00")
+    assert (columns["New"]["count"], columns["New"]["value"]) == (0, Decimal(0))
+    assert result["open_count"] == 4  # 3 qualified + 1 proposal
+    assert result["open_value"] == Decimal("3833.83")
+    assert result["open_weighted_value"] == Decimal("1041.80")
+
+    # one card per column at most, most recently moved first, the rest counted
+    assert len(q["cards"]) == 1 and q["more"] == 2
+    card = q["cards"][0]
+    assert card["id"] != a
+    with db.session_scope() as s:
+        full = {c["id"]: c for c in deals.board(s, ws, now=now)["columns"][2]["cards"]}
+    assert set(full) >= {a, b}
+    assert full[a]["stale"] is True and full[a]["days_in_stage"] == 3
+    assert full[b]["stale"] is False and full[b]["days_in_stage"] == 1
+    assert full[a]["company_name"] == "Acme" and full[a]["fit_tier"] == "B"
+    assert full[a]["fit_score"] == 65 and full[a]["owner_email"] is None
+    assert columns["Won"]["cards"][0]["stale"] is False  # closed deals are never stale
+
+
+def test_stale_follows_the_workspace_setting(alice, acme):
+    ws = alice.workspace_id
+    now = utcnow()
+    deal_id = _insert_deal(ws, acme.id, stage_named(ws, "New"), "1", idle_days=10, now=now)
+
+    def stale():
+        with db.session_scope() as s:
+            return deals.board(s, ws, now=now)["columns"][0]["cards"][0]["stale"]
+
+    assert stale() is False  # default: 14 days
+    with db.session_scope() as s:
+        workspace = s.get(Workspace, ws)
+        workspace.stale_after_days = 7
+        s.add(workspace)
+    assert stale() is True
+    with db.session_scope() as s:  # logging an interaction freshens the deal
+        from updoot_app.services import interactions
+        interactions.log_interaction(s, principal(alice), {"kind": "call", "deal_id": deal_id})
+    assert stale() is False
+
+
+def test_board_on_seeded_data_matches_a_python_sum(alice):
+    with db.session_scope() as s:
+        seed_workspace(s, alice.workspace_id, [alice.user_id], companies=80)
+    with db.session_scope() as s:
+        result = deals.board(s, alice.workspace_id, per_column_limit=5)
+        everything = s.exec(select(Deal).where(Deal.workspace_id == alice.workspace_id)).all()
+    for column in result["columns"]:
+        mine = [d for d in everything if d.stage_id == column["stage_id"]]
+        assert column["count"] == len(mine)
+        assert column["value"] == sum((d.value for d in mine), Decimal(0))
+        assert len(column["cards"]) == min(5, len(mine))
+        assert column["more"] == len(mine) - len(column["cards"])
+
+
+def test_board_filters(alice, bob, acme):
+    ws = alice.workspace_id
+    now = utcnow()
+    with db.session_scope() as s:
+        other = companies.create_company(s, principal(alice), {"name": "Zeta"})
+        z = s.get(Company, other.id)
+        z.fit_tier = "A"
+        s.add(z)
+    _insert_deal(ws, acme.id, stage_named(ws, "New"), "10", now=now)
+    _insert_deal(ws, other.id, stage_named(ws, "New"), "20", now=now)
+    with db.session_scope() as s:
+        by_tier = deals.board(s, ws, filters={"fit_tier": "A"})
+        by_search = deals.board(s, ws, filters={"search": "acme"})
+        with pytest.raises(ValidationError):
+            deals.board(s, ws, filters={"colour": "red"})
+        assert deals.board(s, bob.workspace_id)["columns"][0]["count"] == 0
+    assert by_tier["columns"][0]["value"] == Decimal("20")
+    assert by_search["columns"][0]["value"] == Decimal("10")
+
+
+# --- list ---------------------------------------------------------------------------
+
+def test_list_filters_sort_and_paging(alice):
+    with db.session_scope() as s:
+        seed_workspace(s, alice.workspace_id, [alice.user_id], companies=60)
+    with db.session_scope() as s:
+        everything = s.exec(select(Deal).where(Deal.workspace_id == alice.workspace_id)).all()
+        won = stage_named(alice.workspace_id, "Won")
+        rows, total = deals.list_deals(s, alice.workspace_id, stage="Won", page_size=100)
+        assert total == len([d for d in everything if d.stage_id == won.id]) == len(rows)
+        rows, total = deals.list_deals(s, alice.workspace_id, stage=won.id, page_size=100)
+        assert {r["stage"] for r in rows} == {"Won"}
+
+        seen, page = [], 1
+        while rows := deals.list_deals(s, alice.workspace_id, sort="value", direction="asc",
+                                       page=page, page_size=9)[0]:
+            seen += rows
+            page += 1
+        assert len(seen) == len(everything) == len({r["id"] for r in seen})
+        assert [r["value"] for r in seen] == sorted(d.value for d in everything)
+
+        assert deals.list_deals(s, alice.workspace_id, owner_id=alice.user_id)[1] == \
+            len(everything)
+        assert deals.list_deals(s, alice.workspace_id, owner_id=123456)[1] == 0
+        assert deals.list_deals(s, alice.workspace_id, fit_tier="A")[1] == 0
+        assert deals.list_deals(s, alice.workspace_id, fit_tier="unscored")[1] == \
+            len(everything)
+        title = everything[0].title
+        assert everything[0].id in {r["id"] for r in deals.list_deals(
+            s, alice.workspace_id, search=title, page_size=100)[0]}
+        for bad in ({"sort": "owner"}, {"page_size": 500}, {"stage": "Nope"},
+                    {"fit_tier": "Q"}):
+            with pytest.raises(ValidationError):
+                deals.list_deals(s, alice.workspace_id, **bad)
+
+
+# --- stage configuration ---------------------------------------------------------------
+
+def test_stage_configuration(alice, acme):
+    p = principal(alice)
+    with db.session_scope() as s:
+        demo = stages.create_stage(s, p, "Demo", 30)
+    with db.session_scope() as s:
+        names = [st.name for st in stages.list_stages(s, alice.workspace_id)]
+    assert names == ["New", "Contacted", "Qualified", "Proposal", "Negotiation", "Demo", "Won",
+                     "Lost"]
+    with db.session_scope() as s:
+        stages.rename_stage(s, p, demo.id, "Live demo")
+        stages.set_probability(s, p, demo.id, 40)
+    with db.session_scope() as s:
+        row = s.get(Stage, demo.id)
+        assert (row.name, row.probability) == ("Live demo", 40)
+    for call, field in ((lambda s: stages.create_stage(s, p, "new", 10), "name"),
+                        (lambda s: stages.set_probability(s, p, demo.id, 101), "probability"),
+                        (lambda s: stages.set_probability(s, p, demo.id, -1), "probability"),
+                        (lambda s: stages.rename_stage(s, p, demo.id, ""), "name"),
+                        (lambda s: stages.rename_stage(s, p, demo.id, "Won"), "name")):
+        with pytest.raises(ValidationError) as err, db.session_scope() as s:
+            call(s)
+        assert err.value.field == field
+
+    with db.session_scope() as s:
+        current = [st.id for st in stages.list_stages(s, alice.workspace_id)]
+        stages.reorder_stages(s, p, list(reversed(current)))
+    with db.session_scope() as s:
+        assert [st.id for st in stages.list_stages(s, alice.workspace_id)] == current[::-1]
+        with pytest.raises(ValidationError):
+            stages.reorder_stages(s, p, current[:-1])
+        with pytest.raises(ValidationError):
+            stages.reorder_stages(s, p, current + current[:1])
+
+    # delete: not while deals use it; never the won or lost stage
+    deal = new_deal(alice, acme.id, stage=demo.id)
+    with pytest.raises(ValidationError), db.session_scope() as s:
+        stages.delete_stage(s, p, demo.id)
+    move(alice, deal.id, "New")
+    for name in ("Won", "Lost"):
+        with pytest.raises(ValidationError), db.session_scope() as s:
+            stages.delete_stage(s, p, stage_named(alice.workspace_id, name).id)
+    with db.session_scope() as s:
+        stages.delete_stage(s, p, demo.id)
+    with db.session_scope() as s:
+        rows = stages.list_stages(s, alice.workspace_id)
+        assert demo.id not in [st.id for st in rows]
+        assert [st.position for st in rows] == list(range(len(rows)))
+        assert sorted(st.kind for st in rows if st.kind != "open") == ["lost", "won"]
+
+
+def test_stages_of_another_workspace_are_not_found(alice, bob):
+    theirs = stage_named(bob.workspace_id, "New")
+    p = principal(alice)
+    for call in (lambda s: stages.rename_stage(s, p, theirs.id, "Mine"),
+                 lambda s: stages.delete_stage(s, p, theirs.id),
+                 lambda s: stages.get_stage(s, alice.workspace_id, theirs.id)):
+        with pytest.raises(NotFound), db.session_scope() as s:
+            call(s)
+    with db.session_scope() as s:
+        ids = [st.id for st in stages.list_stages(s, alice.workspace_id)]
+    with pytest.raises(NotFound), db.session_scope() as s:
+        stages.reorder_stages(s, p, ids[:-1] + [theirs.id])

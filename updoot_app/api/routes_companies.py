@@ -1,0 +1,132 @@
+"""/companies — and the small helpers the CRM routers share.
+
+Money contract: money goes in and out as decimal strings ("12000.00"). A JSON
+number in a money field is refused with 422 (a float cannot carry an exact
+amount). Amounts go out rounded half-up to the currency's minor unit
+(2 decimals when there is no currency, e.g. a company's annual revenue).
+
+List endpoints answer {"items": [...], "total": N, "page": P, "page_size": S}.
+Sessions end (commit or roll back) before the response is sent, so a 2xx
+means the write is stored.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
+
+from babel.numbers import get_currency_precision
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from sqlmodel import Session
+
+from updoot_app.api.deps import get_session, principal, role
+from updoot_app.services import companies
+from updoot_app.services.access import Principal
+
+# --- shared by the CRM routers ------------------------------------------------------
+
+DB = Depends(get_session, scope="function")
+READ = Depends(principal)
+WRITE = Depends(role("member"))
+
+
+def money_str(value: Decimal, currency: str | None = None) -> str:
+    """A Decimal as the API's decimal string, half-up to the currency's minor unit."""
+    places = get_currency_precision(currency) if currency else 2
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def to_json(obj: Any, currency: str | None = None) -> Any:
+    """Turn service dicts into JSON-ready data: every Decimal becomes a money string
+    in the currency named by the nearest enclosing "currency" key."""
+    if isinstance(obj, dict):
+        cur = obj.get("currency") if isinstance(obj.get("currency"), str) else currency
+        return {k: to_json(v, cur) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_json(v, currency) for v in obj]
+    if isinstance(obj, Decimal):
+        return money_str(obj, currency)
+    return obj
+
+
+def paged(rows: list[dict], total: int, page: int, page_size: int,
+          currency: str | None = None) -> dict:
+    return {"items": to_json(rows, currency), "total": total, "page": page,
+            "page_size": page_size}
+
+
+def _money_text_only(value: Any) -> Any:
+    if isinstance(value, bool) or isinstance(value, int | float):
+        raise ValueError('money must be a decimal string such as "1234.50", not a JSON number')
+    return value
+
+
+MoneyStr = Annotated[str | None, BeforeValidator(_money_text_only)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- companies ---------------------------------------------------------------------
+
+router = APIRouter(tags=["companies"])
+
+
+class CompanyIn(Body):
+    name: str | None = None
+    domain: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    annual_revenue: MoneyStr = None
+    country: str | None = None
+    tech_stack: list[str] | None = None
+    triggers: list[str] | None = None
+    tags: list[str] | None = None
+    owner_id: int | None = None
+    notes: str | None = None
+
+
+def _company_out(session: Session, company) -> dict:
+    return to_json(companies.company_dict(session, company))
+
+
+@router.get("/companies")
+def list_companies(
+    p: Principal = READ, session: Session = DB,
+    search: str | None = None, fit_tier: str | None = None, industry: str | None = None,
+    country: str | None = None, owner_id: int | None = None, tag: str | None = None,
+    has_open_deal: bool | None = None, sort: str = "name",
+    direction: str = "asc", page: int = 1, page_size: int = Query(25),
+) -> dict:
+    rows, total = companies.list_companies(
+        session, p.workspace_id, search=search, fit_tier=fit_tier, industry=industry,
+        country=country, owner_id=owner_id, tag=tag, has_open_deal=has_open_deal, sort=sort,
+        direction=direction, page=page, page_size=page_size)
+    return paged(rows, total, page, page_size)
+
+
+@router.post("/companies", status_code=201)
+def create_company(body: CompanyIn, p: Principal = WRITE, session: Session = DB) -> dict:
+    company = companies.create_company(session, p, body.model_dump(exclude_unset=True))
+    return _company_out(session, company)
+
+
+@router.get("/companies/{company_id}")
+def get_company(company_id: int, p: Principal = READ, session: Session = DB) -> dict:
+    return _company_out(session, companies.get_company(session, p.workspace_id, company_id))
+
+
+@router.patch("/companies/{company_id}")
+def update_company(company_id: int, body: CompanyIn, p: Principal = WRITE,
+                   session: Session = DB) -> dict:
+    company = companies.update_company(session, p, company_id,
+                                       body.model_dump(exclude_unset=True))
+    return _company_out(session, company)
+
+
+@router.delete("/companies/{company_id}", status_code=204)
+def delete_company(company_id: int, p: Principal = WRITE, session: Session = DB) -> Response:
+    companies.delete_company(session, p, company_id)
+    return Response(status_code=204)

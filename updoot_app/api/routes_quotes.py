@@ -1,0 +1,194 @@
+"""/quotes (+ send, accept, decline, convert, .pdf) and /billing-settings.
+
+POST /quotes {"company_id": 7, "deal_id": 9, "currency": "USD",
+              "lines": [{"description": "Seats", "quantity": "3", "unit_price": "19.99",
+                         "discount_pct": "10", "tax_rate": "20"}]}
+-> {"id": 4, "number": "Q-2026-0001", "status": "draft", "subtotal": "...",
+    "discount_total": "...", "tax_total": "...", "total": "...", "lines": [...], ...}
+Quantities, prices and percentages are decimal strings; JSON numbers are refused.
+POST /quotes/{id}/send answers the quote plus "public_url" (shown once: only a
+hash of its token is stored; sending again makes a new link).
+POST /quotes/{id}/convert answers the invoice — the same one every time.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BeforeValidator
+from sqlmodel import Session
+
+from updoot_app import db
+from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
+from updoot_app.services import billing_docs, invoices, pdf, quotes
+from updoot_app.services.access import Principal
+from updoot_app.settings import load_settings
+
+router = APIRouter(tags=["quotes"])
+
+
+def _text_only(value):
+    if isinstance(value, bool) or isinstance(value, int | float):
+        raise ValueError('must be a decimal string such as "2.5", not a JSON number')
+    return value
+
+
+DecimalStr = Annotated[str | None, BeforeValidator(_text_only)]
+
+
+class LineIn(Body):
+    product_id: int | None = None
+    description: str | None = None
+    unit: str | None = None
+    quantity: DecimalStr = None
+    unit_price: MoneyStr = None
+    discount_pct: DecimalStr = None
+    tax_rate: DecimalStr = None
+
+
+class QuoteIn(Body):
+    company_id: int | None = None
+    contact_id: int | None = None
+    deal_id: int | None = None
+    currency: str | None = None
+    issue_date: str | None = None
+    valid_until: str | None = None
+    discount_pct: DecimalStr = None
+    notes: str | None = None
+    terms: str | None = None
+    lines: list[LineIn] | None = None
+
+
+class AnswerIn(Body):
+    name: str | None = None
+    reason: str | None = None
+
+
+class SettingsIn(Body):
+    quote_prefix: str | None = None
+    invoice_prefix: str | None = None
+    win_deal_on_accept: bool | None = None
+    payment_terms_days: int | None = None
+    address: str | None = None
+    locale: str | None = None
+
+
+def dump(body: Body) -> dict:
+    data = body.model_dump(exclude_unset=True)
+    if "lines" in data and data["lines"] is not None:
+        data["lines"] = [{k: v for k, v in line.items() if v is not None}
+                         for line in data["lines"]]
+    return data
+
+
+def public_url(request: Request, token: str) -> str:
+    base = (load_settings().public_url or str(request.base_url)).rstrip("/")
+    return f"{base}/q/{token}"
+
+
+def quote_out(session: Session, quote) -> dict:
+    return to_json(quotes.quote_dict(session, quote))
+
+
+@router.get("/quotes")
+def list_quotes(p: Principal = READ, session: Session = DB, status: str | None = None,
+                search: str | None = None, company_id: int | None = None,
+                deal_id: int | None = None, page: int = 1, page_size: int = 25) -> dict:
+    rows, total = quotes.list_quotes(session, p.workspace_id, status=status, search=search,
+                                     company_id=company_id, deal_id=deal_id, page=page,
+                                     page_size=page_size)
+    return paged(rows, total, page, page_size)
+
+
+@router.post("/quotes", status_code=201)
+def create_quote(body: QuoteIn, p: Principal = WRITE) -> dict:
+    with db.write_scope() as session:
+        return quote_out(session, quotes.create_quote(session, p, dump(body)))
+
+
+@router.get("/quotes/{quote_id:int}.pdf")
+def quote_pdf(quote_id: int, p: Principal = READ, session: Session = DB) -> Response:
+    data, name = pdf.quote_pdf(session, p.workspace_id, quote_id)
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/quotes/{quote_id}")
+def get_quote(quote_id: int, p: Principal = READ, session: Session = DB) -> dict:
+    return quote_out(session, quotes.get_quote(session, p.workspace_id, quote_id))
+
+
+@router.patch("/quotes/{quote_id}")
+def update_quote(quote_id: int, body: QuoteIn, p: Principal = WRITE) -> dict:
+    with db.write_scope() as session:
+        return quote_out(session, quotes.update_quote(session, p, quote_id, dump(body)))
+
+
+@router.delete("/quotes/{quote_id}", status_code=204)
+def delete_quote(quote_id: int, p: Principal = WRITE, session: Session = DB) -> Response:
+    quotes.delete_quote(session, p, quote_id)
+    return Response(status_code=204)
+
+
+@router.post("/quotes/{quote_id}/send")
+def send_quote(quote_id: int, request: Request, p: Principal = WRITE) -> dict:
+    with db.write_scope() as session:
+        quote, token = quotes.send_quote(session, p, quote_id)
+        out = quote_out(session, quote)
+    out["public_url"] = public_url(request, token)
+    return out
+
+
+@router.post("/quotes/{quote_id}/accept")
+def accept_quote(quote_id: int, body: AnswerIn | None = None, p: Principal = WRITE) -> dict:
+    with db.write_scope() as session:
+        name = body.name if body else None
+        return quote_out(session, quotes.accept_quote(session, p, quote_id, name))
+
+
+@router.post("/quotes/{quote_id}/decline")
+def decline_quote(quote_id: int, body: AnswerIn | None = None, p: Principal = WRITE) -> dict:
+    with db.write_scope() as session:
+        reason = body.reason if body else None
+        return quote_out(session, quotes.decline_quote(session, p, quote_id, reason))
+
+
+@router.post("/quotes/{quote_id}/convert")
+def convert_quote(quote_id: int, p: Principal = WRITE) -> dict:
+    invoice_id, _created = quotes.convert_quote(p, quote_id)
+    with db.session_scope() as session:
+        invoice = invoices.get_invoice(session, p.workspace_id, invoice_id)
+        return to_json(invoices.invoice_dict(session, invoice))
+
+
+@router.get("/billing-settings")
+def get_settings(p: Principal = READ, session: Session = DB) -> dict:
+    return _settings_out(billing_docs.get_settings(session, p.workspace_id))
+
+
+@router.patch("/billing-settings")
+def update_settings(body: SettingsIn, p: Principal = WRITE, session: Session = DB) -> dict:
+    return _settings_out(billing_docs.update_settings(session, p,
+                                                      body.model_dump(exclude_unset=True)))
+
+
+def _settings_out(row) -> dict:
+    return {"quote_prefix": row.quote_prefix, "invoice_prefix": row.invoice_prefix,
+            "win_deal_on_accept": row.win_deal_on_accept,
+            "payment_terms_days": row.payment_terms_days, "address": row.address,
+            "locale": row.locale}
+
+
+# --- outside /api/v1: the client's PDF download behind the public link -------------------
+
+public_router = APIRouter(tags=["public"])
+
+
+@public_router.get("/public/quotes/{token}.pdf")
+def public_quote_pdf(token: str) -> Response:
+    with db.session_scope() as session:
+        data, name = pdf.public_quote_pdf(session, token)
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"',
+                             "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

@@ -1,0 +1,267 @@
+"""`updoot` console command (DESIGN.md: public contract)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from updoot_app import db, migrations
+from updoot_app.services.errors import DomainError
+from updoot_app.settings import PROJECT_ROOT
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """Updoot: ICP, fit-scored pipeline, quotes, invoices and KPIs."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (DATABASE_URL, SQLite under ./data/ by default)."""
+    migrations.upgrade()
+    click.echo(f"Database is up to date ({db.get_engine().url.render_as_string()}).")
+
+
+def _reflex_env(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("REFLEX_USE_NPM", "1")
+    env["UPDOOT_PORT"] = str(port)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.setdefault("UPDOOT_PUBLIC_URL", f"http://localhost:{port}")
+    return env
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True, type=int)
+@click.option("--host", default="0.0.0.0", show_default=True)
+def serve(port: int, host: str) -> None:
+    """Migrate, then serve the production build on one port (/ping answers when ready)."""
+    from updoot_app.settings import DEV_SECRET, load_settings
+
+    if load_settings().secret_key == DEV_SECRET:
+        click.echo("Warning: UPDOOT_SECRET_KEY is not set; using a development key. Set a "
+                   "long random value for any real deployment.", err=True)
+    migrations.upgrade()
+    from updoot_app.services import demo
+
+    with db.session_scope() as session:
+        purged = demo.purge_old_demos(session)
+    if purged:
+        click.echo(f"Purged {purged} old demo workspace(s).")
+    reflex = str(Path(sys.executable).parent / "reflex")
+    cmd = [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
+           "--backend-port", str(port), "--backend-host", host, "--loglevel", "warning"]
+    os.chdir(PROJECT_ROOT)
+    os.execve(reflex, cmd, _reflex_env(port))
+
+
+@main.command()
+def build() -> None:
+    """Migrate, then build the frontend once into .web/build/client (scaled setup).
+
+    The browser's websocket URL is UPDOOT_PUBLIC_URL: set it to the address
+    people use (the proxy), then serve .web/build/client with nginx
+    (deploy/nginx/updoot-scaled.conf) in front of `updoot worker` processes.
+    """
+    migrations.upgrade()
+    reflex = str(Path(sys.executable).parent / "reflex")
+    cmd = [reflex, "export", "--frontend-only", "--no-zip", "--env", "prod",
+           "--loglevel", "warning"]
+    env = _reflex_env(int(os.environ.get("UPDOOT_PORT", "3000")))
+    os.chdir(PROJECT_ROOT)
+    os.execve(reflex, cmd, env)
+
+
+@main.command()
+@click.option("--port", required=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def worker(port: int, host: str) -> None:
+    """Serve the backend only (events, API) as ONE process on --port.
+
+    Run several behind nginx with REDIS_URL and a PostgreSQL DATABASE_URL set;
+    `updoot build` (or `updoot migrate`) must have run first. Workers neither
+    migrate nor touch .web, so any number can start at once.
+    """
+    reflex = str(Path(sys.executable).parent / "reflex")
+    cmd = [reflex, "run", "--env", "prod", "--backend-only", "--backend-port", str(port),
+           "--backend-host", host, "--loglevel", "warning"]
+    env = _reflex_env(port)
+    # One process per worker: the proxy balances, and a crash takes one down.
+    env["GRANIAN_WORKERS"] = "1"
+    env["UPDOOT_WORKER"] = "1"
+    os.chdir(PROJECT_ROOT)
+    os.execve(reflex, cmd, env)
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--workspace", "workspace_name", required=True, help="Workspace name")
+def user_create(email: str, password: str, workspace_name: str) -> None:
+    """Create a user who owns a new workspace."""
+    from sqlmodel import select
+
+    from updoot_app.models import Membership, Workspace
+    from updoot_app.services import auth
+
+    try:
+        with db.session_scope() as session:
+            created, _token = auth.signup(session, email, password, workspace_name)
+            slug = session.exec(
+                select(Workspace.slug).join(Membership, Membership.workspace_id == Workspace.id)
+                .where(Membership.user_id == created.id)
+            ).first()
+    except DomainError as exc:
+        _fail(str(exc))
+    click.echo(f"Created {created.email} in workspace '{slug}'.")
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.option("--email", required=True)
+@click.option("--workspace", "slug", required=True, help="Workspace slug")
+@click.option("--name", default="CLI token", show_default=True)
+def token_create(email: str, slug: str, name: str) -> None:
+    """Print a new API token for a member of a workspace."""
+    from sqlmodel import select
+
+    from updoot_app.models import Membership, User, Workspace
+    from updoot_app.services import tokens
+    from updoot_app.services.access import Principal
+
+    with db.session_scope() as session:
+        row = session.exec(
+            select(User, Workspace, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Workspace, Workspace.id == Membership.workspace_id)
+            .where(User.email == email.strip().lower(), Workspace.slug == slug)
+        ).first()
+        if row is None:
+            _fail("No such member: check the email and the workspace slug.")
+        u, ws, role = row
+        principal = Principal(user_id=u.id, email=u.email, name=u.name, workspace_id=ws.id,
+                              workspace_name=ws.name, workspace_slug=ws.slug, role=role)
+        try:
+            raw = tokens.create_token(session, principal, name)
+        except DomainError as exc:
+            _fail(str(exc))
+    click.echo(raw)
+
+
+@main.command()
+@click.option("--companies", default=120, show_default=True, type=int)
+def demo(companies: int) -> None:
+    """Seed a demo workspace and print how to log in to it."""
+    from updoot_app.services import demo as demo_service
+
+    migrations.upgrade()
+    with db.session_scope() as session:
+        workspace, _token = demo_service.create_demo(session, companies=companies)
+        slug = workspace.slug
+    click.echo(f"Demo workspace '{slug}' created with {companies} companies. "
+               "Open the app and use 'Try the demo' for a fresh one of your own.")
+
+
+@main.command("purge-demos")
+@click.option("--max-age-hours", type=int, default=None)
+def purge_demos(max_age_hours: int | None) -> None:
+    """Delete demo workspaces older than UPDOOT_DEMO_MAX_AGE_HOURS."""
+    from updoot_app.services import demo as demo_service
+
+    with db.session_scope() as session:
+        count = demo_service.purge_old_demos(session, max_age_hours)
+    click.echo(f"Purged {count} demo workspace(s).")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+def _workspace_principal(session, slug: str):
+    """Act as the workspace's owner (the CLI runs on the server, like `updoot demo`)."""
+    from sqlmodel import select
+
+    from updoot_app.models import Membership, User, Workspace
+    from updoot_app.services.access import ROLE_RANK, Principal
+
+    rows = session.exec(
+        select(User, Workspace, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Workspace, Workspace.id == Membership.workspace_id)
+        .where(Workspace.slug == slug)
+    ).all()
+    if not rows:
+        _fail(f"No workspace with the slug '{slug}' (or it has no members).")
+    u, ws, role = max(rows, key=lambda r: (ROLE_RANK.get(r[2], 0), -r[0].id))
+    return Principal(user_id=u.id, email=u.email, name=u.name, workspace_id=ws.id,
+                     workspace_name=ws.name, workspace_slug=ws.slug, role=role)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import CSV files (the same service as the web importer)."""
+
+
+@import_group.command("companies")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workspace", "slug", required=True, help="Workspace slug")
+@click.option("--on-duplicate", type=click.Choice(["skip", "update"]), default="skip",
+              show_default=True, help="What to do with a company whose domain exists")
+@click.option("--errors-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the per-row error report (CSV) to this file")
+def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: Path | None) -> None:
+    """Import companies from FILE.csv, mapping columns from the header."""
+    from updoot_app.services import company_import, csv_io
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"Cannot read {file}: {exc.strerror or exc}")
+    try:
+        frame = csv_io.read_csv_bytes(data, max_rows=company_import.MAX_IMPORT_ROWS)
+    except csv_io.CsvFormatError as exc:
+        _fail(str(exc))
+    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
+    problems = csv_io.check_mapping(mapping, company_import.IMPORT_COMPANY_FIELDS, frame.columns)
+    if problems:
+        _fail(" ".join(problems) + f" Columns found: {', '.join(frame.columns)}.")
+    mapped = ", ".join(f"{h} -> {n}" for h, n in mapping.items() if n)
+    click.echo(f"Columns: {mapped}")
+    validation = company_import.validate_companies(frame, mapping)
+    with db.session_scope() as session:
+        principal = _workspace_principal(session, slug)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "import" and total and (done == total or done % 10_000 == 0):
+            click.echo(f"  {done:,}/{total:,} rows")
+
+    result = company_import.import_companies(
+        principal, validation.records, on_duplicate=on_duplicate,
+        invalid_rows=validation.invalid_rows, progress=progress)
+    errors = validation.errors + result.errors
+    click.echo(f"Imported: {result.summary()}.")
+    for error in errors[:20]:
+        click.echo(f"  row {error.row}, {error.column}: {error.reason}")
+    if len(errors) > 20:
+        click.echo(f"  … and {len(errors) - 20:,} more problems.")
+    if errors_out is not None and errors:
+        errors_out.write_bytes(csv_io.errors_to_csv(errors))
+        click.echo(f"Error report written to {errors_out}.")

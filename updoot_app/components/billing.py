@@ -1,0 +1,223 @@
+"""Pieces shared by the quote, invoice and public quote pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def status_badge(label, color) -> rx.Component:
+    return rx.badge(label, color_scheme=color, size="2", variant="soft")
+
+
+def _num_input(state, line: dict, key: str, label: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.input(default_value=line[key], key=line["key"] + "-" + key + "-" + line[key],
+                 on_blur=state.set_line(line["index"], key), input_mode="decimal",
+                 id="line-" + line["index"] + "-" + key, width="100%"),
+        spacing="1", width="100%",
+    )
+
+
+def editable_line(state, line: dict) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.input(default_value=line["description"], key=line["key"] + "-d-" + line["description"],
+                         on_blur=state.set_line(line["index"], "description"),
+                         id="line-" + line["index"] + "-description", width="100%",
+                         placeholder="Description"),
+                rx.icon_button(rx.icon("trash-2", size=16), variant="ghost", color_scheme="red",
+                               on_click=state.remove_line(line["index"]),
+                               aria_label="Remove line"),
+                width="100%", align="center",
+            ),
+            rx.grid(
+                _num_input(state, line, "quantity", "Quantity"),
+                _num_input(state, line, "unit_price", "Unit price"),
+                _num_input(state, line, "discount_pct", "Discount %"),
+                _num_input(state, line, "tax_rate", "Tax %"),
+                columns=rx.breakpoints(initial="2", sm="4"), spacing="2", width="100%",
+            ),
+            rx.hstack(rx.text("Net ", line["net_text"], " · tax ", line["tax_text"], size="2",
+                              color_scheme="gray"),
+                      justify="end", width="100%"),
+            spacing="2", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def readonly_line(line: dict) -> rx.Component:
+    return rx.box(
+        rx.flex(
+            rx.vstack(
+                rx.text(line["description"], weight="medium"),
+                rx.text(line["quantity"], " × ", line["unit_price"],
+                        rx.cond(line["discount_pct"] != "0", " less " + line["discount_pct"]
+                                + " %", ""), " · tax ", line["tax_rate"], " %",
+                        size="2", color_scheme="gray"),
+                spacing="0", min_width="0",
+            ),
+            rx.spacer(),
+            rx.text(line["net_text"], weight="medium", white_space="nowrap"),
+            width="100%", spacing="3", align="center",
+        ),
+        border_bottom="1px solid var(--gray-a5)", padding_y="0.5rem", width="100%",
+    )
+
+
+def lines_block(state, lines, editable) -> rx.Component:
+    if editable is False:
+        return rx.vstack(rx.foreach(lines, readonly_line), spacing="0", width="100%")
+    return rx.cond(
+        editable,
+        rx.vstack(rx.foreach(lines, lambda line: editable_line(state, line)), spacing="2",
+                  width="100%"),
+        rx.vstack(rx.foreach(lines, readonly_line), spacing="0", width="100%"),
+    )
+
+
+def _total_row(label, value, bold: bool = False, row_id: str = "") -> rx.Component:
+    return rx.hstack(
+        rx.text(label, weight="bold" if bold else "regular", size="3" if bold else "2"),
+        rx.spacer(),
+        rx.text(value, weight="bold" if bold else "regular", size="3" if bold else "2",
+                id=row_id or None, white_space="nowrap"),
+        width="100%",
+    )
+
+
+def totals_card(doc, taxes, with_balance: bool = False) -> rx.Component:
+    rows = [
+        _total_row("Subtotal", doc["subtotal_text"], row_id="subtotal"),
+        rx.cond(doc["has_discount"] != "",
+                _total_row("Discounts", "−" + doc["discount_total_text"], row_id="discounts")),
+        rx.foreach(taxes, lambda t: _total_row(t["label"], t["amount"])),
+        _total_row("Tax total", doc["tax_total_text"], row_id="tax-total"),
+        rx.divider(),
+        _total_row("Total", doc["total_text"], bold=True, row_id="total"),
+    ]
+    if with_balance:
+        rows += [_total_row("Paid", doc["amount_paid_text"], row_id="paid"),
+                 _total_row("Balance due", doc["balance_text"], bold=True, row_id="balance")]
+    return rx.card(rx.vstack(*rows, spacing="2", width="100%"), width="100%",
+                   max_width=["100%", "100%", "380px"])
+
+
+def _labelled(label: str, child: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(label, size="2", weight="medium"), child, spacing="1",
+                     width="100%")
+
+
+def _option_select(state, key: str, options, placeholder: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder=placeholder, width="100%"),
+        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o["name"],
+                                                                       value=o["id"]))),
+        value=state.doc[key], on_change=state.set_field(key), id="field-" + key,
+    )
+
+
+def doc_fields(state, kind: str) -> rx.Component:
+    """The header of a draft: client, deal, currency, dates, discount, notes, terms."""
+    doc = state.doc
+    date_fields = [
+        _labelled("Issue date", rx.input(type="date", default_value=doc["issue_date"],
+                                         key="issue-" + doc["issue_date"],
+                                         on_blur=state.set_field("issue_date"),
+                                         id="field-issue_date", width="100%")),
+    ]
+    if kind == "quote":
+        date_fields.append(_labelled("Valid until", rx.input(
+            type="date", default_value=doc["valid_until"], key="valid-" + doc["valid_until"],
+            on_blur=state.set_field("valid_until"), id="field-valid_until", width="100%")))
+    else:
+        date_fields.append(_labelled("Payment terms (days)", rx.input(
+            default_value=doc["payment_terms_days"], key="terms-" + doc["payment_terms_days"],
+            on_blur=state.set_field("payment_terms_days"), id="field-payment_terms_days",
+            width="100%", input_mode="numeric")))
+        date_fields.append(_labelled("Due date", rx.input(
+            type="date", default_value=doc["due_date"], key="due-" + doc["due_date"],
+            on_blur=state.set_field("due_date"), id="field-due_date", width="100%")))
+    return rx.card(
+        rx.vstack(
+            rx.grid(
+                _labelled("Company", _option_select(state, "company_id",
+                                                    state.company_options, "Choose a company")),
+                _labelled("Deal", _option_select(state, "deal_id", state.deal_options,
+                                                 "Link a deal (optional)")),
+                _labelled("Currency", rx.select(state.currencies, value=doc["currency"],
+                                                on_change=state.set_field("currency"),
+                                                id="field-currency")),
+                _labelled("Document discount %", rx.input(
+                    default_value=doc["discount_pct"], key="disc-" + doc["discount_pct"],
+                    on_blur=state.set_field("discount_pct"), id="field-discount_pct",
+                    width="100%", input_mode="decimal")),
+                *date_fields,
+                columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
+            ),
+            rx.grid(
+                _labelled("Notes", rx.text_area(default_value=doc["notes"],
+                                                key="notes-" + doc["notes"],
+                                                on_blur=state.set_field("notes"),
+                                                id="field-notes", width="100%")),
+                _labelled("Terms", rx.text_area(default_value=doc["terms"],
+                                                key="termstext-" + doc["terms"],
+                                                on_blur=state.set_field("terms"),
+                                                id="field-terms", width="100%")),
+                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def doc_summary(state, kind: str) -> rx.Component:
+    """The header of a sent document, read-only."""
+    doc = state.doc
+
+    def item(label: str, value) -> rx.Component:
+        return rx.vstack(rx.text(label, size="1", color_scheme="gray"),
+                         rx.text(value, size="2"), spacing="0")
+
+    extra = ([item("Valid until", doc["valid_until"])] if kind == "quote"
+             else [item("Due date", doc["due_date"]),
+                   item("Terms", doc["payment_terms_days"] + " days")])
+    return rx.card(
+        rx.vstack(
+            rx.grid(
+                item("Company", rx.cond(doc["company_name"] != "", doc["company_name"], "—")),
+                item("Deal", rx.cond(doc["deal_title"] != "", doc["deal_title"], "—")),
+                item("Currency", doc["currency"]),
+                item("Issue date", doc["issue_date"]),
+                *extra,
+                columns=rx.breakpoints(initial="2", md="3"), spacing="3", width="100%",
+            ),
+            rx.cond(doc["terms"] != "", rx.text(rx.text.strong("Terms: "), doc["terms"],
+                                                size="2")),
+            rx.cond(doc["notes"] != "", rx.text(rx.text.strong("Notes: "), doc["notes"],
+                                                size="2")),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def add_line_bar(state) -> rx.Component:
+    return rx.flex(
+        rx.button(rx.icon("plus", size=16), "Add line", variant="soft",
+                  on_click=state.add_line, id="add-line"),
+        rx.cond(
+            state.product_options.length() > 0,
+            rx.select.root(
+                rx.select.trigger(placeholder="Add a product…"),
+                rx.select.content(rx.foreach(state.product_options,
+                                             lambda o: rx.select.item(o["name"],
+                                                                      value=o["id"]))),
+                value="", on_change=state.add_product_line, id="add-product-line",
+            ),
+        ),
+        spacing="2", wrap="wrap",
+    )

@@ -1,0 +1,46 @@
+"""The fit badge: tier letter and score, coloured by tier, with the explanation
+one tap away (a popover, so it works on touch screens too).
+
+Takes Vars from a row dict: `tier` ("A".."D", "not_a_fit" or ""), `score`
+(text) and `summary` (the one-line explanation from scoring.fit_summary).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+TIER_COLORS = {"A": "green", "B": "teal", "C": "amber", "D": "gray", "not_a_fit": "red"}
+
+
+def _color(tier: rx.Var) -> rx.Var:
+    return rx.match(tier, *[(k, v) for k, v in TIER_COLORS.items()], "gray")
+
+
+def _label(tier: rx.Var, score: rx.Var) -> rx.Var:
+    return rx.match(
+        tier,
+        ("not_a_fit", "Not a fit"),
+        ("", "Not scored"),
+        f"{tier} · {score}",
+    )
+
+
+def fit_badge(tier: rx.Var, score: rx.Var, summary: rx.Var) -> rx.Component:
+    badge = rx.badge(
+        _label(tier, score),
+        color_scheme=_color(tier),
+        variant=rx.cond(tier == "", "outline", "soft"),
+        size="2",
+        class_name="fit-badge",
+        cursor="pointer",
+        white_space="nowrap",
+    )
+    return rx.popover.root(
+        rx.popover.trigger(rx.el.button(badge, aria_label="Fit explanation", type="button",
+                                        style={"all": "unset"})),
+        rx.popover.content(
+            rx.text(rx.cond(summary != "", summary, "No active ICP scored this company yet."),
+                    size="2", class_name="fit-summary"),
+            max_width="360px",
+        ),
+    )

@@ -1,0 +1,37 @@
+"""Small form building blocks."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field(label: str, name: str, *, type: str = "text", placeholder: str = "",
+          required: bool = True, default_value: str | rx.Var = "", **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.input(name=name, id=name, type=type, placeholder=placeholder, required=required,
+                 default_value=default_value, width="100%", size="3", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def form_error(message: rx.Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert",
+                   width="100%"),
+    )
+
+
+def auth_card(*children: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(*children, spacing="4", width="100%"),
+            width="100%",
+            max_width="420px",
+            size="3",
+        ),
+        min_height="85vh",
+        padding="1rem",
+    )

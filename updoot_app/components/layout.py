@@ -1,0 +1,216 @@
+"""The app shell: sidebar (desktop), top bar with drawer (phone), workspace
+switcher, user menu and light/dark toggle."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from updoot_app.components.nav import NAV_ITEMS
+from updoot_app.state.app_state import AppState
+
+SIDEBAR_WIDTH = "220px"
+
+
+def logo() -> rx.Component:
+    return rx.hstack(
+        rx.icon("chevrons-up", size=22, color=rx.color("accent", 10)),
+        rx.text("Updoot", weight="bold", size="5"),
+        align="center",
+        spacing="1",
+    )
+
+
+def nav_link(label: str, href: str, icon: str) -> rx.Component:
+    active = rx.State.router.page.path == href
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center",
+                  spacing="3"),
+        href=href,
+        underline="none",
+        width="100%",
+        padding_x="0.75rem",
+        padding_y="0.5rem",
+        border_radius="8px",
+        color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
+        background=rx.cond(active, rx.color("accent", 3), "transparent"),
+        _hover={"background": rx.color("gray", 3)},
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def nav_links() -> rx.Component:
+    return rx.vstack(*[nav_link(*item) for item in NAV_ITEMS], spacing="1", width="100%")
+
+
+def color_mode_button() -> rx.Component:
+    return rx.icon_button(
+        rx.color_mode_cond(light=rx.icon("moon", size=18), dark=rx.icon("sun", size=18)),
+        on_click=rx.toggle_color_mode,
+        variant="ghost",
+        aria_label="Toggle dark mode",
+        id="color-mode-toggle",
+    )
+
+
+def workspace_switcher() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("briefcase", size=16),
+                rx.text(AppState.workspace_name, max_width=["90px", "160px"],
+                        overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
+                rx.icon("chevron-down", size=14),
+                variant="soft",
+                id="workspace-switcher",
+                min_width="0",
+                flex_shrink="1",
+            )
+        ),
+        rx.menu.content(
+            rx.text("Workspaces", size="1", color_scheme="gray", padding_x="0.5rem"),
+            rx.foreach(
+                AppState.workspaces,
+                lambda w: rx.menu.item(
+                    rx.text(w["name"]),
+                    on_click=AppState.switch_workspace(w["id"]),
+                ),
+            ),
+            rx.menu.separator(),
+            rx.menu.item("New workspace…", on_click=rx.redirect("/settings#new-workspace")),
+        ),
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(rx.icon("circle-user", size=20), variant="ghost",
+                           aria_label="User menu", id="user-menu")
+        ),
+        rx.menu.content(
+            rx.text(AppState.user_email, size="2", padding_x="0.5rem", id="user-email"),
+            rx.text(AppState.role_label, size="1", color_scheme="gray", padding_x="0.5rem"),
+            rx.menu.separator(),
+            rx.menu.item("Settings", on_click=rx.redirect("/settings")),
+            rx.menu.item("Log out", on_click=AppState.logout, color="red", id="logout"),
+        ),
+    )
+
+
+def mobile_drawer() -> rx.Component:
+    return rx.drawer.root(
+        rx.drawer.trigger(
+            rx.icon_button(rx.icon("menu", size=20), variant="ghost", aria_label="Open menu",
+                           id="mobile-menu")
+        ),
+        rx.drawer.overlay(z_index="50"),
+        rx.drawer.portal(
+            rx.drawer.content(
+                rx.vstack(
+                    rx.hstack(logo(), rx.spacer(),
+                              rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost",
+                                                             aria_label="Close menu")),
+                              width="100%"),
+                    nav_links(),
+                    spacing="4",
+                    padding="1rem",
+                    width="100%",
+                ),
+                background=rx.color("gray", 1),
+                width="260px",
+                height="100%",
+                top="0",
+                left="0",
+                z_index="60",
+            )
+        ),
+        direction="left",
+    )
+
+
+def top_bar() -> rx.Component:
+    return rx.hstack(
+        rx.mobile_only(mobile_drawer()),
+        rx.spacer(),
+        rx.cond(AppState.is_demo, rx.tablet_and_desktop(
+            rx.badge("Demo workspace", color_scheme="amber"))),
+        workspace_switcher(),
+        color_mode_button(),
+        user_menu(),
+        align="center",
+        spacing="2",
+        width="100%",
+        min_width="0",
+        padding_x=["0.5rem", "1rem"],
+        padding_y="0.6rem",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.tablet_and_desktop(
+        rx.vstack(
+            logo(),
+            nav_links(),
+            spacing="5",
+            padding="1rem",
+            width=SIDEBAR_WIDTH,
+            min_height="100vh",
+            border_right=f"1px solid {rx.color('gray', 5)}",
+            position="sticky",
+            top="0",
+        )
+    )
+
+
+def page_header(title: str, subtitle: str = "", *actions: rx.Component) -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.heading(title, size="7"),
+            rx.cond(subtitle != "", rx.text(subtitle, color_scheme="gray")) if subtitle else
+            rx.fragment(),
+            spacing="1",
+        ),
+        rx.spacer(),
+        *actions,
+        width="100%",
+        align="center",
+        wrap="wrap",
+        gap="3",
+    )
+
+
+def app_shell(*children: rx.Component) -> rx.Component:
+    """Every signed-in page: shell around the page's own content."""
+    return rx.hstack(
+        sidebar(),
+        rx.vstack(
+            top_bar(),
+            rx.box(
+                rx.vstack(*children, spacing="5", width="100%"),
+                padding=["1rem", "1rem", "1.5rem 2rem"],
+                width="100%",
+                max_width="1200px",
+            ),
+            spacing="0",
+            width="100%",
+            min_width="0",
+        ),
+        spacing="0",
+        width="100%",
+        align="start",
+    )
+
+
+def not_built(module: str, what: str) -> rx.Component:
+    """Plain notice for a module page that is not built yet."""
+    return rx.callout(
+        rx.text(
+            rx.text.strong(f"{module} is not built yet. "),
+            what,
+        ),
+        icon="construction",
+        color_scheme="amber",
+        size="2",
+        width="100%",
+    )

@@ -1,0 +1,13 @@
+"""Navigation entries of the app shell (one place, used by sidebar and drawer)."""
+
+NAV_ITEMS = (
+    ("Dashboard", "/dashboard", "layout-dashboard"),
+    ("Profiles", "/profiles", "target"),
+    ("Companies", "/companies", "building-2"),
+    ("Pipeline", "/pipeline", "kanban"),
+    ("Competitors", "/competitors", "swords"),
+    ("Quotes", "/quotes", "file-text"),
+    ("Invoices", "/invoices", "receipt"),
+    ("Goals", "/goals", "flag"),
+    ("Settings", "/settings", "settings"),
+)

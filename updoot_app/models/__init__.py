@@ -1,0 +1,70 @@
+"""All tables, imported here so metadata (and Alembic) sees every one."""
+
+from updoot_app.models.account import (
+    ROLES,
+    ApiToken,
+    AuthSession,
+    Invite,
+    LoginAttempt,
+    Membership,
+    User,
+    Workspace,
+)
+from updoot_app.models.activity import Activity
+from updoot_app.models.billing import (
+    BillingSettings,
+    DocumentCounter,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Product,
+    Quote,
+    QuoteLine,
+)
+from updoot_app.models.competitor import Competitor, DealCompetitor
+from updoot_app.models.crm import (
+    Company,
+    Contact,
+    Deal,
+    DealStageChange,
+    Interaction,
+    Stage,
+)
+from updoot_app.models.deal_contacts import DealContact
+from updoot_app.models.goals import Goal
+from updoot_app.models.icp import BUYING_ROLES, ICP_KINDS, Icp, IcpVersion, Persona
+
+__all__ = [
+    "BUYING_ROLES",
+    "ICP_KINDS",
+    "ROLES",
+    "Activity",
+    "BillingSettings",
+    "DocumentCounter",
+    "Invoice",
+    "InvoiceLine",
+    "Payment",
+    "Product",
+    "Quote",
+    "QuoteLine",
+    "ApiToken",
+    "AuthSession",
+    "Company",
+    "Competitor",
+    "Contact",
+    "Deal",
+    "DealContact",
+    "DealCompetitor",
+    "DealStageChange",
+    "Goal",
+    "Icp",
+    "IcpVersion",
+    "Interaction",
+    "Invite",
+    "LoginAttempt",
+    "Membership",
+    "Persona",
+    "Stage",
+    "User",
+    "Workspace",
+]

@@ -1,0 +1,184 @@
+"""Product catalog, quotes, invoices, payments and document numbering."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from updoot_app.models.types import Money, utcnow
+
+QUOTE_STATUSES = ("draft", "sent", "accepted", "declined", "expired", "converted")
+INVOICE_STATUSES = ("draft", "sent", "partially_paid", "paid", "overdue", "void")
+PAYMENT_METHODS = ("bank_transfer", "card", "cash", "cheque", "other")
+
+
+def _money(default: Decimal | None = Decimal("0")):
+    if default is None:
+        return Field(default=None, sa_column=Column(Money, nullable=True))
+    return Field(default=default, sa_column=Column(Money, nullable=False))
+
+
+class BillingSettings(SQLModel, table=True):
+    """Per-workspace numbering prefixes and billing preferences."""
+
+    __tablename__ = "billing_settings"
+    workspace_id: int = Field(foreign_key="workspaces.id", primary_key=True, ondelete="CASCADE")
+    quote_prefix: str = Field(default="Q", max_length=12)
+    invoice_prefix: str = Field(default="INV", max_length=12)
+    win_deal_on_accept: bool = Field(default=True)
+    payment_terms_days: int = Field(default=30)
+    address: str = Field(default="", max_length=500)
+    locale: str = Field(default="en_US", max_length=12)
+
+
+class DocumentCounter(SQLModel, table=True):
+    """The next number per workspace, kind ("quote"/"invoice") and year.
+
+    Taken under a row lock (PostgreSQL) or BEGIN IMMEDIATE (SQLite) in the
+    transaction that stores the number, so numbers are gapless and unique.
+    """
+
+    __tablename__ = "document_counters"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", "year",
+                                       name="uq_document_counters_ws_kind_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)
+    year: int
+    next_number: int = Field(default=1)
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_ws_name", "workspace_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    unit_price: Decimal = _money()
+    currency: str = Field(default="USD", max_length=3)
+    tax_rate: Decimal = _money()
+    unit: str = Field(default="", max_length=30)
+    archived: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Quote(SQLModel, table=True):
+    __tablename__ = "quotes"
+    __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_quotes_ws_number"),
+                      Index("ix_quotes_ws_status", "workspace_id", "status"))
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    number: str = Field(max_length=40)
+    status: str = Field(default="draft", max_length=12)
+    company_id: int | None = Field(default=None, foreign_key="companies.id", index=True,
+                                   ondelete="SET NULL")
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", ondelete="SET NULL")
+    deal_id: int | None = Field(default=None, foreign_key="deals.id", index=True,
+                                ondelete="SET NULL")
+    currency: str = Field(default="USD", max_length=3)
+    issue_date: date
+    valid_until: date
+    discount_pct: Decimal = _money()
+    notes: str = Field(default="", max_length=5000)
+    terms: str = Field(default="", max_length=5000)
+    subtotal: Decimal = _money()
+    discount_total: Decimal = _money()
+    tax_total: Decimal = _money()
+    total: Decimal = _money()
+    public_token_hash: str | None = Field(
+        default=None, sa_column=Column(String(64), unique=True, nullable=True, index=True))
+    sent_at: datetime | None = None
+    accepted_at: datetime | None = None
+    accepted_by_name: str | None = Field(default=None, max_length=200)
+    declined_at: datetime | None = None
+    decline_reason: str | None = Field(default=None, max_length=1000)
+    converted_at: datetime | None = None
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class QuoteLine(SQLModel, table=True):
+    __tablename__ = "quote_lines"
+    id: int | None = Field(default=None, primary_key=True)
+    quote_id: int = Field(foreign_key="quotes.id", index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+    product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
+    description: str = Field(max_length=2000)
+    unit: str = Field(default="", max_length=30)
+    quantity: Decimal = _money(Decimal("1"))
+    unit_price: Decimal = _money()
+    discount_pct: Decimal = _money()
+    tax_rate: Decimal = _money()
+
+
+class Invoice(SQLModel, table=True):
+    """Stored status is draft / sent / partially_paid / paid / void; "overdue"
+    is computed from the due date (see services.invoices.effective_status)."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_invoices_ws_number"),
+                      Index("ix_invoices_ws_status", "workspace_id", "status"))
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    number: str | None = Field(default=None, max_length=40)
+    status: str = Field(default="draft", max_length=16)
+    quote_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("quotes.id", ondelete="SET NULL"),
+                                       unique=True, nullable=True))
+    company_id: int | None = Field(default=None, foreign_key="companies.id", index=True,
+                                   ondelete="SET NULL")
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", ondelete="SET NULL")
+    deal_id: int | None = Field(default=None, foreign_key="deals.id", index=True,
+                                ondelete="SET NULL")
+    currency: str = Field(default="USD", max_length=3)
+    issue_date: date
+    due_date: date
+    payment_terms_days: int = Field(default=30)
+    discount_pct: Decimal = _money()
+    notes: str = Field(default="", max_length=5000)
+    terms: str = Field(default="", max_length=5000)
+    subtotal: Decimal = _money()
+    discount_total: Decimal = _money()
+    tax_total: Decimal = _money()
+    total: Decimal = _money()
+    amount_paid: Decimal = _money()
+    finalised_at: datetime | None = None
+    sent_at: datetime | None = None
+    voided_at: datetime | None = None
+    void_reason: str | None = Field(default=None, max_length=500)
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_lines"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+    product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
+    description: str = Field(max_length=2000)
+    unit: str = Field(default="", max_length=30)
+    quantity: Decimal = _money(Decimal("1"))
+    unit_price: Decimal = _money()
+    discount_pct: Decimal = _money()
+    tax_rate: Decimal = _money()
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payments"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
+    paid_on: date = Field(index=True)
+    amount: Decimal = _money()
+    method: str = Field(default="bank_transfer", max_length=20)
+    reference: str = Field(default="", max_length=200)
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,139 @@
+"""One invoice: draft editor, finalise and send (numbered, then locked),
+payments and balance, void, PDF."""
+
+import reflex as rx
+
+from updoot_app.components.billing import (
+    add_line_bar,
+    doc_fields,
+    doc_summary,
+    lines_block,
+    status_badge,
+    totals_card,
+)
+from updoot_app.components.forms import form_error
+from updoot_app.components.layout import app_shell, page_header
+from updoot_app.state.billing_state import InvoiceDetailState as S
+
+METHODS = [("bank_transfer", "Bank transfer"), ("card", "Card"), ("cash", "Cash"),
+           ("cheque", "Cheque"), ("other", "Other")]
+
+
+def actions() -> rx.Component:
+    status = S.doc["status"]
+    return rx.flex(
+        rx.button(rx.icon("download", size=16), "PDF", variant="soft",
+                  on_click=S.download_pdf, id="invoice-pdf"),
+        rx.cond(S.can_edit & (status == "draft"),
+                rx.button(rx.icon("send", size=16), "Finalise and send", on_click=S.send,
+                          id="send-invoice")),
+        rx.cond(S.can_edit & (status == "draft") & (S.doc["quote_id"] == ""),
+                rx.button("Delete draft", variant="ghost", color_scheme="red",
+                          on_click=S.delete, id="delete-invoice")),
+        rx.cond(S.can_edit & ((status == "sent") | (status == "overdue"))
+                & (S.doc["has_payments"] == ""), void_dialog()),
+        rx.cond(S.doc["quote_number"] != "",
+                rx.link(rx.button("Quote " + S.doc["quote_number"], variant="ghost"),
+                        href="/quotes/" + S.doc["quote_id"])),
+        spacing="2", wrap="wrap", align="center",
+    )
+
+
+def void_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button("Void", variant="soft", color_scheme="red",
+                                    id="void-invoice")),
+        rx.dialog.content(
+            rx.dialog.title("Void this invoice?"),
+            rx.dialog.description("It keeps its number and stays in your records; it can "
+                                  "no longer be paid.", size="2"),
+            rx.form(
+                rx.vstack(
+                    rx.input(name="reason", placeholder="Reason (optional)", width="100%"),
+                    rx.hstack(rx.dialog.close(rx.button("Cancel", variant="soft",
+                                                        color_scheme="gray", type="button")),
+                              rx.dialog.close(rx.button("Void invoice", color_scheme="red",
+                                                        type="submit", id="confirm-void")),
+                              justify="end", width="100%"),
+                    spacing="3", width="100%",
+                ),
+                on_submit=S.void,
+            ),
+        ),
+    )
+
+
+def payment_row(row: dict) -> rx.Component:
+    return rx.flex(
+        rx.vstack(rx.text(row["paid_on"], " · ", row["method"], size="2"),
+                  rx.text(row["reference"], size="1", color_scheme="gray"), spacing="0"),
+        rx.spacer(),
+        rx.text(row["amount"], weight="medium", white_space="nowrap"),
+        width="100%", align="center", border_bottom="1px solid var(--gray-a4)",
+        padding_y="0.4rem",
+    )
+
+
+def payments_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Payments", size="4"),
+            rx.cond(S.payments.length() > 0,
+                    rx.vstack(rx.foreach(S.payments, payment_row), spacing="0", width="100%"),
+                    rx.text("No payments yet.", size="2", color_scheme="gray")),
+            rx.cond(
+                S.can_pay,
+                rx.form(
+                    rx.grid(
+                        rx.input(name="amount", placeholder="Amount, e.g. 20.00", required=True,
+                                 id="payment-amount", input_mode="decimal"),
+                        rx.input(name="paid_on", type="date", id="payment-date"),
+                        rx.select.root(
+                            rx.select.trigger(aria_label="Payment method"),
+                            rx.select.content(*[rx.select.item(label, value=value)
+                                                for value, label in METHODS]),
+                            name="method", default_value="bank_transfer",
+                        ),
+                        rx.input(name="reference", placeholder="Reference", id="payment-ref"),
+                        rx.button("Record payment", type="submit", id="record-payment"),
+                        columns=rx.breakpoints(initial="1", sm="2", md="5"), spacing="2",
+                        width="100%",
+                    ),
+                    form_error(S.payment_error),
+                    on_submit=S.record_payment, reset_on_submit=True, width="100%",
+                ),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def invoice_detail() -> rx.Component:
+    return app_shell(
+        rx.cond(
+            S.not_found,
+            rx.callout("This invoice does not exist in this workspace.", icon="info",
+                       width="100%"),
+            rx.vstack(
+                page_header(
+                    S.doc["number"], "",
+                    status_badge(S.doc["status_label"], S.doc["status_color"]),
+                ),
+                rx.hstack(rx.link("← All invoices", href="/invoices", size="2"), width="100%"),
+                actions(),
+                rx.cond(S.doc["status"] == "void",
+                        rx.callout("Void" + rx.cond(S.doc["void_reason"] != "",
+                                                    ": " + S.doc["void_reason"], "."),
+                                   icon="ban", color_scheme="gray", width="100%")),
+                rx.cond(S.editable, doc_fields(S, "invoice"), doc_summary(S, "invoice")),
+                rx.heading("Lines", size="4"),
+                lines_block(S, S.lines, S.editable),
+                rx.cond(S.editable, add_line_bar(S)),
+                rx.flex(rx.spacer(), totals_card(S.doc, S.taxes, with_balance=True),
+                        width="100%"),
+                rx.cond(S.doc["status"] != "draft", payments_card()),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,87 @@
+"""One quote: the draft editor with live totals (each change is saved and
+the totals come back from the same service as the PDF and the API), sending
+with its public link, the client's answer, conversion to an invoice, PDF."""
+
+import reflex as rx
+
+from updoot_app.components.billing import (
+    add_line_bar,
+    doc_fields,
+    doc_summary,
+    lines_block,
+    status_badge,
+    totals_card,
+)
+from updoot_app.components.layout import app_shell, page_header
+from updoot_app.state.billing_state import QuoteEditorState as S
+
+
+def actions() -> rx.Component:
+    status = S.doc["status"]
+    return rx.flex(
+        rx.button(rx.icon("download", size=16), "PDF", variant="soft",
+                  on_click=S.download_pdf, id="quote-pdf"),
+        rx.cond(S.can_edit & (status == "draft"),
+                rx.button(rx.icon("send", size=16), "Send", on_click=S.send, id="send-quote")),
+        rx.cond(S.can_edit & ((status == "sent") | (status == "expired")),
+                rx.button("New link", variant="soft", on_click=S.send, id="resend-quote")),
+        rx.cond(S.can_edit & (status == "sent"),
+                rx.button("Mark accepted", variant="soft", color_scheme="green",
+                          on_click=S.record_answer("accepted"), id="mark-accepted")),
+        rx.cond(S.can_edit & (status == "accepted"),
+                rx.button(rx.icon("receipt", size=16), "Convert to invoice",
+                          on_click=S.convert, id="convert-quote")),
+        rx.cond(status == "converted",
+                rx.link(rx.button("Open invoice", variant="soft", id="open-invoice"),
+                        href="/invoices/" + S.doc["invoice_id"])),
+        rx.cond(S.can_edit & (status == "draft"),
+                rx.button("Delete", variant="ghost", color_scheme="red", on_click=S.delete,
+                          id="delete-quote")),
+        spacing="2", wrap="wrap", align="center",
+    )
+
+
+def public_link() -> rx.Component:
+    return rx.cond(
+        S.public_link != "",
+        rx.callout(
+            rx.vstack(
+                rx.text("Public link for your client (shown once; “New link” replaces it):",
+                        size="2"),
+                rx.text(S.public_link, id="public-link", size="2", weight="medium",
+                        word_break="break-all"),
+                rx.button(rx.icon("copy", size=14), "Copy", size="1", variant="soft",
+                          on_click=rx.set_clipboard(S.public_link)),
+                spacing="2", width="100%",
+            ),
+            icon="link", color_scheme="green", width="100%",
+        ),
+    )
+
+
+def quote_editor() -> rx.Component:
+    return app_shell(
+        rx.cond(
+            S.not_found,
+            rx.callout("This quote does not exist in this workspace.", icon="info",
+                       width="100%"),
+            rx.vstack(
+                page_header(
+                    "Quote " + S.doc["number"], "",
+                    status_badge(S.doc["status_label"], S.doc["status_color"]),
+                ),
+                rx.hstack(rx.link("← All quotes", href="/quotes", size="2"), width="100%"),
+                actions(),
+                public_link(),
+                rx.cond(S.doc["accepted_by_name"] != "",
+                        rx.callout("Accepted by " + S.doc["accepted_by_name"] + ".",
+                                   icon="check", color_scheme="green", width="100%")),
+                rx.cond(S.editable, doc_fields(S, "quote"), doc_summary(S, "quote")),
+                rx.heading("Lines", size="4"),
+                lines_block(S, S.lines, S.editable),
+                rx.cond(S.editable, add_line_bar(S)),
+                rx.flex(rx.spacer(), totals_card(S.doc, S.taxes), width="100%"),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

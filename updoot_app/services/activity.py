@@ -1,0 +1,68 @@
+"""The append-only activity log: who did what, when, to which row.
+
+Rows are only ever inserted; an ORM update or delete of an Activity raises.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, select
+
+from updoot_app.models import Activity, User
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _forbid_activity_changes(session, _ctx, _instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Activity) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyError("The activity log is append-only.")
+
+
+def log(
+    session: Session,
+    *,
+    workspace_id: int,
+    user_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None = None,
+    summary: str = "",
+    detail: dict | None = None,
+) -> Activity:
+    entry = Activity(
+        workspace_id=workspace_id,
+        user_id=user_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        summary=summary[:500],
+        detail=detail or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def recent(session: Session, workspace_id: int, limit: int = 50) -> list[dict]:
+    rows = session.exec(
+        select(Activity, User.email)
+        .join(User, User.id == Activity.user_id, isouter=True)
+        .where(Activity.workspace_id == workspace_id)
+        .order_by(Activity.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": a.id,
+            "when": a.created_at.strftime("%Y-%m-%d %H:%M"),
+            "who": email or "system",
+            "action": a.action,
+            "entity": f"{a.entity_type} #{a.entity_id}" if a.entity_id else a.entity_type,
+            "summary": a.summary,
+        }
+        for a, email in rows
+    ]

@@ -1,0 +1,100 @@
+"""Everything the dashboard shows, computed in one place (the state and the
+benchmark call this): KPIs, funnel, trend and tier breakdown for a period,
+the progress of every goal, and the ICP calibration ("Is our ICP working?").
+
+The independent aggregate queries run on a few worker threads, each with its
+own session (SQLite in WAL mode and PostgreSQL both serve concurrent readers;
+the database driver releases the GIL while a query runs). Identical queries
+are shared through ``kpis.memoized``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from updoot_app import db
+from updoot_app.services import goals, icp_calibration, kpis
+from updoot_app.services.access import Principal
+
+DASHBOARD_PERIODS = ("month", "quarter", "year")
+WORKERS = max(2, min(4, os.cpu_count() or 2))
+
+
+def compute(principal: Principal, period: object = "quarter",
+            now: datetime | None = None) -> dict:
+    if period not in DASHBOARD_PERIODS:
+        period = "quarter"
+    when = kpis.parse_period(period)
+    ws = principal.workspace_id
+
+    def in_session(fn):
+        def run():
+            with db.session_scope() as session:
+                return fn(session)
+        return run
+
+    def summary(session) -> dict:
+        stages = kpis.stages_of(session, ws)
+        return {"closed": kpis.closed_summary(session, ws, when, kpis.ALL, stages),
+                "pipeline": kpis.pipeline(session, ws, when, kpis.ALL, stages),
+                "created": kpis.deals_created(session, ws, when),
+                "leads": kpis.new_leads(session, ws, when),
+                "fit_leads": kpis.icp_fit_leads(session, ws, when)}
+
+    def fit(session) -> dict:
+        rows = kpis.closed_by(session, ws, when, "fit_tier")
+        return {"by_tier": rows,
+                "calibration": icp_calibration.criterion_lift(session, ws, when)}
+
+    tasks = {
+        "summary": summary,
+        "funnel": lambda s: kpis.funnel(s, ws, when),
+        "trend": lambda s: kpis.trend(s, ws, when.end),
+        "invoiced": lambda s: kpis.invoiced_revenue(s, ws, when),
+        "paid": lambda s: kpis.paid_revenue(s, ws, when),
+        "fit": fit,
+        "goals": lambda s: [goals.goal_out(s, g, now) for g in goals.list_goals(s, principal)],
+    }
+    with kpis.memoized():
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            futures = {name: pool.submit(contextvars.copy_context().run, in_session(fn))
+                       for name, fn in tasks.items()}
+            done = {name: f.result() for name, f in futures.items()}
+    s = done["summary"]
+    closed, pipe = s["closed"], s["pipeline"]
+    won = closed["won"]
+    funnel_rows = done["funnel"]
+    figures = {
+        "period": when,
+        "summary": {
+            "new_leads": s["leads"],
+            "icp_fit_leads": s["fit_leads"],
+            "deals_created": s["created"],
+            "conversion_rate": kpis.Figure(
+                funnel_rows[-1]["reached"] / funnel_rows[0]["reached"]
+                if funnel_rows and funnel_rows[0]["reached"] else None,
+                funnel_rows[0]["reached"] if funnel_rows else 0),
+            "win_rate": kpis.Figure(won / closed["closed"] if closed["closed"] else None,
+                                    closed["closed"], {"won": won, "lost": closed["lost"]}),
+            "revenue": kpis.Figure(closed["won_value"], won),
+            "revenue_invoiced": done["invoiced"],
+            "revenue_paid": done["paid"],
+            "pipeline_value": kpis.Figure(pipe["value"], pipe["open"]),
+            "pipeline_weighted": kpis.Figure(pipe["weighted"], pipe["open"]),
+            "avg_deal_size": kpis.avg_of(closed),
+            "sales_cycle_days": kpis.cycle_of(closed),
+        },
+        "funnel": funnel_rows,
+        "trend": done["trend"],
+        "by_tier": done["fit"]["by_tier"],
+    }
+    return {
+        "period": when,
+        "figures": figures,
+        "by_tier": icp_calibration.with_total(done["fit"]["by_tier"]),
+        "goals": done["goals"],
+        "calibration": done["fit"]["calibration"],
+    }

@@ -1,0 +1,76 @@
+"""Configuration read from the environment (the public contract in DESIGN.md).
+
+Plain Python, no Reflex: services, the CLI, the API and rxconfig.py all read
+the same values from here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{DEFAULT_DATA_DIR / 'updoot.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the user wrote."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    public_url: str
+    session_days: int
+    demo_max_age_hours: int
+    login_max_failures: int
+    login_window_minutes: int
+    free_tier_max_companies: int
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [self.public_url.rstrip("/")]
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+DEV_SECRET = "dev-insecure-secret"
+
+
+def load_settings() -> Settings:
+    return Settings(
+        database_url=normalise_database_url(
+            os.environ.get("DATABASE_URL", "").strip() or default_database_url()
+        ),
+        redis_url=os.environ.get("REDIS_URL", "").strip() or None,
+        secret_key=os.environ.get("UPDOOT_SECRET_KEY", "").strip() or DEV_SECRET,
+        public_url=os.environ.get("UPDOOT_PUBLIC_URL", "").strip() or "http://localhost:3000",
+        session_days=_int("UPDOOT_SESSION_DAYS", 14),
+        demo_max_age_hours=_int("UPDOOT_DEMO_MAX_AGE_HOURS", 24),
+        login_max_failures=_int("UPDOOT_LOGIN_MAX_FAILURES", 5),
+        login_window_minutes=_int("UPDOOT_LOGIN_WINDOW_MINUTES", 15),
+        free_tier_max_companies=_int("UPDOOT_FREE_TIER_MAX_COMPANIES", 100_000),
+    )

@@ -1,0 +1,265 @@
+"""The pipeline: kanban board (drag and drop, move menu, Lost reason dialog),
+filters, and a paged list view of the same deals.
+
+Only the visible cards go to the browser (PER_COLUMN cards a column, "+N more"),
+the dragged deal's id stays on the server (`_dragged`), and a move re-reads only
+the two columns it touched.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from updoot_app import db
+from updoot_app.services import deals, pipeline_view
+from updoot_app.services.access import Principal
+from updoot_app.services.errors import DomainError, NotFound, ValidationError
+from updoot_app.services.stages import get_stage
+from updoot_app.services.validation import clean_id
+from updoot_app.state.app_state import AppState
+from updoot_app.state.guard import guard
+
+PER_COLUMN = 20
+LIST_PAGE_SIZE = 25
+FILTERS = {"fit_tier": pipeline_view.FIT_TIERS, "owner_id": None, "persona_id": None,
+           "competitor_id": None}
+ALL = "all"
+
+
+def _filter_value(key: object, value: object) -> str:
+    """A filter from the browser: a known key, and "all", a fit tier or an id."""
+    if key not in FILTERS:
+        raise ValidationError("filter", "Unknown filter.")
+    if value in (None, "", ALL):
+        return ""
+    if key == "fit_tier":
+        if value not in pipeline_view.FIT_TIERS:
+            raise ValidationError("fit_tier", "Unknown fit tier.")
+        return str(value)
+    return str(clean_id(value, key))
+
+
+def move_deal(p: Principal, deal_id: object, stage_id: object,
+              lost_reason: object = None) -> tuple[str, str, str]:
+    """Move a deal (member); returns (from stage id, to stage id, to stage kind).
+    A move to the Lost stage without a reason raises ValidationError."""
+    with db.session_scope() as session:
+        deal = deals.get_deal(session, p.workspace_id, deal_id)
+        source = deal.stage_id
+        target = get_stage(session, p.workspace_id, stage_id)
+        deals.move_stage(session, p, deal.id, target.id, lost_reason)
+        return str(source), str(target.id), target.kind
+
+
+def stage_kind(p: Principal, stage_id: object) -> str:
+    with db.session_scope() as session:
+        return get_stage(session, p.workspace_id, stage_id).kind
+
+
+class PipelineState(AppState):
+    view: str = "board"
+    columns: list[dict[str, str]] = []
+    cards: dict[str, list[dict[str, str]]] = {}
+    stage_options: list[dict[str, str]] = []
+    owner_options: list[dict[str, str]] = []
+    persona_options: list[dict[str, str]] = []
+    competitor_options: list[dict[str, str]] = []
+    filters: dict[str, str] = {"fit_tier": "", "owner_id": "", "persona_id": "",
+                               "competitor_id": ""}
+    list_rows: list[dict[str, str]] = []
+    list_page: int = 1
+    list_total: int = 0
+    lost_open: bool = False
+    lost_error: str = ""
+    lost_title: str = ""
+    last_move: str = ""
+    _dragged: int = 0
+    _pending: tuple[int, int] = (0, 0)
+
+    @rx.var
+    def board_empty(self) -> bool:
+        """Loaded, and no deal matches (a hint instead of empty columns)."""
+        return bool(self.columns) and all(c.get("count") == "0" for c in self.columns)
+
+    @rx.var
+    def list_pages(self) -> int:
+        return max(1, -(-self.list_total // LIST_PAGE_SIZE))
+
+    def _filters(self) -> dict:
+        return {k: v for k, v in self.filters.items() if v}
+
+    def _load_board(self, session, p: Principal) -> None:
+        self.columns, self.cards = pipeline_view.board_view(
+            session, p.workspace_id, self._filters(), PER_COLUMN)
+        self.stage_options = [{"id": c["stage_id"], "name": c["name"], "kind": c["kind"]}
+                              for c in self.columns]
+
+    def _load_list(self, session, p: Principal) -> None:
+        rows, total = deals.list_deals(session, p.workspace_id, **self._filters(),
+                                       sort="created_at", direction="desc",
+                                       page=self.list_page, page_size=LIST_PAGE_SIZE)
+        self.list_total = total
+        if rows == [] and self.list_page > 1 and total:
+            self.list_page = 1
+            rows, total = deals.list_deals(session, p.workspace_id, **self._filters(),
+                                           page=1, page_size=LIST_PAGE_SIZE)
+        self.list_rows = [pipeline_view.card(r, None) for r in rows]
+
+    def _refresh(self, p: Principal) -> None:
+        with db.session_scope() as session:
+            if self.view == "list":
+                self._load_list(session, p)
+            else:
+                self._load_board(session, p)
+
+    def _refresh_columns(self, p: Principal, stage_ids: list[str]) -> None:
+        """Re-read only the columns a move touched (totals and cards)."""
+        if self.view == "list":
+            self._refresh(p)
+            return
+        columns, all_cards = list(self.columns), dict(self.cards)
+        with db.session_scope() as session:
+            for sid in stage_ids:
+                headers, cards = pipeline_view.board_view(
+                    session, p.workspace_id, {**self._filters(), "stage": int(sid)}, PER_COLUMN)
+                header = next(h for h in headers if h["stage_id"] == sid)
+                columns = [header if c["stage_id"] == sid else c for c in columns]
+                all_cards[sid] = cards[sid]
+        # Assign whole values: Reflex sends a var when it is set, not when a key inside
+        # a dict var is replaced.
+        self.columns, self.cards = columns, all_cards
+
+    @rx.event
+    @guard("viewer")
+    def load(self, p: Principal):
+        self.lost_open = False
+        self.lost_error = ""
+        self._dragged = 0
+        self.list_page = 1
+        with db.session_scope() as session:
+            self.owner_options = pipeline_view.owners(session, p.workspace_id)
+            self.persona_options = pipeline_view.personas(session, p.workspace_id)
+            self.competitor_options = pipeline_view.competitors(session, p.workspace_id)
+            try:
+                self._load_board(session, p)
+            except NotFound:  # a persona filter that no longer exists
+                self.filters = {k: "" for k in FILTERS}
+                self._load_board(session, p)
+            if self.view == "list":
+                self._load_list(session, p)
+
+    @rx.event
+    @guard("viewer")
+    def set_view(self, p: Principal, view: str | list[str]):
+        if view not in ("board", "list"):
+            raise ValidationError("view", "Unknown view.")
+        self.view = view
+        self.list_page = 1
+        self._refresh(p)
+
+    @rx.event
+    @guard("viewer")
+    def set_filter(self, p: Principal, key: str, value: str):
+        clean = _filter_value(key, value)
+        before = self.filters
+        self.filters = {**self.filters, key: clean}
+        self.list_page = 1
+        try:
+            self._refresh(p)
+        except DomainError:  # e.g. another workspace's persona: keep the old filters
+            self.filters = before
+            raise
+
+    @rx.event
+    @guard("viewer")
+    def clear_filters(self, p: Principal):
+        self.filters = {k: "" for k in FILTERS}
+        self.list_page = 1
+        self._refresh(p)
+
+    @rx.event
+    @guard("viewer")
+    def go_page(self, p: Principal, page: int):
+        if isinstance(page, bool) or not isinstance(page, int):
+            raise ValidationError("page", "Invalid page.")
+        self.list_page = max(1, min(page, self.list_pages))
+        self._refresh(p)
+
+    # --- moving -------------------------------------------------------------------
+
+    @rx.event
+    @guard("member")
+    def start_drag(self, p: Principal, deal_id: str):
+        self._dragged = clean_id(deal_id, "deal_id")
+
+    @rx.event
+    @guard("member")
+    def drop_on(self, p: Principal, stage_id: str):
+        deal_id, self._dragged = self._dragged, 0
+        if not deal_id:
+            return None
+        return self._move(p, deal_id, stage_id)
+
+    @rx.event
+    @guard("member")
+    def move_to(self, p: Principal, deal_id: str, stage_id: str):
+        return self._move(p, clean_id(deal_id, "deal_id"), stage_id)
+
+    def _move(self, p: Principal, deal_id: int, stage_id: object):
+        sid = clean_id(stage_id, "stage_id")
+        if stage_kind(p, sid) == "lost":
+            with db.session_scope() as session:
+                deal = deals.get_deal(session, p.workspace_id, deal_id)
+                if str(deal.stage_id) == str(sid):
+                    return None
+                self.lost_title = deal.title
+            self._pending = (deal_id, sid)
+            self.lost_error = ""
+            self.lost_open = True
+            return None
+        source, target, kind = move_deal(p, deal_id, sid)
+        if source == target:
+            return None
+        self._refresh_columns(p, [source, target])
+        self.last_move = f"{deal_id}:{target}"
+        if kind == "won":
+            return rx.toast.success("Won! The close date is recorded on the deal.")
+        return None
+
+    @rx.event
+    @guard("member")
+    def confirm_lost(self, p: Principal, form: dict):
+        reason = form.get("lost_reason", "") if isinstance(form, dict) else ""
+        deal_id, sid = self._pending
+        if not deal_id:
+            self.lost_open = False
+            return None
+        if not isinstance(reason, str) or not reason.strip():
+            self.lost_error = "Say why this deal was lost."
+            return None
+        try:
+            source, target, _kind = move_deal(p, deal_id, sid, reason)
+        except ValidationError as exc:
+            self.lost_error = str(exc)
+            return None
+        self._pending = (0, 0)
+        self.lost_open = False
+        self.lost_error = ""
+        self._refresh_columns(p, [source, target])
+        self.last_move = f"{deal_id}:{target}"
+        return None
+
+    @rx.event
+    @guard("member")
+    def cancel_lost(self, p: Principal):
+        self._pending = (0, 0)
+        self.lost_open = False
+        self.lost_error = ""
+
+    @rx.event
+    @guard("member")
+    def lost_dialog_change(self, p: Principal, is_open: bool):
+        if not is_open:
+            self._pending = (0, 0)
+            self.lost_open = False
+            self.lost_error = ""

@@ -1,0 +1,116 @@
+"""The Reflex app: routes, on_load guards, API mount. Wiring only."""
+
+import reflex as rx
+
+from updoot_app.api.app import create_api
+from updoot_app.pages.coming_soon import MODULES, module_page
+from updoot_app.pages.companies import companies_page
+from updoot_app.pages.company_detail import company_detail
+from updoot_app.pages.company_import import company_import_page
+from updoot_app.pages.competitor_compare import competitor_compare
+from updoot_app.pages.competitor_detail import competitor_detail
+from updoot_app.pages.competitors import competitors_page
+from updoot_app.pages.dashboard import dashboard
+from updoot_app.pages.deal_competitors import deal_competitors_page
+from updoot_app.pages.deal_detail import deal_detail
+from updoot_app.pages.goals import goals_page
+from updoot_app.pages.invite import invite
+from updoot_app.pages.invoice_detail import invoice_detail
+from updoot_app.pages.invoices import invoices_page
+from updoot_app.pages.landing import landing
+from updoot_app.pages.login import login
+from updoot_app.pages.pipeline import pipeline
+from updoot_app.pages.pipeline_stages import pipeline_stages
+from updoot_app.pages.profile_detail import profile_detail
+from updoot_app.pages.profile_wizard import profile_wizard
+from updoot_app.pages.profiles import profiles
+from updoot_app.pages.public_quote import public_quote
+from updoot_app.pages.quote_editor import quote_editor
+from updoot_app.pages.quotes import quotes_page
+from updoot_app.pages.settings import settings
+from updoot_app.pages.signup import signup
+from updoot_app.state.app_state import AppState
+from updoot_app.state.auth_state import AuthState
+from updoot_app.state.billing_state import (
+    InvoiceDetailState,
+    InvoicesState,
+    PublicQuoteState,
+    QuoteEditorState,
+    QuotesState,
+)
+from updoot_app.state.companies_state import CompaniesState
+from updoot_app.state.company_import_state import CompanyImportState
+from updoot_app.state.company_state import CompanyState
+from updoot_app.state.competitors_state import (
+    CompareState,
+    CompetitorDetailState,
+    CompetitorsState,
+)
+from updoot_app.state.dashboard_state import DashboardState
+from updoot_app.state.deal_competitors_page_state import DealPageState
+from updoot_app.state.deal_state import DealState
+from updoot_app.state.goals_state import GoalsState
+from updoot_app.state.icp_wizard_state import IcpWizardState
+from updoot_app.state.pipeline_state import PipelineState
+from updoot_app.state.profiles_state import IcpDetailState, ProfilesState
+from updoot_app.state.settings_state import SettingsState
+from updoot_app.state.stages_state import StagesState
+
+app = rx.App(
+    api_transformer=create_api(),
+    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+)
+
+app.add_page(landing, route="/", title="Updoot — know who to sell to")
+app.add_page(login, route="/login", title="Log in · Updoot", on_load=AuthState.clear)
+app.add_page(signup, route="/signup", title="Sign up · Updoot", on_load=AuthState.clear)
+app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot",
+             on_load=AuthState.load_invite)
+app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
+             on_load=[AppState.load_shell, DashboardState.load])
+app.add_page(goals_page, route="/goals", title="Goals · Updoot",
+             on_load=[AppState.load_shell, GoalsState.load])
+app.add_page(settings, route="/settings", title="Settings · Updoot",
+             on_load=[AppState.load_shell, SettingsState.load])
+app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
+             on_load=[AppState.load_shell, ProfilesState.load])
+app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
+             on_load=[AppState.load_shell, IcpWizardState.load])
+app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",
+             on_load=[AppState.load_shell, IcpWizardState.load])
+app.add_page(profile_detail, route="/profiles/[icp_id]", title="Profile · Updoot",
+             on_load=[AppState.load_shell, IcpDetailState.load])
+app.add_page(companies_page, route="/companies", title="Companies · Updoot",
+             on_load=[AppState.load_shell, CompaniesState.load])
+app.add_page(company_import_page, route="/companies/import", title="Import companies · Updoot",
+             on_load=[AppState.load_shell, CompanyImportState.load])
+app.add_page(company_detail, route="/companies/[company_id]", title="Company · Updoot",
+             on_load=[AppState.load_shell, CompanyState.load])
+app.add_page(pipeline, route="/pipeline", title="Pipeline · Updoot",
+             on_load=[AppState.load_shell, PipelineState.load])
+app.add_page(pipeline_stages, route="/pipeline/stages", title="Pipeline stages · Updoot",
+             on_load=[AppState.load_shell, StagesState.load])
+app.add_page(deal_detail, route="/deals/[deal_id]", title="Deal · Updoot",
+             on_load=[AppState.load_shell, DealState.load])
+app.add_page(competitors_page, route="/competitors", title="Competitors · Updoot",
+             on_load=[AppState.load_shell, CompetitorsState.load])
+app.add_page(competitor_compare, route="/competitors/compare", title="Compare · Updoot",
+             on_load=[AppState.load_shell, CompareState.load])
+app.add_page(competitor_detail, route="/competitors/[competitor_id]",
+             title="Battlecard · Updoot",
+             on_load=[AppState.load_shell, CompetitorDetailState.load])
+app.add_page(deal_competitors_page, route="/deals/[deal_id]/competitors",
+             title="Deal competitors · Updoot",
+             on_load=[AppState.load_shell, DealPageState.load])
+app.add_page(quotes_page, route="/quotes", title="Quotes · Updoot",
+             on_load=[AppState.load_shell, QuotesState.load])
+app.add_page(quote_editor, route="/quotes/[quote_id]", title="Quote · Updoot",
+             on_load=[AppState.load_shell, QuoteEditorState.load])
+app.add_page(invoices_page, route="/invoices", title="Invoices · Updoot",
+             on_load=[AppState.load_shell, InvoicesState.load])
+app.add_page(invoice_detail, route="/invoices/[invoice_id]", title="Invoice · Updoot",
+             on_load=[AppState.load_shell, InvoiceDetailState.load])
+app.add_page(public_quote, route="/q/[token]", title="Quote", on_load=PublicQuoteState.load)
+for key, (title, _subtitle, _what) in MODULES.items():
+    app.add_page(module_page(key), route=f"/{key}", title=f"{title} · Updoot",
+                 on_load=AppState.load_shell)
