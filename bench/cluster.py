@@ -139,9 +139,14 @@ def render(path: Path, **values: str) -> str:
     return text
 
 
+# How long nginx leaves a worker alone after a failed connection. A restarted
+# worker only gets traffic again once this has passed since its last failure.
+UPSTREAM_FAIL_TIMEOUT_S = 5
+
+
 def render_site(listen: str, worker_ports: list[int], web_root: Path = WEB_ROOT,
                 server_name: str = "localhost", tls: str = "") -> str:
-    workers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"
+    workers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout={UPSTREAM_FAIL_TIMEOUT_S}s;"
                         for p in worker_ports)
     return render(NGINX_SITE, LISTEN=listen, SERVER_NAME=server_name, TLS=tls,
                   WEB_ROOT=str(web_root), WORKERS=workers)

@@ -22,6 +22,7 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from bench import cluster as cl
 from tests.e2e.journeys import FIRST_LOAD_MS, sign_up, visit
 
 RECOVER_MS = 30_000  # socket reconnect with backoff + rehydrate from Redis
@@ -124,7 +125,10 @@ def test_worker_crash_mid_session_loses_nothing(scaled, browser):
             # Bring the worker back before crashing the next one.
             scaled.start_worker(victim)
             scaled.wait_worker(victim)
-            time.sleep(1)  # nginx retries a failed upstream after fail_timeout
+            # nginx sends traffic to a worker that failed only once fail_timeout has
+            # passed since its last failure; until then, crashing the other worker
+            # would leave no live upstream (502), which is not what this test is about.
+            time.sleep(cl.UPSTREAM_FAIL_TIMEOUT_S + 1)
 
         rename_workspace(page, f"Scale {uid} last", acked_names)
         # The tab never reloaded: a new websocket means it reconnected after a crash.
