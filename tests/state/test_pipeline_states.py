@@ -17,7 +17,7 @@ from updoot_app.models import Contact, Deal, DealContact, Interaction, Membershi
 from updoot_app.services import companies, deals, demo_seed, icps, personas
 from updoot_app.services.access import resolve_session
 from updoot_app.state.deal_state import DealState
-from updoot_app.state.pipeline_state import PER_COLUMN, PipelineState
+from updoot_app.state.pipeline_state import MORE_STEP, PER_COLUMN, PipelineState
 from updoot_app.state.stages_state import StagesState
 
 
@@ -93,6 +93,35 @@ def test_drag_and_drop_moves_a_deal_and_updates_both_columns(alice):
     before = [c["count"] for c in state.columns]
     assert call(state, "drop_on", new["stage_id"]) is None
     assert [c["count"] for c in state.columns] == before
+
+
+def test_show_more_grows_one_column_and_keeps_it_grown_after_a_move(alice, bob):
+    seed(alice, 300)  # 60 deals: more than a page in the New column
+    state = board(alice)
+    new, contacted = col(state, "New"), col(state, "Contacted")
+    assert int(new["count"]) > PER_COLUMN
+    shown_before = {sid: len(cards) for sid, cards in state.cards.items()}
+    call(state, "show_more", new["stage_id"])
+    grown = len(state.cards[new["stage_id"]])
+    assert grown == min(int(new["count"]), PER_COLUMN + MORE_STEP) > PER_COLUMN
+    assert int(col(state, "New")["more"]) == int(new["count"]) - grown
+    assert {sid: len(c) for sid, c in state.cards.items() if sid != new["stage_id"]} == \
+        {sid: n for sid, n in shown_before.items() if sid != new["stage_id"]}
+    # A move out of the grown column keeps it grown (one card fewer there).
+    card = state.cards[new["stage_id"]][0]
+    call(state, "move_to", card["id"], contacted["stage_id"])
+    assert len(state.cards[new["stage_id"]]) == min(int(new["count"]) - 1, grown)
+    # Hostile or foreign stage ids change nothing and say so.
+    with db.session_scope() as s:
+        foreign = str(s.exec(select(Stage.id).where(Stage.workspace_id == bob.workspace_id)).first())
+    before = json.dumps(state.dict(), sort_keys=True, default=str)
+    for bad in (foreign, "0", "-1", "abc", None, [1], "99999999999999999999"):
+        result = call(state, "show_more", bad)
+        assert toast_text(result), bad
+    assert json.dumps(state.dict(), sort_keys=True, default=str) == before
+    # A fresh load starts every column at a page again.
+    call(state, "load")
+    assert len(state.cards[new["stage_id"]]) == PER_COLUMN
 
 
 def test_moving_to_lost_asks_for_a_reason_first(alice):

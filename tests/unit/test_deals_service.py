@@ -26,6 +26,7 @@ from updoot_app.services import companies, deals, stages
 from updoot_app.services.access import resolve_session
 from updoot_app.services.demo_seed import seed_workspace
 from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.stages import list_stages
 
 
 def principal(actor):
@@ -320,6 +321,22 @@ def test_board_on_seeded_data_matches_a_python_sum(alice):
         assert column["value"] == sum((d.value for d in mine), Decimal(0))
         assert len(column["cards"]) == min(5, len(mine))
         assert column["more"] == len(mine) - len(column["cards"])
+
+
+def test_board_limited_to_some_stages_gives_the_same_columns_and_ignores_others(alice, bob):
+    with db.session_scope() as s:
+        seed_workspace(s, alice.workspace_id, [alice.user_id], companies=80)
+    with db.session_scope() as s:
+        full = deals.board(s, alice.workspace_id, per_column_limit=5)
+        picked = [full["columns"][0]["stage_id"], full["columns"][2]["stage_id"]]
+        foreign = [st.id for st in list_stages(s, bob.workspace_id)][:2]
+        part = deals.board(s, alice.workspace_id, per_column_limit=5,
+                           only_stages=picked + foreign)
+        nothing = deals.board(s, alice.workspace_id, per_column_limit=5, only_stages=foreign)
+    expected = [c for c in full["columns"] if c["stage_id"] in picked]
+    assert [c["stage_id"] for c in part["columns"]] == picked
+    assert part["columns"] == expected  # counts, totals, cards all as on the full board
+    assert nothing["columns"] == [] and nothing["open_count"] == 0
 
 
 def test_board_filters(alice, bob, acme):

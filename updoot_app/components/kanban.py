@@ -71,58 +71,83 @@ def coverage_mark(mark: rx.Var, covered: rx.Var) -> rx.Component:
                           "evaluator, user")
 
 
-def deal_card(card: rx.Var, options: rx.Var, on_drag_start: Callable,
-              on_move: Callable, can_edit: rx.Var) -> rx.Component:
-    return DragCard.create(
-        rx.vstack(
-            rx.hstack(
-                rx.link(card["title"], href="/deals/" + card["id"], weight="medium",
-                        size="2", class_name="deal-link", min_width="0",
-                        overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
-                rx.spacer(),
-                rx.cond(can_edit, stage_menu(
-                    options, card["stage_id"], lambda sid: on_move(card["id"], sid),
-                    rx.icon_button(rx.icon("arrow-right-left", size=14), size="1",
-                                   variant="ghost", aria_label="Move to stage",
-                                   class_name="move-menu"),
-                )),
-                width="100%", align="center", spacing="1",
+CARD_FIELDS = ("id", "title", "company", "value", "fit_tier", "fit_score", "owner", "days",
+               "stale", "stage_id", "closed", "coverage", "covered")
+
+
+def deal_card_factory(on_drag_start: Callable, on_move: Callable) -> Callable[..., rx.Component]:
+    """A deal card as a memoized React component (rx.memo) whose props are plain
+    strings. With the deal id as React key, a move re-renders only the card that
+    moved: every other card keeps its props and is skipped, however many the
+    board shows. (Rendered inline, the whole board re-rendered on every move.)"""
+
+    @rx.memo
+    def deal_card(deal_id: rx.Var[str], title: rx.Var[str], company: rx.Var[str],
+                  value: rx.Var[str], fit_tier: rx.Var[str], fit_score: rx.Var[str],
+                  owner: rx.Var[str], days: rx.Var[str], stale: rx.Var[str],
+                  stage_id: rx.Var[str], closed: rx.Var[str], coverage: rx.Var[str],
+                  covered: rx.Var[str], can_edit: rx.Var[bool],
+                  options: rx.Var[list[dict[str, str]]]) -> rx.Component:
+        card = {"fit_tier": fit_tier, "fit_score": fit_score}
+        return DragCard.create(
+            rx.vstack(
+                rx.hstack(
+                    rx.link(title, href="/deals/" + deal_id, weight="medium",
+                            size="2", class_name="deal-link", min_width="0",
+                            overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
+                    rx.spacer(),
+                    rx.cond(can_edit, stage_menu(
+                        options, stage_id, lambda sid: on_move(deal_id, sid),
+                        rx.icon_button(rx.icon("arrow-right-left", size=14), size="1",
+                                       variant="ghost", aria_label="Move to stage",
+                                       class_name="move-menu"),
+                    )),
+                    width="100%", align="center", spacing="1",
+                ),
+                rx.text(company, size="1", color_scheme="gray", class_name="card-company",
+                        overflow="hidden", text_overflow="ellipsis", white_space="nowrap",
+                        max_width="100%"),
+                rx.hstack(
+                    rx.text(value, size="2", weight="bold", class_name="card-value"),
+                    rx.spacer(),
+                    fit_badge(fit_tier, fit_score, fit_sentence(card)),
+                    width="100%", align="center",
+                ),
+                rx.hstack(
+                    rx.text(owner, size="1", color_scheme="gray"),
+                    rx.text("·", size="1", color_scheme="gray"),
+                    rx.text(days, "d in stage", size="1", color_scheme="gray"),
+                    rx.spacer(),
+                    rx.cond(stale != "",
+                            rx.badge("Stale", color_scheme="orange", size="1",
+                                     class_name="stale-flag")),
+                    coverage_mark(coverage, covered),
+                    width="100%", align="center", spacing="1", wrap="wrap",
+                ),
+                rx.cond(closed != "",
+                        rx.text("Closed ", closed, size="1", color_scheme="gray")),
+                spacing="1", width="100%",
             ),
-            rx.text(card["company"], size="1", color_scheme="gray", class_name="card-company",
-                    overflow="hidden", text_overflow="ellipsis", white_space="nowrap",
-                    max_width="100%"),
-            rx.hstack(
-                rx.text(card["value"], size="2", weight="bold", class_name="card-value"),
-                rx.spacer(),
-                fit_badge(card["fit_tier"], card["fit_score"], fit_sentence(card)),
-                width="100%", align="center",
-            ),
-            rx.hstack(
-                rx.text(card["owner"], size="1", color_scheme="gray"),
-                rx.text("·", size="1", color_scheme="gray"),
-                rx.text(card["days"], "d in stage", size="1", color_scheme="gray"),
-                rx.spacer(),
-                rx.cond(card["stale"] != "",
-                        rx.badge("Stale", color_scheme="orange", size="1",
-                                 class_name="stale-flag")),
-                coverage_mark(card["coverage"], card["covered"]),
-                width="100%", align="center", spacing="1", wrap="wrap",
-            ),
-            rx.cond(card["closed"] != "",
-                    rx.text("Closed ", card["closed"], size="1", color_scheme="gray")),
-            spacing="1", width="100%",
-        ),
-        draggable=can_edit,
-        on_drag_start=on_drag_start(card["id"]),
-        class_name="deal-card",
-        custom_attrs={"data-deal": card["id"]},
-        padding="0.6rem",
-        border_radius="8px",
-        border=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 1),
-        cursor=rx.cond(can_edit, "grab", "default"),
-        width="100%",
-    )
+            draggable=can_edit,
+            on_drag_start=on_drag_start(deal_id),
+            class_name="deal-card",
+            custom_attrs={"data-deal": deal_id},
+            padding="0.6rem",
+            border_radius="8px",
+            border=f"1px solid {rx.color('gray', 5)}",
+            background=rx.color("gray", 1),
+            cursor=rx.cond(can_edit, "grab", "default"),
+            width="100%",
+        )
+
+    def render(card: rx.Var, options: rx.Var, can_edit: rx.Var) -> rx.Component:
+        component = deal_card(deal_id=card["id"].to(str),
+                              **{f: card[f].to(str) for f in CARD_FIELDS if f != "id"},
+                              can_edit=can_edit, options=options)
+        component.key = card["id"]  # React key: the deal, not its position in the column
+        return component
+
+    return render
 
 
 def column_header(col: rx.Var) -> rx.Component:
@@ -147,16 +172,20 @@ def column_header(col: rx.Var) -> rx.Component:
 
 
 def board(columns: rx.Var, cards: rx.Var, options: rx.Var, *, on_drop: Callable,
-          on_drag_start: Callable, on_move: Callable, can_edit: rx.Var) -> rx.Component:
+          on_drag_start: Callable, on_move: Callable, on_more: Callable,
+          can_edit: rx.Var) -> rx.Component:
+    deal_card = deal_card_factory(on_drag_start, on_move)
+
     def one_column(col: rx.Var) -> rx.Component:
         return DropZone.create(
             rx.vstack(
                 column_header(col),
                 rx.foreach(cards[col["stage_id"]],
-                           lambda c: deal_card(c, options, on_drag_start, on_move, can_edit)),
+                           lambda c: deal_card(c, options, can_edit)),
                 rx.cond(col["more"] != "0",
-                        rx.text("+", col["more"], " more", size="1", color_scheme="gray",
-                                class_name="col-more")),
+                        rx.button("Show more (", col["more"], " not shown)", size="1",
+                                  variant="ghost", color_scheme="gray", class_name="col-more",
+                                  on_click=on_more(col["stage_id"]))),
                 spacing="2", width="100%",
             ),
             on_drag_over=rx.prevent_default,

@@ -143,7 +143,8 @@ def pipeline() -> rx.Component:
             S.view == "list",
             list_view(),
             kanban.board(S.columns, S.cards, S.stage_options, on_drop=S.drop_on,
-                         on_drag_start=S.start_drag, on_move=S.move_to, can_edit=S.can_edit),
+                         on_drag_start=S.start_drag, on_move=S.move_to, on_more=S.show_more,
+                         can_edit=S.can_edit),
         ),
         lost_dialog(),
     )

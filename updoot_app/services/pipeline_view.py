@@ -77,12 +77,13 @@ def column(col: dict, currency: str) -> dict[str, str]:
     }
 
 
-def board_view(session: Session, workspace_id: int, filters: dict,
-               per_column_limit: int) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]]:
+def board_view(session: Session, workspace_id: int, filters: dict, per_column_limit: int,
+               only_stages: list[int] | None = None,
+               ) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]]:
     """(column headers, {stage_id: cards}) with the compact coverage mark of the
-    visible cards only (one GROUP BY over their ids)."""
+    visible cards only (one GROUP BY over their ids); `only_stages` as in deals.board."""
     result = deals.board(session, workspace_id, filters=filters,
-                         per_column_limit=per_column_limit)
+                         per_column_limit=per_column_limit, only_stages=only_stages)
     ids = [c["id"] for col in result["columns"] for c in col["cards"]]
     marks = buying_committee.coverage_marks(session, workspace_id, ids)
     headers = [column(col, result["currency"]) for col in result["columns"]]

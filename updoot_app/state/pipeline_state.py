@@ -1,7 +1,8 @@
 """The pipeline: kanban board (drag and drop, move menu, Lost reason dialog),
 filters, and a paged list view of the same deals.
 
-Only the visible cards go to the browser (PER_COLUMN cards a column, "+N more"),
+Only the visible cards go to the browser (PER_COLUMN cards a column, then "Show
+more" adds MORE_STEP at a time to that column),
 the dragged deal's id stays on the server (`_dragged`), and a move re-reads only
 the two columns it touched.
 """
@@ -19,7 +20,9 @@ from updoot_app.services.validation import clean_id
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 
-PER_COLUMN = 20
+PER_COLUMN = 12
+MORE_STEP = 24
+MAX_PER_COLUMN = 200  # deals.board's own ceiling
 LIST_PAGE_SIZE = 25
 FILTERS = {"fit_tier": pipeline_view.FIT_TIERS, "owner_id": None, "persona_id": None,
            "competitor_id": None}
@@ -74,6 +77,7 @@ class PipelineState(AppState):
     lost_title: str = ""
     last_move: str = ""
     _dragged: int = 0
+    _limits: dict[str, int] = {}  # stage id -> cards shown, for columns grown by "Show more"
     _pending: tuple[int, int] = (0, 0)
 
     @rx.var
@@ -89,6 +93,7 @@ class PipelineState(AppState):
         return {k: v for k, v in self.filters.items() if v}
 
     def _load_board(self, session, p: Principal) -> None:
+        self._limits = {}
         self.columns, self.cards = pipeline_view.board_view(
             session, p.workspace_id, self._filters(), PER_COLUMN)
         self.stage_options = [{"id": c["stage_id"], "name": c["name"], "kind": c["kind"]}
@@ -117,14 +122,19 @@ class PipelineState(AppState):
         if self.view == "list":
             self._refresh(p)
             return
-        columns, all_cards = list(self.columns), dict(self.cards)
+        by_limit: dict[int, list[int]] = {}
+        for sid in stage_ids:
+            by_limit.setdefault(self._limits.get(sid, PER_COLUMN), []).append(int(sid))
+        headers, cards = [], {}
         with db.session_scope() as session:
-            for sid in stage_ids:
-                headers, cards = pipeline_view.board_view(
-                    session, p.workspace_id, {**self._filters(), "stage": int(sid)}, PER_COLUMN)
-                header = next(h for h in headers if h["stage_id"] == sid)
-                columns = [header if c["stage_id"] == sid else c for c in columns]
-                all_cards[sid] = cards[sid]
+            for limit, ids in by_limit.items():  # usually one query set: both at the default
+                h, c = pipeline_view.board_view(session, p.workspace_id, self._filters(),
+                                                limit, only_stages=ids)
+                headers += h
+                cards |= c
+        fresh = {h["stage_id"]: h for h in headers}
+        columns = [fresh.get(c["stage_id"], c) for c in self.columns]
+        all_cards = {**self.cards, **cards}
         # Assign whole values: Reflex sends a var when it is set, not when a key inside
         # a dict var is replaced.
         self.columns, self.cards = columns, all_cards
@@ -184,6 +194,17 @@ class PipelineState(AppState):
             raise ValidationError("page", "Invalid page.")
         self.list_page = max(1, min(page, self.list_pages))
         self._refresh(p)
+
+    @rx.event
+    @guard("viewer")
+    def show_more(self, p: Principal, stage_id: str):
+        """Show MORE_STEP more cards in one column (the others stay as they are)."""
+        sid = str(clean_id(stage_id, "stage_id"))
+        if self.view != "board" or all(c["stage_id"] != sid for c in self.columns):
+            raise NotFound("Stage")
+        self._limits = {**self._limits,
+                        sid: min(MAX_PER_COLUMN, self._limits.get(sid, PER_COLUMN) + MORE_STEP)}
+        self._refresh_columns(p, [sid])
 
     # --- moving -------------------------------------------------------------------
 
