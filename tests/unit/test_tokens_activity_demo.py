@@ -91,6 +91,59 @@ def test_demo_workspace_is_seeded_with_every_stage(database):
     assert all(d.lost_reason for d in lost)
 
 
+def test_demo_tells_the_whole_story_icp_personas_committees_competitors_goals(database):
+    from updoot_app.models import (
+        Competitor,
+        Contact,
+        DealCompetitor,
+        DealContact,
+        Goal,
+        Icp,
+        Persona,
+    )
+    from updoot_app.services import buying_committee
+
+    with db.session_scope() as s:
+        ws_id = demo.create_demo(s)[0].id
+        other_id = demo.create_demo(s)[0].id
+
+    def rows(s, model):
+        return s.exec(select(model).where(model.workspace_id == ws_id)).all()
+
+    with db.session_scope() as s:
+        assert len(rows(s, Icp)) == 1
+        roles = {p.buying_role for p in rows(s, Persona)}
+        assert {"economic_buyer", "champion", "technical_evaluator", "user"} <= roles
+        tiers = [c.fit_tier for c in rows(s, Company)]
+        assert None not in tiers and len(set(tiers)) >= 4  # every company scored, a spread
+        links = rows(s, DealContact)
+        assert links
+        for link in links:  # a deal's contacts work at the deal's company
+            deal, contact = s.get(Deal, link.deal_id), s.get(Contact, link.contact_id)
+            assert deal.company_id == contact.company_id
+            assert deal.workspace_id == contact.workspace_id == ws_id
+        marks = buying_committee.coverage_marks(s, ws_id, [lk.deal_id for lk in links])
+        assert max(m["covered"] for m in marks.values()) >= 2
+        assert len(rows(s, Competitor)) == 2 and rows(s, DealCompetitor)
+        assert {c.workspace_id for c in s.exec(select(Competitor).join(
+            DealCompetitor, DealCompetitor.competitor_id == Competitor.id).where(
+            DealCompetitor.workspace_id == ws_id)).all()} == {ws_id}
+        assert len(rows(s, Goal)) == 3
+    # Purging removes every row of the demo, whatever table it is in.
+    with db.session_scope() as s:
+        demo.delete_workspaces(s, [ws_id])
+    with db.session_scope() as s:
+        from sqlmodel import SQLModel
+
+        for table in SQLModel.metadata.sorted_tables:
+            if "workspace_id" in table.c:
+                left = s.exec(select(func.count()).select_from(table)
+                              .where(table.c.workspace_id == ws_id)).one()
+                assert left == 0, table.name
+        assert s.exec(select(func.count()).select_from(Icp)
+                      .where(Icp.workspace_id == other_id)).one() == 1
+
+
 def test_two_demos_are_isolated(database):
     with db.session_scope() as s:
         ws1, t1 = demo.create_demo(s)

@@ -72,6 +72,14 @@ def _principal(session: Session, user: User, workspace_id: int, **ids) -> Princi
     )
 
 
+def principal_for(session: Session, user_id: int, workspace_id: int) -> Principal:
+    """The principal of a member acting from the server itself (demo seeding, CLI)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AuthRequired("Unknown user.")
+    return _principal(session, user, workspace_id)
+
+
 def resolve_session(session: Session, raw_token: object) -> Principal:
     """The Principal behind a browser session token, or AuthRequired."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):

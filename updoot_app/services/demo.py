@@ -10,7 +10,8 @@ from sqlmodel import Session, SQLModel, select
 
 from updoot_app.models import Membership, User, Workspace
 from updoot_app.models.types import utcnow
-from updoot_app.services import activity, auth, demo_seed, workspaces
+from updoot_app.services import activity, auth, demo_seed, demo_story, workspaces
+from updoot_app.services.access import principal_for
 from updoot_app.settings import load_settings
 
 DEMO_EMAIL_DOMAIN = "demo.updoot.invalid"
@@ -26,9 +27,13 @@ def create_demo(session: Session, *, companies: int = 120) -> tuple[Workspace, s
     workspace = workspaces.create_workspace(session, user.id, f"Demo {suffix}", is_demo=True)
     demo_seed.seed_workspace(session, workspace.id, [user.id], companies=companies,
                              seed=int(suffix, 16))
+    demo_story.tell(session, principal_for(session, user.id, workspace.id),
+                    seed=int(suffix, 16))
     activity.log(session, workspace_id=workspace.id, user_id=user.id, action="demo.create",
                  entity_type="workspace", entity_id=workspace.id, summary="Demo workspace created")
-    return workspace, auth.start_session(session, user.id, workspace.id)
+    token = auth.start_session(session, user.id, workspace.id)
+    session.refresh(workspace)  # re-scoring expired it; callers read it after the commit
+    return workspace, token
 
 
 def purge_old_demos(session: Session, max_age_hours: int | None = None) -> int:

@@ -117,8 +117,10 @@ def rescore_workspace(session: Session, workspace_id: int,
         session.execute(stmt, batch)
         if progress is not None:
             progress(start + len(batch), total)
-    if total:
-        session.expire_all()  # ORM copies of companies must not keep stale fits
+    if total:  # ORM copies of companies must not keep stale fits (only those: callers
+        for obj in list(session.identity_map.values()):  # still hold other rows)
+            if isinstance(obj, Company):
+                session.expire(obj)
     return scoring.tier_counts(scored)
 
 
