@@ -67,3 +67,19 @@ def toast_text(result) -> str:
 @pytest.fixture
 def state_of():
     return new_state
+
+
+def as_plotly(figure):
+    """A state's figure dict as a plotly Figure: plotly validates every property
+    (an unknown or misspelt one raises ValueError), as rx.plotly's JSON would."""
+    import plotly.graph_objects as go
+
+    def plain(value):
+        value = getattr(value, "__wrapped__", value)  # Reflex's MutableProxy
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return go.Figure(plain(figure))

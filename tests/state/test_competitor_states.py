@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from sqlmodel import select
 
-from tests.state.conftest import call, new_state, redirect_target, toast_text
+from tests.state.conftest import as_plotly, call, new_state, redirect_target, toast_text
 from updoot_app import db
 from updoot_app.models import Competitor, DealCompetitor, Membership
 from updoot_app.services import companies, competitors, deals
@@ -74,7 +73,7 @@ def test_detail_page_renders_safe_html_edits_and_reviews(alice):
     state.router.page.params.update({"competitor_id": str(cid)})
     call(state, "load")
     assert state.card["name"] == "Rival" and state.card["reviewed"] == "Never reviewed"
-    assert isinstance(state.figure, go.Figure)
+    assert as_plotly(state.figure).layout.yaxis2.title.text == "Deals"
     call(state, "save", {**FORM, "name": "Rival Inc"})
     assert state.card["name"] == "Rival Inc"
     assert "<strong>Fast</strong>" in state.card["strengths_html"]

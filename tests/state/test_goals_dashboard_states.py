@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from tests.state.conftest import call, new_state, toast_text
+from tests.state.conftest import as_plotly, call, new_state, toast_text
 from updoot_app import db
 from updoot_app.models import Goal, IcpVersion
 from updoot_app.services import demo_seed, goals, icps
@@ -33,7 +33,12 @@ def test_dashboard_loads_figures_charts_and_small_state(alice):
     assert state.companies == 60 and state.period == "quarter"
     assert {r["metric"] for r in state.kpi_rows} >= {"Win rate", "Revenue (won deals)"}
     assert [r["stage"] for r in state.funnel_rows][0] == "New"
-    assert len(state.trend_rows) == 12 and state.funnel_fig.data
+    assert len(state.trend_rows) == 12
+    funnel, trend, tiers = (as_plotly(f) for f in (state.funnel_fig, state.trend_fig,
+                                                   state.tier_fig))
+    assert list(funnel.data[0].y) == [r["stage"] for r in state.funnel_rows][::-1]
+    assert [t.name for t in trend.data] == ["Deals created", "Deals won"]
+    assert len(trend.data[0].x) == 12 and tiers.layout.yaxis.title.text == "Win rate %"
     call(state, "set_period", "year")
     assert state.period == "year" and state.period_label == str(datetime.now(UTC).year)
     assert "period" in toast_text(call(state, "set_period", "decade")) or state.period == "year"

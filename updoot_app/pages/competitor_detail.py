@@ -7,6 +7,7 @@ import reflex as rx
 
 from updoot_app.components.battlecard import battlecard
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.plot import plot
 from updoot_app.state.app_state import AppState
 from updoot_app.state.competitors_state import CompetitorDetailState as D
 
@@ -142,7 +143,7 @@ def competitor_detail() -> rx.Component:
             rx.vstack(
                 rx.heading("Win rate over time", size="4"),
                 rx.cond(D.has_quarters,
-                        rx.box(rx.plotly(data=D.figure, width="100%"), width="100%",
+                        rx.box(plot(D.figure, width="100%"), width="100%",
                                id="win-rate-chart"),
                         rx.text("No closed deals with this competitor yet.",
                                 color_scheme="gray", size="2")),

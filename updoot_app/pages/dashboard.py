@@ -5,6 +5,7 @@ and a CSV download."""
 import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.plot import plot
 from updoot_app.components.stat import stat_card
 from updoot_app.state.dashboard_state import DashboardState as D
 
@@ -58,7 +59,7 @@ def chart_card(title: str, subtitle: str, name: str, figure, rows,
             rx.cond(
                 showing,
                 simple_table(rows, columns, f"table-{name}"),
-                rx.box(rx.plotly(data=figure, use_resize_handler=True,
+                rx.box(plot(figure, use_resize_handler=True,
                                  config={"displayModeBar": False, "responsive": True},
                                  width="100%"), width="100%", id=f"chart-{name}"),
             ),

@@ -32,9 +32,14 @@ def money(value: Decimal | None, currency: str) -> str:
     return format_money(value, currency)
 
 
-def card(row: dict, mark: dict | None, *, summary: bool = True) -> dict[str, str]:
-    """A deal as strings for the screen; `summary=False` leaves out the fit summary
-    sentence (the board builds it in the browser: a move resends every card)."""
+# What a board card does not show (the list and the deal page do): a move resends
+# every card of the board, so each key left out here is 84 fewer strings a move.
+NOT_ON_BOARD = ("fit_summary", "company_id", "stage", "kind")
+
+
+def card(row: dict, mark: dict | None, *, board: bool = False) -> dict[str, str]:
+    """A deal as strings for the screen; `board=True` leaves out NOT_ON_BOARD (the
+    board builds the fit sentence in the browser)."""
     tier = row["fit_tier"] or ""
     score = "" if row["fit_score"] is None else str(row["fit_score"])
     out = {
@@ -57,8 +62,9 @@ def card(row: dict, mark: dict | None, *, summary: bool = True) -> dict[str, str
         "coverage": (mark or {}).get("mark", f"0/{len(buying_committee.HELPFUL_ROLES)}"),
         "covered": str((mark or {}).get("covered", 0)),
     }
-    if not summary:
-        del out["fit_summary"]
+    if board:
+        for key in NOT_ON_BOARD:
+            del out[key]
     return out
 
 
@@ -87,7 +93,7 @@ def board_view(session: Session, workspace_id: int, filters: dict, per_column_li
     ids = [c["id"] for col in result["columns"] for c in col["cards"]]
     marks = buying_committee.coverage_marks(session, workspace_id, ids)
     headers = [column(col, result["currency"]) for col in result["columns"]]
-    cards = {str(col["stage_id"]): [card(c, marks.get(c["id"]), summary=False)
+    cards = {str(col["stage_id"]): [card(c, marks.get(c["id"]), board=True)
                                     for c in col["cards"]]
              for col in result["columns"]}
     return headers, cards

@@ -3,7 +3,6 @@ comparison table (us versus up to three competitors)."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from updoot_app import db
@@ -17,6 +16,7 @@ from updoot_app.services.icp_draft import describe_condition
 from updoot_app.services.markdown_safe import render
 from updoot_app.services.money_format import format_money
 from updoot_app.services.scoring import icp_to_payload
+from updoot_app.state import figures
 from updoot_app.state.app_state import AppState
 from updoot_app.state.deal_competitors_state import battlecard_dict
 from updoot_app.state.guard import guard
@@ -44,27 +44,27 @@ def _form_payload(form: object) -> dict:
     return data
 
 
-def win_rate_figure(quarters: list[dict]) -> go.Figure:
+def win_rate_figure(quarters: list[dict]) -> dict:
     """Bars: deals won and lost per quarter; line: the win rate (hover shows n)."""
-    fig = go.Figure()
+    traces = []
     if quarters:
         labels = [q["quarter"] for q in quarters]
-        fig.add_bar(x=labels, y=[q["won"] for q in quarters], name="Won",
-                    marker_color="#30a46c", yaxis="y2", opacity=0.35)
-        fig.add_bar(x=labels, y=[q["lost"] for q in quarters], name="Lost",
-                    marker_color="#e5484d", yaxis="y2", opacity=0.35)
-        fig.add_scatter(x=labels, y=[q["percent"] for q in quarters], name="Win rate %",
-                        mode="lines+markers+text", line={"color": "#3e63dd", "width": 3},
-                        text=[q["label"] for q in quarters], textposition="top center",
-                        hovertemplate="%{x}: %{text}<extra></extra>")
-    fig.update_layout(
-        height=320, margin={"l": 40, "r": 40, "t": 30, "b": 40}, barmode="group", bargap=0.5,
-        yaxis={"title": "Win rate %", "range": [0, 110]},
-        yaxis2={"title": "Deals", "overlaying": "y", "side": "right", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2}, paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+        traces = [
+            figures.bar(labels, [q["won"] for q in quarters], name="Won",
+                        marker={"color": "#30a46c"}, yaxis="y2", opacity=0.35),
+            figures.bar(labels, [q["lost"] for q in quarters], name="Lost",
+                        marker={"color": "#e5484d"}, yaxis="y2", opacity=0.35),
+            figures.scatter(labels, [q["percent"] for q in quarters], name="Win rate %",
+                            mode="lines+markers+text", line={"color": "#3e63dd", "width": 3},
+                            text=[q["label"] for q in quarters], textposition="top center",
+                            hovertemplate="%{x}: %{text}<extra></extra>"),
+        ]
+    return figures.figure(
+        traces, height=320, margin={"l": 40, "r": 40, "t": 30, "b": 40}, barmode="group",
+        bargap=0.5, yaxis={"title": {"text": "Win rate %"}, "range": [0, 110]},
+        yaxis2={"title": {"text": "Deals"}, "overlaying": "y", "side": "right",
+                "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2})
 
 
 class CompetitorsState(AppState):
@@ -118,7 +118,7 @@ class CompetitorDetailState(AppState):
     country_rows: list[dict[str, str]] = []
     overall: dict[str, str] = {}
     has_quarters: bool = False
-    figure: go.Figure = go.Figure()
+    figure: dict = figures.EMPTY
     edit_error: str = ""
     form_key: int = 0
 

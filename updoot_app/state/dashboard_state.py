@@ -13,7 +13,6 @@ import io
 from decimal import Decimal
 from typing import Any
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from updoot_app import db
@@ -23,6 +22,7 @@ from updoot_app.services.errors import ValidationError
 from updoot_app.services.icp_calibration import MIN_N, PRIOR_STRENGTH, apply_suggestion
 from updoot_app.services.money_format import format_money
 from updoot_app.services.workspaces import get_workspace
+from updoot_app.state import figures
 from updoot_app.state.guard import guard
 from updoot_app.state.rescore import RescoreState
 
@@ -88,45 +88,33 @@ def goal_rows(goals: list[dict], currency: str) -> list[dict[str, str]]:
     return rows
 
 
-def _layout(fig: go.Figure, height: int = 300) -> go.Figure:
-    # No template of our own: rx.plotly applies plotly / plotly_dark by color mode;
-    # transparent backgrounds keep the card's colour in both.
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-                      font={"size": 12})
-    return fig
-
-
-def funnel_figure(rows: list[dict]) -> go.Figure:
+def funnel_figure(rows: list[dict]) -> dict:
     names = [r["stage"] for r in rows][::-1]
     values = [r["reached"] for r in rows][::-1]
-    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=ACCENT,
-                           text=[f"{v:,}" for v in values], textposition="auto",
-                           hovertemplate="%{y}: %{x:,} deals<extra></extra>"))
-    return _layout(fig)
+    return figures.figure([figures.bar(
+        values, names, orientation="h", marker={"color": ACCENT},
+        text=[f"{v:,}" for v in values], textposition="auto",
+        hovertemplate="%{y}: %{x:,} deals<extra></extra>")])
 
 
-def trend_figure(rows: list[dict]) -> go.Figure:
+def trend_figure(rows: list[dict]) -> dict:
     months = [kpis.month_label(r["month"]) for r in rows]
-    fig = go.Figure([
-        go.Bar(x=months, y=[r["deals_created"] for r in rows], name="Deals created",
-               marker_color=MUTED),
-        go.Scatter(x=months, y=[r["won"] for r in rows], name="Deals won", mode="lines+markers",
-                   line={"color": ACCENT, "width": 3}),
+    return figures.figure([
+        figures.bar(months, [r["deals_created"] for r in rows], name="Deals created",
+                    marker={"color": MUTED}),
+        figures.scatter(months, [r["won"] for r in rows], name="Deals won",
+                        mode="lines+markers", line={"color": ACCENT, "width": 3}),
     ])
-    return _layout(fig)
 
 
-def tier_figure(rows: list[dict]) -> go.Figure:
+def tier_figure(rows: list[dict]) -> dict:
     tiers = [r for r in rows if r["key"] != "all"]
-    fig = go.Figure(go.Bar(
-        x=[TIER_LABELS.get(r["key"], r["key"]) for r in tiers],
-        y=[round((r["win_rate"] or 0) * 100, 1) for r in tiers],
+    return figures.figure([figures.bar(
+        [TIER_LABELS.get(r["key"], r["key"]) for r in tiers],
+        [round((r["win_rate"] or 0) * 100, 1) for r in tiers],
         text=[f"{pct(r['win_rate'])} (n={r['closed']})" for r in tiers], textposition="auto",
-        marker_color=ACCENT, hovertemplate="Tier %{x}: %{y}% won<extra></extra>"))
-    fig.update_yaxes(title_text="Win rate %", rangemode="tozero")
-    return _layout(fig)
+        marker={"color": ACCENT}, hovertemplate="Tier %{x}: %{y}% won<extra></extra>")],
+        yaxis={"title": {"text": "Win rate %"}, "rangemode": "tozero"})
 
 
 def tier_rows(rows: list[dict], currency: str) -> list[dict[str, str]]:
@@ -228,11 +216,11 @@ class DashboardState(RescoreState):
     period_label: str = ""
     kpi_rows: list[dict[str, str]] = []
     goal_rows: list[dict[str, str]] = []
-    funnel_fig: go.Figure = go.Figure()
+    funnel_fig: dict = figures.EMPTY
     funnel_rows: list[dict[str, str]] = []
-    trend_fig: go.Figure = go.Figure()
+    trend_fig: dict = figures.EMPTY
     trend_rows: list[dict[str, str]] = []
-    tier_fig: go.Figure = go.Figure()
+    tier_fig: dict = figures.EMPTY
     tier_rows: list[dict[str, str]] = []
     calib_icps: list[dict[str, str]] = []
     calib_rows: list[dict[str, str]] = []
