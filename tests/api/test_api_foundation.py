@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from tests.api.conftest import bearer
@@ -87,3 +88,45 @@ def test_openapi_is_public_and_lists_me(client):
 def test_unknown_route_is_404(client, alice, api_token):
     response = client.get(f"{API_PREFIX}/nothing-here", headers=bearer(api_token(alice)))
     assert response.status_code == 404
+
+
+def _calls(dependant):
+    for dep in dependant.dependencies:
+        yield dep.call
+        yield from _calls(dep)
+
+
+def test_no_route_holds_a_transaction_across_the_event_loop():
+    """Every route's session is opened and committed inside the endpoint's own
+    thread call (deps.SessionRoute): a generator dependency would hold SQLite's
+    write lock while the event loop runs Reflex handlers that wait for it."""
+    import pkgutil
+
+    import updoot_app.api as api_pkg
+    from updoot_app.api.deps import get_session
+
+    checked = 0
+    for info in pkgutil.iter_modules(api_pkg.__path__):
+        if not info.name.startswith("routes_"):
+            continue
+        module = __import__(f"updoot_app.api.{info.name}", fromlist=["*"])
+        for router in (v for v in vars(module).values() if isinstance(v, APIRouter)):
+            for route in router.routes:
+                if isinstance(route, APIRoute):
+                    assert get_session not in set(_calls(route.dependant)), route.path
+                    checked += 1
+    assert checked > 50
+
+
+def test_a_write_request_commits_inside_one_call(client, alice, api_token):
+    """The wrapped endpoint still commits (the write is there afterwards) and
+    rolls back on a refused write (nothing half-written)."""
+    token = api_token(alice)
+    made = client.post(f"{API_PREFIX}/companies", json={"name": "One Call Co"},
+                       headers=bearer(token))
+    assert made.status_code in (200, 201), made.text
+    refused = client.post(f"{API_PREFIX}/companies", json={"name": ""}, headers=bearer(token))
+    assert refused.status_code == 422
+    listed = client.get(f"{API_PREFIX}/companies", headers=bearer(token)).json()
+    names = [c["name"] for c in (listed["items"] if isinstance(listed, dict) else listed)]
+    assert names.count("One Call Co") == 1 and "" not in names

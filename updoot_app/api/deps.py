@@ -8,9 +8,13 @@ without a token and expects 401.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Iterator
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from updoot_app import db
@@ -18,15 +22,59 @@ from updoot_app.services import access
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import AuthRequired
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_REQUEST = "updoot_request_"
+
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session per request. Writing requests (POST/PUT/PATCH/DELETE) take
     SQLite's write lock at BEGIN (see db.session_scope): writers queue on the
     busy timeout instead of failing with "database is locked". `principal` (a
-    router dependency, resolved first) has closed its own session by then."""
-    write = request.method not in ("GET", "HEAD", "OPTIONS")
-    with db.session_scope(write=write) as session:
+    router dependency, resolved first) has closed its own session by then.
+
+    Routes of a SessionRoute router never run this generator: see SessionRoute."""
+    with db.session_scope(write=request.method not in SAFE_METHODS) as session:
         yield session
+
+
+class SessionRoute(APIRoute):
+    """Runs a route's `Depends(get_session)` transaction in the endpoint's own
+    thread call, begin to commit.
+
+    FastAPI would enter a generator dependency, run the endpoint and exit the
+    dependency as three separate thread-pool calls, with the event loop running
+    in between. Reflex runs event handlers on that loop; one that waits for
+    SQLite's write lock while a request holds it blocks the loop, so the request
+    can never be resumed to commit: both wait for the 30 s busy timeout ("database
+    is locked"). In one call, the lock is always released without the loop."""
+
+    def __init__(self, path: str, endpoint: Callable[..., typing.Any], **kwargs: typing.Any):
+        super().__init__(path, _transaction_in_call(endpoint), **kwargs)
+
+
+def _transaction_in_call(endpoint: Callable[..., typing.Any]) -> Callable[..., typing.Any]:
+    sig = inspect.signature(endpoint)
+    names = [n for n, prm in sig.parameters.items()
+             if getattr(prm.default, "dependency", None) is get_session]
+    if not names or inspect.iscoroutinefunction(endpoint):
+        return endpoint
+    name = names[0]
+    hints = typing.get_type_hints(endpoint, include_extras=True)  # string annotations
+    params = [prm.replace(annotation=hints.get(n, prm.annotation))
+              for n, prm in sig.parameters.items() if n != name]
+    params.append(inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY,
+                                    annotation=Request))
+
+    @functools.wraps(endpoint)
+    def in_one_call(*args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        request: Request = kwargs.pop(_REQUEST)
+        with db.session_scope(write=request.method not in SAFE_METHODS) as session:
+            return endpoint(*args, **kwargs, **{name: session})
+
+    del in_one_call.__wrapped__  # FastAPI must read the signature below, not endpoint's
+    in_one_call.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=params, return_annotation=hints.get("return", sig.return_annotation))
+    return in_one_call
 
 
 def _bearer(request: Request) -> str:

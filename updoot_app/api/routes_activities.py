@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlmodel import Session
 
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, paged, to_json
 from updoot_app.services import interactions
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["activities"])
+router = APIRouter(tags=["activities"], route_class=SessionRoute)
 
 
 class ActivityIn(Body):

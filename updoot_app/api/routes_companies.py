@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlmodel import Session
 
-from updoot_app.api.deps import get_session, principal, role
+from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.services import companies
 from updoot_app.services.access import Principal
 
@@ -71,7 +71,7 @@ class Body(BaseModel):
 
 # --- companies ---------------------------------------------------------------------
 
-router = APIRouter(tags=["companies"])
+router = APIRouter(tags=["companies"], route_class=SessionRoute)
 
 
 class CompanyIn(Body):

@@ -13,11 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlmodel import Session
 
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, to_json
 from updoot_app.services import competitor_stats, competitors
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["competitors"])
+router = APIRouter(tags=["competitors"], route_class=SessionRoute)
 
 
 class CompetitorIn(Body):

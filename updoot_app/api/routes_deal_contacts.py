@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import Session
 
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body
 from updoot_app.services import buying_committee
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["deals"])
+router = APIRouter(tags=["deals"], route_class=SessionRoute)
 
 
 class DealContactIn(Body):

@@ -9,11 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import Session
 
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
 from updoot_app.services import deals
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["deals"])
+router = APIRouter(tags=["deals"], route_class=SessionRoute)
 
 
 class DealIn(Body):

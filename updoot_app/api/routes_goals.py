@@ -11,11 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Response
 from sqlmodel import Session
 
-from updoot_app.api.deps import get_session, principal, role
+from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.services import goals
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["goals"])
+router = APIRouter(tags=["goals"], route_class=SessionRoute)
 
 GOAL_EXAMPLE = {"metric": "revenue", "period": "2026-Q4", "target": "250000.00",
                 "segment_type": "fit_tier", "segment_value": "A"}

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Body, Depends, Response
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from updoot_app.api.deps import get_session, principal, role
+from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.models import Company, Persona
 from updoot_app.services import fit, icps, personas, scoring
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["icps"])
+router = APIRouter(tags=["icps"], route_class=SessionRoute)
 
 ICP_EXAMPLE = {
     "name": "Mid-market security buyers",

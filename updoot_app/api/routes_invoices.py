@@ -13,12 +13,13 @@ from fastapi import APIRouter, Response
 from sqlmodel import Session
 
 from updoot_app import db
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
 from updoot_app.api.routes_quotes import DecimalStr, LineIn, dump
 from updoot_app.services import invoices, pdf, revenue
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["invoices"])
+router = APIRouter(tags=["invoices"], route_class=SessionRoute)
 
 
 class InvoiceIn(Body):

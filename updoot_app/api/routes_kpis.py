@@ -14,11 +14,11 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
-from updoot_app.api.deps import get_session, principal
+from updoot_app.api.deps import SessionRoute, get_session, principal
 from updoot_app.services import icp_calibration, kpis
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["kpis"])
+router = APIRouter(tags=["kpis"], route_class=SessionRoute)
 
 
 def _json(obj: Any) -> Any:

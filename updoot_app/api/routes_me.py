@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from updoot_app.api.deps import principal
+from updoot_app.api.deps import SessionRoute, principal
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["me"])
+router = APIRouter(tags=["me"], route_class=SessionRoute)
 
 
 class UserOut(BaseModel):

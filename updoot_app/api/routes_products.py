@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import Session
 
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
 from updoot_app.services import products
 from updoot_app.services.access import Principal
 
-router = APIRouter(tags=["products"])
+router = APIRouter(tags=["products"], route_class=SessionRoute)
 
 
 class ProductIn(Body):

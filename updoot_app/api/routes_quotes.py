@@ -20,12 +20,13 @@ from pydantic import BeforeValidator
 from sqlmodel import Session
 
 from updoot_app import db
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
 from updoot_app.services import billing_docs, invoices, pdf, quotes
 from updoot_app.services.access import Principal
 from updoot_app.settings import load_settings
 
-router = APIRouter(tags=["quotes"])
+router = APIRouter(tags=["quotes"], route_class=SessionRoute)
 
 
 def _text_only(value):
@@ -182,7 +183,7 @@ def _settings_out(row) -> dict:
 
 # --- outside /api/v1: the client's PDF download behind the public link -------------------
 
-public_router = APIRouter(tags=["public"])
+public_router = APIRouter(tags=["public"], route_class=SessionRoute)
 
 
 @public_router.get("/public/quotes/{token}.pdf")
