@@ -9,12 +9,12 @@ from updoot_app import db
 from updoot_app.services import buying_committee, deals, interactions, pipeline_view
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import ValidationError
-from updoot_app.services.stages import list_stages
+from updoot_app.services.stages import get_stage, list_stages
 from updoot_app.services.validation import clean_id
 from updoot_app.state.app_state import AppState
 from updoot_app.state.deal_competitors_state import DealCompetitorsState
 from updoot_app.state.guard import guard
-from updoot_app.state.pipeline_state import move_deal, stage_kind
+from updoot_app.state.pipeline_state import move_deal
 
 LOG_PAGE_SIZE = 25
 KIND_LABELS = {"call": "Call", "email": "Email", "meeting": "Meeting", "note": "Note",
@@ -108,15 +108,16 @@ class DealState(AppState):
     @guard("member")
     def move_to(self, p: Principal, stage_id: str):
         sid = clean_id(stage_id, "stage_id")
-        if stage_kind(p, sid) == "lost":
-            if self.deal.get("stage_id") == str(sid):
+        with db.session_scope() as session:
+            if get_stage(session, p.workspace_id, sid).kind == "lost":
+                if self.deal.get("stage_id") == str(sid):
+                    return None
+                self._pending_stage = sid
+                self.lost_error = ""
+                self.lost_open = True
                 return None
-            self._pending_stage = sid
-            self.lost_error = ""
-            self.lost_open = True
-            return None
-        _source, _target, kind = move_deal(p, self._deal_id(), sid)
-        self._reload(p)
+            _source, _target, kind = move_deal(session, p, self._deal_id(), sid)
+            self._fill(session, p)
         if kind == "won":
             return rx.toast.success("Won! Close date recorded.")
         return None
@@ -132,13 +133,14 @@ class DealState(AppState):
             self.lost_error = "Say why this deal was lost."
             return None
         try:
-            move_deal(p, self._deal_id(), self._pending_stage, reason)
+            with db.session_scope() as session:
+                move_deal(session, p, self._deal_id(), self._pending_stage, reason)
+                self._fill(session, p)
         except ValidationError as exc:
             self.lost_error = str(exc)
             return None
         self._pending_stage = 0
         self.lost_open = False
-        self._reload(p)
         return None
 
     @rx.event

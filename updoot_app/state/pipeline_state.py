@@ -42,21 +42,15 @@ def _filter_value(key: object, value: object) -> str:
     return str(clean_id(value, key))
 
 
-def move_deal(p: Principal, deal_id: object, stage_id: object,
+def move_deal(session, p: Principal, deal_id: object, stage_id: object,
               lost_reason: object = None) -> tuple[str, str, str]:
     """Move a deal (member); returns (from stage id, to stage id, to stage kind).
     A move to the Lost stage without a reason raises ValidationError."""
-    with db.session_scope() as session:
-        deal = deals.get_deal(session, p.workspace_id, deal_id)
-        source = deal.stage_id
-        target = get_stage(session, p.workspace_id, stage_id)
-        deals.move_stage(session, p, deal.id, target.id, lost_reason)
-        return str(source), str(target.id), target.kind
-
-
-def stage_kind(p: Principal, stage_id: object) -> str:
-    with db.session_scope() as session:
-        return get_stage(session, p.workspace_id, stage_id).kind
+    deal = deals.get_deal(session, p.workspace_id, deal_id)
+    source = deal.stage_id
+    target = get_stage(session, p.workspace_id, stage_id)
+    deals.move_stage(session, p, deal.id, target.id, lost_reason)
+    return str(source), str(target.id), target.kind
 
 
 class PipelineState(AppState):
@@ -117,21 +111,25 @@ class PipelineState(AppState):
             else:
                 self._load_board(session, p)
 
-    def _refresh_columns(self, p: Principal, stage_ids: list[str]) -> None:
-        """Re-read only the columns a move touched (totals and cards)."""
+    def _refresh_columns(self, p: Principal, stage_ids: list[str], session=None) -> None:
+        """Re-read only the columns a move touched (totals and cards), in the
+        move's own transaction when it passes its session."""
+        if session is None:
+            with db.session_scope() as own:
+                self._refresh_columns(p, stage_ids, own)
+            return
         if self.view == "list":
-            self._refresh(p)
+            self._load_list(session, p)
             return
         by_limit: dict[int, list[int]] = {}
         for sid in stage_ids:
             by_limit.setdefault(self._limits.get(sid, PER_COLUMN), []).append(int(sid))
         headers, cards = [], {}
-        with db.session_scope() as session:
-            for limit, ids in by_limit.items():  # usually one query set: both at the default
-                h, c = pipeline_view.board_view(session, p.workspace_id, self._filters(),
-                                                limit, only_stages=ids)
-                headers += h
-                cards |= c
+        for limit, ids in by_limit.items():  # usually one query set: both at the default
+            h, c = pipeline_view.board_view(session, p.workspace_id, self._filters(),
+                                            limit, only_stages=ids)
+            headers += h
+            cards |= c
         fresh = {h["stage_id"]: h for h in headers}
         columns = [fresh.get(c["stage_id"], c) for c in self.columns]
         all_cards = {**self.cards, **cards}
@@ -227,22 +225,23 @@ class PipelineState(AppState):
         return self._move(p, clean_id(deal_id, "deal_id"), stage_id)
 
     def _move(self, p: Principal, deal_id: int, stage_id: object):
+        """One transaction: check, move, re-read the two columns (a move to Lost
+        opens the reason dialog instead)."""
         sid = clean_id(stage_id, "stage_id")
-        if stage_kind(p, sid) == "lost":
-            with db.session_scope() as session:
-                deal = deals.get_deal(session, p.workspace_id, deal_id)
-                if str(deal.stage_id) == str(sid):
-                    return None
+        with db.session_scope() as session:
+            deal = deals.get_deal(session, p.workspace_id, deal_id)
+            target = get_stage(session, p.workspace_id, sid)
+            if deal.stage_id == target.id:
+                return None
+            if target.kind == "lost":
                 self.lost_title = deal.title
-            self._pending = (deal_id, sid)
-            self.lost_error = ""
-            self.lost_open = True
-            return None
-        source, target, kind = move_deal(p, deal_id, sid)
-        if source == target:
-            return None
-        self._refresh_columns(p, [source, target])
-        self.last_move = f"{deal_id}:{target}"
+                self._pending = (deal.id, target.id)
+                self.lost_error = ""
+                self.lost_open = True
+                return None
+            source, target_id, kind = move_deal(session, p, deal.id, target.id)
+            self._refresh_columns(p, [source, target_id], session)
+        self.last_move = f"{deal_id}:{target_id}"
         if kind == "won":
             return rx.toast.success("Won! The close date is recorded on the deal.")
         return None
@@ -259,14 +258,15 @@ class PipelineState(AppState):
             self.lost_error = "Say why this deal was lost."
             return None
         try:
-            source, target, _kind = move_deal(p, deal_id, sid, reason)
+            with db.session_scope() as session:
+                source, target, _kind = move_deal(session, p, deal_id, sid, reason)
+                self._refresh_columns(p, [source, target], session)
         except ValidationError as exc:
             self.lost_error = str(exc)
             return None
         self._pending = (0, 0)
         self.lost_open = False
         self.lost_error = ""
-        self._refresh_columns(p, [source, target])
         self.last_move = f"{deal_id}:{target}"
         return None
 
