@@ -50,15 +50,16 @@ class Principal:
         return self
 
 
-def _principal(session: Session, user: User, workspace_id: int, **ids) -> Principal:
-    row = session.exec(
-        select(Membership, Workspace)
-        .join(Workspace, Workspace.id == Membership.workspace_id)
-        .where(Membership.user_id == user.id, Membership.workspace_id == workspace_id)
-    ).first()
-    if row is None:
+def _membership(user_id: int, workspace_id: int):
+    return (select(Membership, Workspace)
+            .join(Workspace, Workspace.id == Membership.workspace_id)
+            .where(Membership.user_id == user_id, Membership.workspace_id == workspace_id))
+
+
+def _make(user: User, membership: Membership | None, workspace: Workspace | None,
+          **ids) -> Principal:
+    if membership is None or workspace is None:
         raise AuthRequired("You are no longer a member of this workspace.")
-    membership, workspace = row
     return Principal(
         user_id=user.id,
         email=user.email,
@@ -72,6 +73,11 @@ def _principal(session: Session, user: User, workspace_id: int, **ids) -> Princi
     )
 
 
+def _principal(session: Session, user: User, workspace_id: int, **ids) -> Principal:
+    row = session.exec(_membership(user.id, workspace_id)).first()
+    return _make(user, *(row or (None, None)), **ids)
+
+
 def principal_for(session: Session, user_id: int, workspace_id: int) -> Principal:
     """The principal of a member acting from the server itself (demo seeding, CLI)."""
     user = session.get(User, user_id)
@@ -81,19 +87,24 @@ def principal_for(session: Session, user_id: int, workspace_id: int) -> Principa
 
 
 def resolve_session(session: Session, raw_token: object) -> Principal:
-    """The Principal behind a browser session token, or AuthRequired."""
+    """The Principal behind a browser session token, or AuthRequired. One query:
+    every event of every tab comes through here."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):
         raise AuthRequired()
-    auth = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == token_hash(raw_token))
+    row = session.exec(
+        select(AuthSession, User, Membership, Workspace)
+        .join(User, User.id == AuthSession.user_id)
+        .outerjoin(Membership, (Membership.user_id == AuthSession.user_id)
+                   & (Membership.workspace_id == AuthSession.workspace_id))
+        .outerjoin(Workspace, Workspace.id == Membership.workspace_id)
+        .where(AuthSession.token_hash == token_hash(raw_token))
     ).first()
-    now = utcnow()
-    if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
+    if row is None:
         raise AuthRequired("Your session has ended. Please log in again.")
-    user = session.get(User, auth.user_id)
-    if user is None:
-        raise AuthRequired()
-    return _principal(session, user, auth.workspace_id, session_id=auth.id)
+    auth, user, membership, workspace = row
+    if auth.revoked_at is not None or auth.expires_at <= utcnow():
+        raise AuthRequired("Your session has ended. Please log in again.")
+    return _make(user, membership, workspace, session_id=auth.id)
 
 
 def resolve_api_token(session: Session, raw_token: object) -> Principal:
