@@ -1,4 +1,4 @@
-"""/quotes (+ send, accept, decline, convert, .pdf) and /billing-settings.
+"""/quotes (+ send, accept, decline, convert, .pdf).
 
 POST /quotes {"company_id": 7, "deal_id": 9, "currency": "USD",
               "lines": [{"description": "Seats", "quantity": "3", "unit_price": "19.99",
@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from updoot_app import db
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services import billing_docs, invoices, pdf, quotes
+from updoot_app.services import invoices, pdf, quotes
 from updoot_app.services.access import Principal
 from updoot_app.settings import load_settings
 
@@ -63,15 +63,6 @@ class QuoteIn(Body):
 class AnswerIn(Body):
     name: str | None = None
     reason: str | None = None
-
-
-class SettingsIn(Body):
-    quote_prefix: str | None = None
-    invoice_prefix: str | None = None
-    win_deal_on_accept: bool | None = None
-    payment_terms_days: int | None = None
-    address: str | None = None
-    locale: str | None = None
 
 
 def dump(body: Body) -> dict:
@@ -160,24 +151,6 @@ def convert_quote(quote_id: int, p: Principal = WRITE) -> dict:
     with db.session_scope() as session:
         invoice = invoices.get_invoice(session, p.workspace_id, invoice_id)
         return to_json(invoices.invoice_dict(session, invoice))
-
-
-@router.get("/billing-settings")
-def get_settings(p: Principal = READ, session: Session = DB) -> dict:
-    return _settings_out(billing_docs.get_settings(session, p.workspace_id))
-
-
-@router.patch("/billing-settings")
-def update_settings(body: SettingsIn, p: Principal = WRITE, session: Session = DB) -> dict:
-    return _settings_out(billing_docs.update_settings(session, p,
-                                                      body.model_dump(exclude_unset=True)))
-
-
-def _settings_out(row) -> dict:
-    return {"quote_prefix": row.quote_prefix, "invoice_prefix": row.invoice_prefix,
-            "win_deal_on_accept": row.win_deal_on_accept,
-            "payment_terms_days": row.payment_terms_days, "address": row.address,
-            "locale": row.locale}
 
 
 # --- outside /api/v1: the client's PDF download behind the public link -------------------

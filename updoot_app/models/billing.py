@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from updoot_app.models.types import Money, utcnow
@@ -32,6 +32,22 @@ class BillingSettings(SQLModel, table=True):
     payment_terms_days: int = Field(default=30)
     address: str = Field(default="", max_length=500)
     locale: str = Field(default="en_US", max_length=12)
+
+
+class BillingLogo(SQLModel, table=True):
+    """The workspace's logo for quote and invoice PDFs: a re-encoded PNG or JPEG.
+
+    Kept in the database, not on disk: several backend workers share no disk.
+    A table of its own so that reading the billing settings never loads the bytes.
+    """
+
+    __tablename__ = "billing_logos"
+    workspace_id: int = Field(foreign_key="workspaces.id", primary_key=True, ondelete="CASCADE")
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    width: int
+    height: int
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class DocumentCounter(SQLModel, table=True):
