@@ -20,8 +20,9 @@ from tests.unit.billing_helpers import (
 )
 from updoot_app import db
 from updoot_app.models import Quote
-from updoot_app.services import invoices
+from updoot_app.services import companies, contacts, invoices
 from updoot_app.state.billing_state import (
+    NO_CONTACT,
     InvoiceDetailState,
     InvoicesState,
     PublicQuoteState,
@@ -170,3 +171,30 @@ def test_absurd_payment_amounts(alice, amount):
     call(st, "record_payment", {"amount": amount})
     assert st.payment_error
     assert invoice_data(alice, iid)["amount_paid"] == D("0")
+
+
+def test_contact_picker_lists_the_company_contacts_and_refuses_others(alice, bob):
+    p, q = principal(alice), principal(bob)
+    with db.session_scope() as s:
+        acme = companies.create_company(s, p, {"name": "Acme", "domain": "acme.io"}).id
+        globex = companies.create_company(s, p, {"name": "Globex", "domain": "globex.io"}).id
+        jane = contacts.create_contact(s, p, {"first_name": "Jane", "last_name": "Doe",
+                                              "title": "CFO", "company_id": acme}).id
+        hank = contacts.create_contact(s, p, {"first_name": "Hank", "company_id": globex}).id
+        bobs = contacts.create_contact(s, q, {"first_name": "Other"}).id
+    st = editor(alice, new_quote(alice))
+    assert st.contact_options == []
+    call(st, "set_field", "company_id", str(acme))
+    assert st.contact_options == [{"id": str(jane), "name": "Jane Doe · CFO"}]
+    call(st, "set_field", "contact_id", str(jane))
+    assert st.doc["contact_id"] == str(jane) and st.doc["contact_name"] == "Jane Doe"
+    for other, message in ((hank, "not one of this company's contacts"),
+                           (bobs, "Contact not found"), ("x1", "Invalid id")):
+        assert message in toast_text(call(st, "set_field", "contact_id", str(other)))
+        assert st.doc["contact_id"] == str(jane)
+    # a new company clears the addressee and lists its own contacts
+    call(st, "set_field", "company_id", str(globex))
+    assert st.doc["contact_id"] == "" and st.contact_options[0]["id"] == str(hank)
+    call(st, "set_field", "contact_id", str(hank))
+    call(st, "set_field", "contact_id", NO_CONTACT)
+    assert st.doc["contact_id"] == "" and st.doc["company_id"] == str(globex)

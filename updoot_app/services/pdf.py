@@ -120,8 +120,8 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
 
     # Parties and dates, side by side
     top = pdf.get_y()
-    party = [t for t in (data.get("company_name"), data.get("contact_name"),
-                         data.get("contact_email")) if t]
+    attn = f"Attn: {data['contact_name']}" if data.get("contact_name") else ""
+    party = [t for t in (data.get("company_name"), attn, data.get("contact_email")) if t]
     if party:
         pdf.font(9, True)
         pdf.cell(90, 5, pdf.safe("Bill to"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -12,7 +12,15 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Company, Deal, Product
-from updoot_app.services import billing_docs, invoices, pdf, products, quotes, ratelimit
+from updoot_app.services import (
+    billing_docs,
+    contacts,
+    invoices,
+    pdf,
+    products,
+    quotes,
+    ratelimit,
+)
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import DomainError, ValidationError
 from updoot_app.services.money_format import format_money
@@ -26,8 +34,9 @@ INVOICE_STATUS = ("", "draft", "sent", "partially_paid", "paid", "overdue", "voi
 STATUS_COLORS = {"draft": "gray", "sent": "blue", "accepted": "green", "declined": "red",
                  "expired": "amber", "converted": "violet", "partially_paid": "amber",
                  "paid": "green", "overdue": "red", "void": "gray"}
-HEADER_FIELDS = ("company_id", "deal_id", "currency", "issue_date", "valid_until", "due_date",
+HEADER_FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "valid_until", "due_date",
                  "payment_terms_days", "discount_pct", "notes", "terms")
+NO_CONTACT = "none"  # the picker's "no contact" item (a select item cannot be "")
 LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
 PAGE_SIZE = 25
 
@@ -96,6 +105,26 @@ def _options(session, workspace_id: int) -> tuple[list, list, list]:
             [{"id": str(i), "name": n} for i, n in prods])
 
 
+def _contact_options(session, workspace_id: int, company_id: int | None) -> list[dict]:
+    """The contacts of the document's company: whom the document is addressed to."""
+    if company_id is None:
+        return []
+    rows, _ = contacts.list_contacts(session, workspace_id, company_id=company_id,
+                                     page_size=100)
+    return [{"id": str(r["id"]),
+             "name": r["name"] + (f" · {r['title']}" if r["title"] else "")} for r in rows]
+
+
+def header_change(key: str, value: str) -> dict:
+    """One header field's change for the service. A new company clears the
+    contact (contacts belong to one company); the picker's "none" clears it."""
+    if key == "company_id":
+        return {"company_id": value, "contact_id": ""}
+    if key == "contact_id" and value == NO_CONTACT:
+        return {"contact_id": ""}
+    return {key: value}
+
+
 class BillingDocState(AppState):
     """What the quote editor and the invoice page share."""
 
@@ -103,6 +132,7 @@ class BillingDocState(AppState):
     lines: list[dict[str, str]] = []
     taxes: list[dict[str, str]] = []
     company_options: list[dict[str, str]] = []
+    contact_options: list[dict[str, str]] = []
     deal_options: list[dict[str, str]] = []
     product_options: list[dict[str, str]] = []
     currencies: list[str] = list(CURRENCIES)
@@ -228,6 +258,7 @@ class QuoteEditorState(BillingDocState):
         data = quotes.quote_dict(session, quote)
         locale = billing_docs.get_settings(session, p.workspace_id).locale
         self.doc, self.lines, self.taxes = _doc_view(data, locale)
+        self.contact_options = _contact_options(session, p.workspace_id, data["company_id"])
         return data
 
     @rx.event
@@ -267,7 +298,7 @@ class QuoteEditorState(BillingDocState):
     def set_field(self, p: Principal, key: str, value: str):
         if key not in HEADER_FIELDS or key in ("due_date", "payment_terms_days"):
             return rx.toast.error("Unknown field.")
-        return self._save(p, {key: value})
+        return self._save(p, header_change(key, value))
 
     @rx.event
     @guard("member")
@@ -423,6 +454,7 @@ class InvoiceDetailState(BillingDocState):
         data = invoices.invoice_dict(session, invoice)
         locale = billing_docs.get_settings(session, p.workspace_id).locale
         self.doc, self.lines, self.taxes = _doc_view(data, locale)
+        self.contact_options = _contact_options(session, p.workspace_id, data["company_id"])
         self.doc["number"] = data["number"] or "Draft invoice"
         self.payments = [{"paid_on": x["paid_on"], "method": x["method"].replace("_", " "),
                           "reference": x["reference"] or "—",
@@ -472,7 +504,7 @@ class InvoiceDetailState(BillingDocState):
     def set_field(self, p: Principal, key: str, value: str):
         if key not in HEADER_FIELDS or key == "valid_until":
             return rx.toast.error("Unknown field.")
-        return self._save(p, {key: value})
+        return self._save(p, header_change(key, value))
 
     @rx.event
     @guard("member")
