@@ -193,3 +193,20 @@ def test_quote_contact_must_be_of_the_quote_company(client, alice, bob, h, api_t
     r = client.patch(f"/api/v1/quotes/{q['id']}", json={"contact_id": bobs}, headers=h)
     assert r.status_code == 404
     assert client.get(f"/api/v1/quotes/{q['id']}", headers=h).json()["contact_id"] == jane
+
+
+@pytest.mark.parametrize("kind", ["quotes", "invoices"])
+def test_csv_export(client, alice, bob, h, api_token, kind):
+    import csv
+
+    from tests.unit.billing_helpers import new_invoice, new_quote
+
+    make = new_quote if kind == "quotes" else new_invoice
+    make(alice)
+    make(bob)
+    assert client.get(f"/api/v1/{kind}.csv").status_code == 401
+    r = client.get(f"/api/v1/{kind}.csv", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert f'filename="{alice.workspace_slug}-{kind}.csv"' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 and rows[0]["total"] == "73.45" and rows[0]["status"] == "draft"

@@ -4,6 +4,9 @@ token only and answers are rate-limited."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 from decimal import Decimal as D
 
 import pytest
@@ -198,3 +201,20 @@ def test_contact_picker_lists_the_company_contacts_and_refuses_others(alice, bob
     call(st, "set_field", "contact_id", str(hank))
     call(st, "set_field", "contact_id", NO_CONTACT)
     assert st.doc["contact_id"] == "" and st.doc["company_id"] == str(globex)
+
+
+@pytest.mark.parametrize("cls, kind, make", [(QuotesState, "quotes", new_quote),
+                                             (InvoicesState, "invoices", new_invoice)])
+def test_list_pages_export_csv_of_this_workspace(alice, bob, cls, kind, make):
+    make(alice)
+    make(bob, notes="bob secret")
+    state = new_state(cls, alice.token)
+    call(state, "load")
+    args = {name._js_expr: value._var_value for name, value in call(state, "export_csv").args}
+    assert args["filename"] == f"{alice.workspace_slug}-{kind}.csv"
+    prefix = "data:text/csv;base64,"
+    assert args["url"].startswith(prefix)
+    rows = list(csv.DictReader(io.StringIO(
+        base64.b64decode(args["url"][len(prefix):]).decode("utf-8-sig"))))
+    assert len(rows) == 1 and rows[0]["total"] == "73.45"  # alice's only
+    assert "Please log in" in toast_text(call(new_state(cls), "export_csv"))

@@ -1,4 +1,4 @@
-"""/quotes (+ send, accept, decline, convert, .pdf).
+"""/quotes (+ send, accept, decline, convert, .pdf) and /quotes.csv.
 
 POST /quotes {"company_id": 7, "deal_id": 9, "currency": "USD",
               "lines": [{"description": "Seats", "quantity": "3", "unit_price": "19.99",
@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from updoot_app import db
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services import invoices, pdf, quotes
+from updoot_app.services import export, invoices, pdf, quotes
 from updoot_app.services.access import Principal
 from updoot_app.settings import load_settings
 
@@ -78,6 +78,11 @@ def public_url(request: Request, token: str) -> str:
     return f"{base}/q/{token}"
 
 
+def csv_response(data: bytes, filename: str) -> Response:
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def quote_out(session: Session, quote) -> dict:
     return to_json(quotes.quote_dict(session, quote))
 
@@ -90,6 +95,13 @@ def list_quotes(p: Principal = READ, session: Session = DB, status: str | None =
                                      company_id=company_id, deal_id=deal_id, page=page,
                                      page_size=page_size)
     return paged(rows, total, page, page_size)
+
+
+@router.get("/quotes.csv")
+def quotes_csv(p: Principal = READ, session: Session = DB) -> Response:
+    """Every quote of the workspace (export.quotes_frame columns; money as decimal text)."""
+    return csv_response(export.export_csv(session, p, "quotes"),
+                        export.export_filename(p, "quotes"))
 
 
 @router.post("/quotes", status_code=201)

@@ -15,6 +15,7 @@ from updoot_app.models import Company, Deal, Product
 from updoot_app.services import (
     billing_docs,
     contacts,
+    export,
     invoices,
     pdf,
     products,
@@ -125,6 +126,14 @@ def header_change(key: str, value: str) -> dict:
     return {key: value}
 
 
+def _export(p: Principal, kind: str):
+    """Every quote or invoice of the workspace as a CSV download."""
+    with db.session_scope() as session:
+        data = export.export_csv(session, p, kind)
+    return rx.download(data=data, filename=export.export_filename(p, kind),
+                       mime_type="text/csv")
+
+
 class BillingDocState(AppState):
     """What the quote editor and the invoice page share."""
 
@@ -211,6 +220,11 @@ class QuotesState(AppState):
         self.page = min(max(1, number), 100000)
         self._fill(p)
         return None
+
+    @rx.event
+    @guard("viewer")
+    def export_csv(self, p: Principal):
+        return _export(p, "quotes")
 
     @rx.event
     @guard("member")
@@ -433,6 +447,11 @@ class InvoicesState(AppState):
         self.page = min(max(1, number), 100000)
         self._fill(p)
         return None
+
+    @rx.event
+    @guard("viewer")
+    def export_csv(self, p: Principal):
+        return _export(p, "invoices")
 
     @rx.event
     @guard("member")
