@@ -115,10 +115,10 @@ def _labelled(label: str, child: rx.Component) -> rx.Component:
 def _option_select(state, key: str, options, placeholder, *first: rx.Component,
                    **props) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(placeholder=placeholder, width="100%"),
+        rx.select.trigger(placeholder=placeholder, width="100%", id="field-" + key),
         rx.select.content(*first, rx.foreach(options, lambda o: rx.select.item(
             o["name"], value=o["id"]))),
-        value=state.doc[key], on_change=state.set_field(key), id="field-" + key, **props,
+        value=state.doc[key], on_change=state.set_field(key), **props,
     )
 
 

@@ -234,7 +234,7 @@ def activity_section() -> rx.Component:
 
 def settings() -> rx.Component:
     return app_shell(
-        page_header("Settings", "Workspace, members, API tokens and your account."),
+        page_header("Settings", "Workspace, members, billing, API tokens and your account."),
         workspace_section(),
         members_section(),
         billing_section(),
