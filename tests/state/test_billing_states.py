@@ -19,11 +19,12 @@ from tests.unit.billing_helpers import (
     new_invoice,
     new_quote,
     principal,
+    seed_people,
     send,
 )
 from updoot_app import db
 from updoot_app.models import Quote
-from updoot_app.services import companies, contacts, invoices
+from updoot_app.services import invoices
 from updoot_app.state.billing_state import (
     NO_CONTACT,
     InvoiceDetailState,
@@ -177,14 +178,9 @@ def test_absurd_payment_amounts(alice, amount):
 
 
 def test_contact_picker_lists_the_company_contacts_and_refuses_others(alice, bob):
-    p, q = principal(alice), principal(bob)
-    with db.session_scope() as s:
-        acme = companies.create_company(s, p, {"name": "Acme", "domain": "acme.io"}).id
-        globex = companies.create_company(s, p, {"name": "Globex", "domain": "globex.io"}).id
-        jane = contacts.create_contact(s, p, {"first_name": "Jane", "last_name": "Doe",
-                                              "title": "CFO", "company_id": acme}).id
-        hank = contacts.create_contact(s, p, {"first_name": "Hank", "company_id": globex}).id
-        bobs = contacts.create_contact(s, q, {"first_name": "Other"}).id
+    people = seed_people(alice, bob)
+    acme, globex, jane, hank, bobs = (people[k] for k in ("acme", "globex", "jane", "hank",
+                                                          "bobs"))
     st = editor(alice, new_quote(alice))
     assert st.contact_options == []
     call(st, "set_field", "company_id", str(acme))
@@ -218,3 +214,18 @@ def test_list_pages_export_csv_of_this_workspace(alice, bob, cls, kind, make):
         base64.b64decode(args["url"][len(prefix):]).decode("utf-8-sig"))))
     assert len(rows) == 1 and rows[0]["total"] == "73.45"  # alice's only
     assert "Please log in" in toast_text(call(new_state(cls), "export_csv"))
+
+
+def test_line_handlers_come_from_one_mixin_and_run_on_each_page(alice):
+    names = ("set_line", "add_line", "add_product_line", "remove_line")
+    for cls in (QuoteEditorState, InvoiceDetailState):
+        for name in names:  # bound to the page's own substate, not a shared parent
+            assert cls.event_handlers[name].state_full_name == cls.get_full_name()
+    for st in (editor(alice, new_quote(alice, lines=[])),
+               invoice_page(alice, new_invoice(alice, lines=[]))):
+        call(st, "add_line")
+        call(st, "set_line", "0", "unit_price", "10")
+        call(st, "add_line")
+        call(st, "remove_line", "1")
+        assert [line["unit_price"] for line in st.lines] == ["10"]
+        assert st.doc["total_text"] == "$10.00"

@@ -5,28 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.billing_helpers import new_invoice, new_quote, principal, quote_data
+from tests.unit.billing_helpers import (
+    new_invoice,
+    new_quote,
+    principal,
+    quote_data,
+    seed_people,
+)
 from tests.unit.test_billing_pdf import text_of
 from updoot_app import db
-from updoot_app.services import companies, contacts, invoices, pdf, quotes
+from updoot_app.services import invoices, pdf, quotes
 from updoot_app.services.errors import NotFound, ValidationError
 
 
 @pytest.fixture
 def people(alice, bob):
-    p, q = principal(alice), principal(bob)
-    with db.session_scope() as s:
-        acme = companies.create_company(s, p, {"name": "Acme", "domain": "acme.io"}).id
-        globex = companies.create_company(s, p, {"name": "Globex", "domain": "globex.io"}).id
-        jane = contacts.create_contact(s, p, {"first_name": "Jane", "last_name": "Doe",
-                                              "email": "jane@acme.io", "company_id": acme}).id
-        hank = contacts.create_contact(s, p, {"first_name": "Hank", "last_name": "Scorpio",
-                                              "company_id": globex}).id
-        loner = contacts.create_contact(s, p, {"first_name": "Lone", "last_name": "Wolf"}).id
-        bobs_co = companies.create_company(s, q, {"name": "Bob Co"}).id
-        bobs = contacts.create_contact(s, q, {"first_name": "Other", "company_id": bobs_co}).id
-    return {"acme": acme, "globex": globex, "jane": jane, "hank": hank, "loner": loner,
-            "bobs": bobs}
+    return seed_people(alice, bob)
 
 
 def update(actor, qid, change):

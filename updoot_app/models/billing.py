@@ -119,18 +119,30 @@ class Quote(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class QuoteLine(SQLModel, table=True):
-    __tablename__ = "quote_lines"
+def _line_money(default: Decimal = Decimal("0")):
+    """A Money column declared by type, not as a Column object: a Column can
+    belong to one table only, and these fields are shared by two."""
+    return Field(default=default, sa_type=Money, nullable=False)
+
+
+class DocumentLineBase(SQLModel):
+    """The columns a quote line and an invoice line share (no table of its own;
+    the schema of both tables is unchanged by sharing them)."""
+
     id: int | None = Field(default=None, primary_key=True)
-    quote_id: int = Field(foreign_key="quotes.id", index=True, ondelete="CASCADE")
     position: int = Field(default=0)
     product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
     description: str = Field(max_length=2000)
     unit: str = Field(default="", max_length=30)
-    quantity: Decimal = _money(Decimal("1"))
-    unit_price: Decimal = _money()
-    discount_pct: Decimal = _money()
-    tax_rate: Decimal = _money()
+    quantity: Decimal = _line_money(Decimal("1"))
+    unit_price: Decimal = _line_money()
+    discount_pct: Decimal = _line_money()
+    tax_rate: Decimal = _line_money()
+
+
+class QuoteLine(DocumentLineBase, table=True):
+    __tablename__ = "quote_lines"
+    quote_id: int = Field(foreign_key="quotes.id", index=True, ondelete="CASCADE")
 
 
 class Invoice(SQLModel, table=True):
@@ -173,18 +185,9 @@ class Invoice(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class InvoiceLine(SQLModel, table=True):
+class InvoiceLine(DocumentLineBase, table=True):
     __tablename__ = "invoice_lines"
-    id: int | None = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
-    position: int = Field(default=0)
-    product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
-    description: str = Field(max_length=2000)
-    unit: str = Field(default="", max_length=30)
-    quantity: Decimal = _money(Decimal("1"))
-    unit_price: Decimal = _money()
-    discount_pct: Decimal = _money()
-    tax_rate: Decimal = _money()
 
 
 class Payment(SQLModel, table=True):

@@ -261,7 +261,54 @@ class QuotesState(AppState):
         return rx.toast.success("Product archived (old quotes keep it).")
 
 
-class QuoteEditorState(BillingDocState):
+class LineEditing(rx.State, mixin=True):
+    """The line handlers of the quote editor and the invoice page.
+
+    A Reflex state mixin rather than handlers on BillingDocState: a handler
+    defined on a parent state runs on the parent's substate instance, while a
+    mixin's handlers are copied onto each class that uses it and run on that
+    class's own substate. The class provides `_current_lines` (the stored lines
+    as raw dicts) and `_save` (send a change to its service, refill the page).
+    """
+
+    @rx.event
+    @guard("member")
+    def set_line(self, p: Principal, index: str, key: str, value: str):
+        if key not in LINE_KEYS:
+            return rx.toast.error("Unknown field.")
+        lines = self._current_lines(p)
+        try:
+            lines[_clean_index(index, len(lines))][key] = value
+        except ValidationError as exc:
+            return rx.toast.error(exc.message)
+        return self._save(p, {"lines": lines})
+
+    @rx.event
+    @guard("member")
+    def add_line(self, p: Principal):
+        lines = self._current_lines(p)
+        lines.append({"description": "New item", "quantity": "1", "unit_price": "0"})
+        return self._save(p, {"lines": lines})
+
+    @rx.event
+    @guard("member")
+    def add_product_line(self, p: Principal, product_id: str):
+        lines = self._current_lines(p)
+        lines.append({"product_id": product_id, "quantity": "1"})
+        return self._save(p, {"lines": lines})
+
+    @rx.event
+    @guard("member")
+    def remove_line(self, p: Principal, index: str):
+        lines = self._current_lines(p)
+        try:
+            lines.pop(_clean_index(index, len(lines)))
+        except ValidationError as exc:
+            return rx.toast.error(exc.message)
+        return self._save(p, {"lines": lines})
+
+
+class QuoteEditorState(LineEditing, BillingDocState):
     public_link: str = ""
 
     def _quote_id(self) -> str:
@@ -313,42 +360,6 @@ class QuoteEditorState(BillingDocState):
         if key not in HEADER_FIELDS or key in ("due_date", "payment_terms_days"):
             return rx.toast.error("Unknown field.")
         return self._save(p, header_change(key, value))
-
-    @rx.event
-    @guard("member")
-    def set_line(self, p: Principal, index: str, key: str, value: str):
-        if key not in LINE_KEYS:
-            return rx.toast.error("Unknown field.")
-        lines = self._current_lines(p)
-        try:
-            lines[_clean_index(index, len(lines))][key] = value
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_line(self, p: Principal):
-        lines = self._current_lines(p)
-        lines.append({"description": "New item", "quantity": "1", "unit_price": "0"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_product_line(self, p: Principal, product_id: str):
-        lines = self._current_lines(p)
-        lines.append({"product_id": product_id, "quantity": "1"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def remove_line(self, p: Principal, index: str):
-        lines = self._current_lines(p)
-        try:
-            lines.pop(_clean_index(index, len(lines)))
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
 
     @rx.event
     @guard("member")
@@ -461,7 +472,7 @@ class InvoicesState(AppState):
         return rx.redirect(f"/invoices/{iid}")
 
 
-class InvoiceDetailState(BillingDocState):
+class InvoiceDetailState(LineEditing, BillingDocState):
     payments: list[dict[str, str]] = []
     payment_error: str = ""
 
@@ -524,42 +535,6 @@ class InvoiceDetailState(BillingDocState):
         if key not in HEADER_FIELDS or key == "valid_until":
             return rx.toast.error("Unknown field.")
         return self._save(p, header_change(key, value))
-
-    @rx.event
-    @guard("member")
-    def set_line(self, p: Principal, index: str, key: str, value: str):
-        if key not in LINE_KEYS:
-            return rx.toast.error("Unknown field.")
-        lines = self._current_lines(p)
-        try:
-            lines[_clean_index(index, len(lines))][key] = value
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_line(self, p: Principal):
-        lines = self._current_lines(p)
-        lines.append({"description": "New item", "quantity": "1", "unit_price": "0"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_product_line(self, p: Principal, product_id: str):
-        lines = self._current_lines(p)
-        lines.append({"product_id": product_id, "quantity": "1"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def remove_line(self, p: Principal, index: str):
-        lines = self._current_lines(p)
-        try:
-            lines.pop(_clean_index(index, len(lines)))
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
 
     @rx.event
     @guard("member")
