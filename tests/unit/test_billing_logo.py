@@ -85,6 +85,7 @@ def test_pdfs_draw_the_logo_when_there_is_one(alice, bob):
 
 
 def test_replacing_keeps_one_logo_and_preview_is_small(alice):
+    qid = new_quote(alice)
     with db.session_scope() as s:
         billing_logo.set_logo(s, principal(alice), image_bytes())
         billing_logo.set_logo(s, principal(alice), image_bytes("JPEG", (1600, 1600), mode="RGB"))
@@ -92,6 +93,8 @@ def test_replacing_keeps_one_logo_and_preview_is_small(alice):
         logo = billing_logo.get_logo(s, alice.workspace_id)
         assert logo.content_type == "image/jpeg" and (logo.width, logo.height) == (800, 800)
         url = billing_logo.preview_data_url(logo)
+        images = page_images(pdf.quote_pdf(s, alice.workspace_id, qid)[0])
+    assert [image.image.size for image in images] == [(800, 800)]
     assert url.startswith("data:image/png;base64,") and len(url) < 20_000
     assert billing_logo.preview_data_url(None) == ""
 
