@@ -191,10 +191,6 @@ def purge_demos(max_age_hours: int | None) -> None:
     click.echo(f"Purged {count} demo workspace(s).")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 def _workspace_principal(session, slug: str):
     """Act as the workspace's owner (the CLI runs on the server, like `updoot demo`)."""
     from sqlmodel import select
@@ -265,3 +261,29 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
     if errors_out is not None and errors:
         errors_out.write_bytes(csv_io.errors_to_csv(errors))
         click.echo(f"Error report written to {errors_out}.")
+
+
+@main.command("export")
+@click.option("--workspace", "slug", required=True, help="Workspace slug")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip file to write")
+def export_cmd(slug: str, out: Path) -> None:
+    """Write companies, contacts, deals, quotes and invoices as CSV files into FILE.zip."""
+    from updoot_app.services import export
+
+    with db.session_scope() as session:
+        principal = _workspace_principal(session, slug)
+        data = export.export_zip(session, principal)
+    partial = out.with_name(out.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        _fail(f"Cannot write {out}: {exc.strerror or exc}")
+    names = ", ".join(f"{kind}.csv" for kind in export.KINDS)
+    click.echo(f"Exported workspace '{slug}' to {out} ({names}).")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -31,6 +31,7 @@ from updoot_app.pages.settings import settings
 from updoot_app.pages.signup import signup
 from updoot_app.state.app_state import AppState
 from updoot_app.state.auth_state import AuthState
+from updoot_app.state.billing_settings_state import BillingSettingsState
 from updoot_app.state.billing_state import (
     InvoiceDetailState,
     InvoicesState,
@@ -71,7 +72,7 @@ app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=[AppState.load_shell, GoalsState.load])
 app.add_page(settings, route="/settings", title="Settings · Updoot",
-             on_load=[AppState.load_shell, SettingsState.load])
+             on_load=[AppState.load_shell, SettingsState.load, BillingSettingsState.load])
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
              on_load=[AppState.load_shell, ProfilesState.load])
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",

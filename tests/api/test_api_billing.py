@@ -171,3 +171,42 @@ def test_jpy_amounts_have_no_decimals(client, h):
     q = create(client, h, currency="JPY", lines=[
         {"description": "Widget", "quantity": "3", "unit_price": "333.5", "tax_rate": "10"}])
     assert (q["total"], q["tax_total"]) == ("1101", "100")
+
+
+def test_quote_contact_must_be_of_the_quote_company(client, alice, bob, h, api_token):
+    company_id, _deal_id = company_and_deal(alice)
+    other = client.post("/api/v1/companies", json={"name": "Globex"}, headers=h).json()["id"]
+
+    def contact(headers, **body):
+        r = client.post("/api/v1/contacts", json={"first_name": "Pat", **body}, headers=headers)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    jane = contact(h, last_name="Lee", company_id=company_id)
+    hank = contact(h, company_id=other)
+    bobs = contact(bearer(api_token(bob)))
+    q = create(client, h, company_id=company_id, contact_id=jane)
+    assert (q["contact_id"], q["contact_name"]) == (jane, "Pat Lee")
+    r = client.patch(f"/api/v1/quotes/{q['id']}", json={"contact_id": hank}, headers=h)
+    assert r.status_code == 422 and r.json()["field"] == "contact_id"
+    assert "not one of this company's contacts" in r.json()["detail"]
+    r = client.patch(f"/api/v1/quotes/{q['id']}", json={"contact_id": bobs}, headers=h)
+    assert r.status_code == 404
+    assert client.get(f"/api/v1/quotes/{q['id']}", headers=h).json()["contact_id"] == jane
+
+
+@pytest.mark.parametrize("kind", ["quotes", "invoices"])
+def test_csv_export(client, alice, bob, h, api_token, kind):
+    import csv
+
+    from tests.unit.billing_helpers import new_invoice, new_quote
+
+    make = new_quote if kind == "quotes" else new_invoice
+    make(alice)
+    make(bob)
+    assert client.get(f"/api/v1/{kind}.csv").status_code == 401
+    r = client.get(f"/api/v1/{kind}.csv", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert f'filename="{alice.workspace_slug}-{kind}.csv"' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 and rows[0]["total"] == "73.45" and rows[0]["status"] == "draft"

@@ -4,6 +4,9 @@ token only and answers are rate-limited."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 from decimal import Decimal as D
 
 import pytest
@@ -16,12 +19,14 @@ from tests.unit.billing_helpers import (
     new_invoice,
     new_quote,
     principal,
+    seed_people,
     send,
 )
 from updoot_app import db
 from updoot_app.models import Quote
 from updoot_app.services import invoices
 from updoot_app.state.billing_state import (
+    NO_CONTACT,
     InvoiceDetailState,
     InvoicesState,
     PublicQuoteState,
@@ -170,3 +175,57 @@ def test_absurd_payment_amounts(alice, amount):
     call(st, "record_payment", {"amount": amount})
     assert st.payment_error
     assert invoice_data(alice, iid)["amount_paid"] == D("0")
+
+
+def test_contact_picker_lists_the_company_contacts_and_refuses_others(alice, bob):
+    people = seed_people(alice, bob)
+    acme, globex, jane, hank, bobs = (people[k] for k in ("acme", "globex", "jane", "hank",
+                                                          "bobs"))
+    st = editor(alice, new_quote(alice))
+    assert st.contact_options == []
+    call(st, "set_field", "company_id", str(acme))
+    assert st.contact_options == [{"id": str(jane), "name": "Jane Doe · CFO"}]
+    call(st, "set_field", "contact_id", str(jane))
+    assert st.doc["contact_id"] == str(jane) and st.doc["contact_name"] == "Jane Doe"
+    for other, message in ((hank, "not one of this company's contacts"),
+                           (bobs, "Contact not found"), ("x1", "Invalid id")):
+        assert message in toast_text(call(st, "set_field", "contact_id", str(other)))
+        assert st.doc["contact_id"] == str(jane)
+    # a new company clears the addressee and lists its own contacts
+    call(st, "set_field", "company_id", str(globex))
+    assert st.doc["contact_id"] == "" and st.contact_options[0]["id"] == str(hank)
+    call(st, "set_field", "contact_id", str(hank))
+    call(st, "set_field", "contact_id", NO_CONTACT)
+    assert st.doc["contact_id"] == "" and st.doc["company_id"] == str(globex)
+
+
+@pytest.mark.parametrize("cls, kind, make", [(QuotesState, "quotes", new_quote),
+                                             (InvoicesState, "invoices", new_invoice)])
+def test_list_pages_export_csv_of_this_workspace(alice, bob, cls, kind, make):
+    make(alice)
+    make(bob, notes="bob secret")
+    state = new_state(cls, alice.token)
+    call(state, "load")
+    args = {name._js_expr: value._var_value for name, value in call(state, "export_csv").args}
+    assert args["filename"] == f"{alice.workspace_slug}-{kind}.csv"
+    prefix = "data:text/csv;base64,"
+    assert args["url"].startswith(prefix)
+    rows = list(csv.DictReader(io.StringIO(
+        base64.b64decode(args["url"][len(prefix):]).decode("utf-8-sig"))))
+    assert len(rows) == 1 and rows[0]["total"] == "73.45"  # alice's only
+    assert "Please log in" in toast_text(call(new_state(cls), "export_csv"))
+
+
+def test_line_handlers_come_from_one_mixin_and_run_on_each_page(alice):
+    names = ("set_line", "add_line", "add_product_line", "remove_line")
+    for cls in (QuoteEditorState, InvoiceDetailState):
+        for name in names:  # bound to the page's own substate, not a shared parent
+            assert cls.event_handlers[name].state_full_name == cls.get_full_name()
+    for st in (editor(alice, new_quote(alice, lines=[])),
+               invoice_page(alice, new_invoice(alice, lines=[]))):
+        call(st, "add_line")
+        call(st, "set_line", "0", "unit_price", "10")
+        call(st, "add_line")
+        call(st, "remove_line", "1")
+        assert [line["unit_price"] for line in st.lines] == ["10"]
+        assert st.doc["total_text"] == "$10.00"

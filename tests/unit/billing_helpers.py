@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from updoot_app import db
-from updoot_app.services import companies, deals, invoices, quotes
+from updoot_app.services import companies, contacts, deals, invoices, quotes
 from updoot_app.services.access import resolve_session
 
 EXAMPLE_LINES = [
@@ -65,3 +65,23 @@ def new_invoice(actor, lines=None, **fields):
 def invoice_data(actor, invoice_id):
     with db.session_scope() as s:
         return invoices.invoice_dict(s, invoices.get_invoice(s, actor.workspace_id, invoice_id))
+
+
+def seed_people(actor, other) -> dict:
+    """Ids of: companies Acme and Globex of `actor`; Jane Doe (CFO) at Acme, Hank
+    Scorpio at Globex, a contact of no company ("loner"); and a contact of
+    `other`'s workspace ("bobs")."""
+    p, q = principal(actor), principal(other)
+    with db.session_scope() as s:
+        acme = companies.create_company(s, p, {"name": "Acme", "domain": "acme.io"}).id
+        globex = companies.create_company(s, p, {"name": "Globex", "domain": "globex.io"}).id
+        jane = contacts.create_contact(s, p, {"first_name": "Jane", "last_name": "Doe",
+                                              "title": "CFO", "email": "jane@acme.io",
+                                              "company_id": acme}).id
+        hank = contacts.create_contact(s, p, {"first_name": "Hank", "last_name": "Scorpio",
+                                              "company_id": globex}).id
+        loner = contacts.create_contact(s, p, {"first_name": "Lone", "last_name": "Wolf"}).id
+        bobs_co = companies.create_company(s, q, {"name": "Bob Co"}).id
+        bobs = contacts.create_contact(s, q, {"first_name": "Other", "company_id": bobs_co}).id
+    return {"acme": acme, "globex": globex, "jane": jane, "hank": hank, "loner": loner,
+            "bobs": bobs}

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from updoot_app.api import (
     routes_activities,
+    routes_billing_settings,
     routes_companies,
     routes_competitors,
     routes_contacts,
@@ -85,6 +86,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_competitors.router)
     v1.include_router(routes_products.router)
     v1.include_router(routes_quotes.router)
+    v1.include_router(routes_billing_settings.router)
     v1.include_router(routes_invoices.router)
     v1.include_router(routes_goals.router)
     v1.include_router(routes_kpis.router)

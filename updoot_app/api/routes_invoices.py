@@ -1,4 +1,4 @@
-"""/invoices (+ send, payments, void, .pdf) and /revenue.
+"""/invoices (+ send, payments, void, .pdf), /invoices.csv and /revenue.
 
 GET /invoices/{id} -> {"number": "INV-2026-0001", "status": "...", "total": "...",
                        "balance": "...", "quote_id": 4, "lines": [...], "payments": [...]}
@@ -15,8 +15,8 @@ from sqlmodel import Session
 from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.api.routes_quotes import DecimalStr, LineIn, dump
-from updoot_app.services import invoices, pdf, revenue
+from updoot_app.api.routes_quotes import DecimalStr, LineIn, csv_response, dump
+from updoot_app.services import export, invoices, pdf, revenue
 from updoot_app.services.access import Principal
 
 router = APIRouter(tags=["invoices"], route_class=SessionRoute)
@@ -59,6 +59,13 @@ def list_invoices(p: Principal = READ, session: Session = DB, status: str | None
                                          company_id=company_id, deal_id=deal_id, page=page,
                                          page_size=page_size)
     return paged(rows, total, page, page_size)
+
+
+@router.get("/invoices.csv")
+def invoices_csv(p: Principal = READ, session: Session = DB) -> Response:
+    """Every invoice of the workspace (export.invoices_frame columns; money as decimal text)."""
+    return csv_response(export.export_csv(session, p, "invoices"),
+                        export.export_filename(p, "invoices"))
 
 
 @router.post("/invoices", status_code=201)

@@ -1,4 +1,4 @@
-"""/quotes (+ send, accept, decline, convert, .pdf) and /billing-settings.
+"""/quotes (+ send, accept, decline, convert, .pdf) and /quotes.csv.
 
 POST /quotes {"company_id": 7, "deal_id": 9, "currency": "USD",
               "lines": [{"description": "Seats", "quantity": "3", "unit_price": "19.99",
@@ -22,7 +22,7 @@ from sqlmodel import Session
 from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services import billing_docs, invoices, pdf, quotes
+from updoot_app.services import export, invoices, pdf, quotes
 from updoot_app.services.access import Principal
 from updoot_app.settings import load_settings
 
@@ -66,15 +66,6 @@ class AnswerIn(Body):
     reason: str | None = None
 
 
-class SettingsIn(Body):
-    quote_prefix: str | None = None
-    invoice_prefix: str | None = None
-    win_deal_on_accept: bool | None = None
-    payment_terms_days: int | None = None
-    address: str | None = None
-    locale: str | None = None
-
-
 def dump(body: Body) -> dict:
     data = body.model_dump(exclude_unset=True)
     if "lines" in data and data["lines"] is not None:
@@ -86,6 +77,11 @@ def dump(body: Body) -> dict:
 def public_url(request: Request, token: str) -> str:
     base = (load_settings().public_url or str(request.base_url)).rstrip("/")
     return f"{base}/q/{token}"
+
+
+def csv_response(data: bytes, filename: str) -> Response:
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def quote_out(session: Session, quote) -> dict:
@@ -100,6 +96,13 @@ def list_quotes(p: Principal = READ, session: Session = DB, status: str | None =
                                      company_id=company_id, deal_id=deal_id, page=page,
                                      page_size=page_size)
     return paged(rows, total, page, page_size)
+
+
+@router.get("/quotes.csv")
+def quotes_csv(p: Principal = READ, session: Session = DB) -> Response:
+    """Every quote of the workspace (export.quotes_frame columns; money as decimal text)."""
+    return csv_response(export.export_csv(session, p, "quotes"),
+                        export.export_filename(p, "quotes"))
 
 
 @router.post("/quotes", status_code=201)
@@ -161,24 +164,6 @@ def convert_quote(quote_id: int, p: Principal = WRITE) -> dict:
     with db.session_scope() as session:
         invoice = invoices.get_invoice(session, p.workspace_id, invoice_id)
         return to_json(invoices.invoice_dict(session, invoice))
-
-
-@router.get("/billing-settings")
-def get_settings(p: Principal = READ, session: Session = DB) -> dict:
-    return _settings_out(billing_docs.get_settings(session, p.workspace_id))
-
-
-@router.patch("/billing-settings")
-def update_settings(body: SettingsIn, p: Principal = WRITE, session: Session = DB) -> dict:
-    return _settings_out(billing_docs.update_settings(session, p,
-                                                      body.model_dump(exclude_unset=True)))
-
-
-def _settings_out(row) -> dict:
-    return {"quote_prefix": row.quote_prefix, "invoice_prefix": row.invoice_prefix,
-            "win_deal_on_accept": row.win_deal_on_accept,
-            "payment_terms_days": row.payment_terms_days, "address": row.address,
-            "locale": row.locale}
 
 
 # --- outside /api/v1: the client's PDF download behind the public link -------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from updoot_app.state.billing_state import NO_CONTACT
+
 
 def status_badge(label, color) -> rx.Component:
     return rx.badge(label, color_scheme=color, size="2", variant="soft")
@@ -110,12 +112,25 @@ def _labelled(label: str, child: rx.Component) -> rx.Component:
                      width="100%")
 
 
-def _option_select(state, key: str, options, placeholder: str) -> rx.Component:
+def _option_select(state, key: str, options, placeholder, *first: rx.Component,
+                   **props) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(placeholder=placeholder, width="100%"),
-        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o["name"],
-                                                                       value=o["id"]))),
-        value=state.doc[key], on_change=state.set_field(key), id="field-" + key,
+        rx.select.trigger(placeholder=placeholder, width="100%", id="field-" + key),
+        rx.select.content(*first, rx.foreach(options, lambda o: rx.select.item(
+            o["name"], value=o["id"]))),
+        value=state.doc[key], on_change=state.set_field(key), **props,
+    )
+
+
+def _contact_select(state) -> rx.Component:
+    """Whom the document is addressed to: one of its company's contacts."""
+    return _option_select(
+        state, "contact_id", state.contact_options,
+        rx.cond(state.doc["company_id"] == "", "Choose a company first",
+                rx.cond(state.contact_options.length() > 0, "Address it to…",
+                        "No contacts at this company")),
+        rx.select.item("No contact", value=NO_CONTACT),
+        disabled=state.doc["company_id"] == "",
     )
 
 
@@ -145,6 +160,7 @@ def doc_fields(state, kind: str) -> rx.Component:
             rx.grid(
                 _labelled("Company", _option_select(state, "company_id",
                                                     state.company_options, "Choose a company")),
+                _labelled("Contact (Attn)", _contact_select(state)),
                 _labelled("Deal", _option_select(state, "deal_id", state.deal_options,
                                                  "Link a deal (optional)")),
                 _labelled("Currency", rx.select(state.currencies, value=doc["currency"],
@@ -189,6 +205,7 @@ def doc_summary(state, kind: str) -> rx.Component:
         rx.vstack(
             rx.grid(
                 item("Company", rx.cond(doc["company_name"] != "", doc["company_name"], "—")),
+                item("Contact", rx.cond(doc["contact_name"] != "", doc["contact_name"], "—")),
                 item("Deal", rx.cond(doc["deal_title"] != "", doc["deal_title"], "—")),
                 item("Currency", doc["currency"]),
                 item("Issue date", doc["issue_date"]),

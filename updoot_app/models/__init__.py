@@ -12,6 +12,7 @@ from updoot_app.models.account import (
 )
 from updoot_app.models.activity import Activity
 from updoot_app.models.billing import (
+    BillingLogo,
     BillingSettings,
     DocumentCounter,
     Invoice,
@@ -39,6 +40,7 @@ __all__ = [
     "ICP_KINDS",
     "ROLES",
     "Activity",
+    "BillingLogo",
     "BillingSettings",
     "DocumentCounter",
     "Invoice",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from updoot_app.models.types import Money, utcnow
@@ -32,6 +32,22 @@ class BillingSettings(SQLModel, table=True):
     payment_terms_days: int = Field(default=30)
     address: str = Field(default="", max_length=500)
     locale: str = Field(default="en_US", max_length=12)
+
+
+class BillingLogo(SQLModel, table=True):
+    """The workspace's logo for quote and invoice PDFs: a re-encoded PNG or JPEG.
+
+    Kept in the database, not on disk: several backend workers share no disk.
+    A table of its own so that reading the billing settings never loads the bytes.
+    """
+
+    __tablename__ = "billing_logos"
+    workspace_id: int = Field(foreign_key="workspaces.id", primary_key=True, ondelete="CASCADE")
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    width: int
+    height: int
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class DocumentCounter(SQLModel, table=True):
@@ -103,18 +119,30 @@ class Quote(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class QuoteLine(SQLModel, table=True):
-    __tablename__ = "quote_lines"
+def _line_money(default: Decimal = Decimal("0")):
+    """A Money column declared by type, not as a Column object: a Column can
+    belong to one table only, and these fields are shared by two."""
+    return Field(default=default, sa_type=Money, nullable=False)
+
+
+class DocumentLineBase(SQLModel):
+    """The columns a quote line and an invoice line share (no table of its own;
+    the schema of both tables is unchanged by sharing them)."""
+
     id: int | None = Field(default=None, primary_key=True)
-    quote_id: int = Field(foreign_key="quotes.id", index=True, ondelete="CASCADE")
     position: int = Field(default=0)
     product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
     description: str = Field(max_length=2000)
     unit: str = Field(default="", max_length=30)
-    quantity: Decimal = _money(Decimal("1"))
-    unit_price: Decimal = _money()
-    discount_pct: Decimal = _money()
-    tax_rate: Decimal = _money()
+    quantity: Decimal = _line_money(Decimal("1"))
+    unit_price: Decimal = _line_money()
+    discount_pct: Decimal = _line_money()
+    tax_rate: Decimal = _line_money()
+
+
+class QuoteLine(DocumentLineBase, table=True):
+    __tablename__ = "quote_lines"
+    quote_id: int = Field(foreign_key="quotes.id", index=True, ondelete="CASCADE")
 
 
 class Invoice(SQLModel, table=True):
@@ -157,18 +185,9 @@ class Invoice(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class InvoiceLine(SQLModel, table=True):
+class InvoiceLine(DocumentLineBase, table=True):
     __tablename__ = "invoice_lines"
-    id: int | None = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
-    position: int = Field(default=0)
-    product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
-    description: str = Field(max_length=2000)
-    unit: str = Field(default="", max_length=30)
-    quantity: Decimal = _money(Decimal("1"))
-    unit_price: Decimal = _money()
-    discount_pct: Decimal = _money()
-    tax_rate: Decimal = _money()
 
 
 class Payment(SQLModel, table=True):

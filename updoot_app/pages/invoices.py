@@ -40,6 +40,8 @@ def invoices_page() -> rx.Component:
             "Invoices", "Numbered without gaps when sent; payments and balances.",
             rx.cond(S.can_edit, rx.button(rx.icon("plus", size=16), "New invoice",
                                           on_click=S.new_invoice, id="new-invoice")),
+            rx.button(rx.icon("download", size=16), "Export CSV", variant="soft",
+                      on_click=S.export_csv, id="export-invoices"),
         ),
         rx.hstack(
             rx.text("Status", size="2"),

@@ -86,6 +86,8 @@ def quotes_page() -> rx.Component:
             "Quotes", "Line items, live totals, a public accept link.",
             rx.cond(S.can_edit, rx.button(rx.icon("plus", size=16), "New quote",
                                           on_click=S.new_quote, id="new-quote")),
+            rx.button(rx.icon("download", size=16), "Export CSV", variant="soft",
+                      on_click=S.export_csv, id="export-quotes"),
         ),
         rx.hstack(
             rx.text("Status", size="2"),

@@ -1,18 +1,14 @@
-"""Settings: workspace, members and invites, API tokens, account, activity."""
+"""Settings: workspace, members and invites, billing, API tokens, account, activity."""
 
 import reflex as rx
 
-from updoot_app.components.forms import field, form_error
+from updoot_app.components.billing_settings import billing_section
+from updoot_app.components.forms import field, form_error, section
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.auth_state import AuthState
 from updoot_app.state.settings_state import SettingsState
 
 ROLE_CHOICES = ["owner", "admin", "member", "viewer"]
-
-
-def section(title: str, *children, id: str = "") -> rx.Component:
-    return rx.card(rx.vstack(rx.heading(title, size="4"), *children, spacing="3", width="100%"),
-                   width="100%", id=id or None)
 
 
 def workspace_section() -> rx.Component:
@@ -238,9 +234,10 @@ def activity_section() -> rx.Component:
 
 def settings() -> rx.Component:
     return app_shell(
-        page_header("Settings", "Workspace, members, API tokens and your account."),
+        page_header("Settings", "Workspace, members, billing, API tokens and your account."),
         workspace_section(),
         members_section(),
+        billing_section(),
         tokens_section(),
         account_section(),
         new_workspace_section(),

@@ -138,8 +138,9 @@ def clean_date(raw: object, field: str, label: str) -> date:
 def clean_party(session: Session, workspace_id: int, data: Mapping[str, Any],
                 current: Mapping[str, int | None] | None = None) -> dict:
     """company_id / contact_id / deal_id: each optional, each in this workspace;
-    a deal or contact fills in the company when it is not given, and must agree
-    with it when it is."""
+    a deal or contact fills in the company when it is not given, and must be
+    the document's company's when it is (a contact without a company is refused
+    on a document with one: the addressee works at the client)."""
     out: dict[str, int | None] = {}
     for key, getter in (("company_id", None), ("contact_id", get_contact),
                         ("deal_id", get_deal)):
@@ -166,9 +167,10 @@ def clean_party(session: Session, workspace_id: int, data: Mapping[str, Any],
         if company_id is None and row_company is not None:
             company_id = row_company
             out["company_id"] = row_company
-        elif row_company is not None and row_company != company_id:
-            what = "deal" if key == "deal_id" else "contact"
-            raise ValidationError(key, f"That {what} belongs to another company.")
+        elif row_company != company_id:
+            if key == "deal_id":
+                raise ValidationError(key, "That deal belongs to another company.")
+            raise ValidationError(key, "That contact is not one of this company's contacts.")
     return out
 
 

@@ -9,6 +9,7 @@ is used with text made latin-1 safe (€ becomes "EUR").
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,11 +19,12 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlmodel import Session
 
-from updoot_app.models import Workspace
-from updoot_app.services import billing_docs, invoices, quotes
+from updoot_app.models import BillingLogo, Workspace
+from updoot_app.services import billing_docs, billing_logo, invoices, quotes
 from updoot_app.services.money_format import format_money
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+LOGO_MAX_W, LOGO_MAX_H = 60.0, 20.0  # mm
 STATUS_LABELS = {"draft": "Draft", "sent": "Sent", "accepted": "Accepted",
                  "declined": "Declined", "expired": "Expired", "converted": "Converted",
                  "partially_paid": "Partially paid", "paid": "Paid", "overdue": "Overdue",
@@ -74,7 +76,17 @@ def _pct(text: str, locale: str) -> str:
     return f"{format_decimal(Decimal(text), locale=locale)} %"
 
 
-def _render(kind: str, data: dict, workspace: Workspace, settings) -> bytes:
+def _draw_logo(pdf: _Doc, logo: BillingLogo) -> None:
+    """The logo at the top left, at most LOGO_MAX_W × LOGO_MAX_H mm, aspect kept."""
+    scale = min(LOGO_MAX_W / logo.width, LOGO_MAX_H / logo.height)
+    w, h = logo.width * scale, logo.height * scale
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(logo.data), x=pdf.l_margin, y=top, w=w, h=h)
+    pdf.set_y(top + h + 3)
+
+
+def _render(kind: str, data: dict, workspace: Workspace, settings,
+            logo: BillingLogo | None = None) -> bytes:
     locale = settings.locale or "en_US"
     cur = data["currency"]
 
@@ -95,6 +107,8 @@ def _render(kind: str, data: dict, workspace: Workspace, settings) -> bytes:
     pdf.add_page()
 
     # Header: the sender
+    if logo is not None:
+        _draw_logo(pdf, logo)
     pdf.line_text(workspace.name, size=18, bold=True, h=9)
     if settings.address:
         pdf.line_text(settings.address, size=9, h=4.5)
@@ -106,8 +120,8 @@ def _render(kind: str, data: dict, workspace: Workspace, settings) -> bytes:
 
     # Parties and dates, side by side
     top = pdf.get_y()
-    party = [t for t in (data.get("company_name"), data.get("contact_name"),
-                         data.get("contact_email")) if t]
+    attn = f"Attn: {data['contact_name']}" if data.get("contact_name") else ""
+    party = [t for t in (data.get("company_name"), attn, data.get("contact_email")) if t]
     if party:
         pdf.font(9, True)
         pdf.cell(90, 5, pdf.safe("Bill to"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -207,7 +221,8 @@ def _quote_pdf(session: Session, quote) -> tuple[bytes, str]:
     data = quotes.quote_dict(session, quote)
     workspace = session.get(Workspace, quote.workspace_id)
     settings = billing_docs.get_settings(session, quote.workspace_id)
-    return _render("quote", data, workspace, settings), f"{quote.number}.pdf"
+    logo = billing_logo.get_logo(session, quote.workspace_id)
+    return _render("quote", data, workspace, settings, logo), f"{quote.number}.pdf"
 
 
 def public_quote_pdf(session: Session, token: object) -> tuple[bytes, str]:
@@ -219,5 +234,6 @@ def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tupl
     data = invoices.invoice_dict(session, invoice)
     workspace = session.get(Workspace, workspace_id)
     settings = billing_docs.get_settings(session, workspace_id)
+    logo = billing_logo.get_logo(session, workspace_id)
     name = f"{invoice.number}.pdf" if invoice.number else f"draft-invoice-{invoice.id}.pdf"
-    return _render("invoice", data, workspace, settings), name
+    return _render("invoice", data, workspace, settings, logo), name

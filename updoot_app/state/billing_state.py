@@ -12,7 +12,16 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Company, Deal, Product
-from updoot_app.services import billing_docs, invoices, pdf, products, quotes, ratelimit
+from updoot_app.services import (
+    billing_docs,
+    contacts,
+    export,
+    invoices,
+    pdf,
+    products,
+    quotes,
+    ratelimit,
+)
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import DomainError, ValidationError
 from updoot_app.services.money_format import format_money
@@ -26,8 +35,9 @@ INVOICE_STATUS = ("", "draft", "sent", "partially_paid", "paid", "overdue", "voi
 STATUS_COLORS = {"draft": "gray", "sent": "blue", "accepted": "green", "declined": "red",
                  "expired": "amber", "converted": "violet", "partially_paid": "amber",
                  "paid": "green", "overdue": "red", "void": "gray"}
-HEADER_FIELDS = ("company_id", "deal_id", "currency", "issue_date", "valid_until", "due_date",
+HEADER_FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "valid_until", "due_date",
                  "payment_terms_days", "discount_pct", "notes", "terms")
+NO_CONTACT = "none"  # the picker's "no contact" item (a select item cannot be "")
 LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
 PAGE_SIZE = 25
 
@@ -96,6 +106,34 @@ def _options(session, workspace_id: int) -> tuple[list, list, list]:
             [{"id": str(i), "name": n} for i, n in prods])
 
 
+def _contact_options(session, workspace_id: int, company_id: int | None) -> list[dict]:
+    """The contacts of the document's company: whom the document is addressed to."""
+    if company_id is None:
+        return []
+    rows, _ = contacts.list_contacts(session, workspace_id, company_id=company_id,
+                                     page_size=100)
+    return [{"id": str(r["id"]),
+             "name": r["name"] + (f" · {r['title']}" if r["title"] else "")} for r in rows]
+
+
+def header_change(key: str, value: str) -> dict:
+    """One header field's change for the service. A new company clears the
+    contact (contacts belong to one company); the picker's "none" clears it."""
+    if key == "company_id":
+        return {"company_id": value, "contact_id": ""}
+    if key == "contact_id" and value == NO_CONTACT:
+        return {"contact_id": ""}
+    return {key: value}
+
+
+def _export(p: Principal, kind: str):
+    """Every quote or invoice of the workspace as a CSV download."""
+    with db.session_scope() as session:
+        data = export.export_csv(session, p, kind)
+    return rx.download(data=data, filename=export.export_filename(p, kind),
+                       mime_type="text/csv")
+
+
 class BillingDocState(AppState):
     """What the quote editor and the invoice page share."""
 
@@ -103,6 +141,7 @@ class BillingDocState(AppState):
     lines: list[dict[str, str]] = []
     taxes: list[dict[str, str]] = []
     company_options: list[dict[str, str]] = []
+    contact_options: list[dict[str, str]] = []
     deal_options: list[dict[str, str]] = []
     product_options: list[dict[str, str]] = []
     currencies: list[str] = list(CURRENCIES)
@@ -183,6 +222,11 @@ class QuotesState(AppState):
         return None
 
     @rx.event
+    @guard("viewer")
+    def export_csv(self, p: Principal):
+        return _export(p, "quotes")
+
+    @rx.event
     @guard("member")
     def new_quote(self, p: Principal):
         with db.write_scope() as session:
@@ -217,7 +261,54 @@ class QuotesState(AppState):
         return rx.toast.success("Product archived (old quotes keep it).")
 
 
-class QuoteEditorState(BillingDocState):
+class LineEditing(rx.State, mixin=True):
+    """The line handlers of the quote editor and the invoice page.
+
+    A Reflex state mixin rather than handlers on BillingDocState: a handler
+    defined on a parent state runs on the parent's substate instance, while a
+    mixin's handlers are copied onto each class that uses it and run on that
+    class's own substate. The class provides `_current_lines` (the stored lines
+    as raw dicts) and `_save` (send a change to its service, refill the page).
+    """
+
+    @rx.event
+    @guard("member")
+    def set_line(self, p: Principal, index: str, key: str, value: str):
+        if key not in LINE_KEYS:
+            return rx.toast.error("Unknown field.")
+        lines = self._current_lines(p)
+        try:
+            lines[_clean_index(index, len(lines))][key] = value
+        except ValidationError as exc:
+            return rx.toast.error(exc.message)
+        return self._save(p, {"lines": lines})
+
+    @rx.event
+    @guard("member")
+    def add_line(self, p: Principal):
+        lines = self._current_lines(p)
+        lines.append({"description": "New item", "quantity": "1", "unit_price": "0"})
+        return self._save(p, {"lines": lines})
+
+    @rx.event
+    @guard("member")
+    def add_product_line(self, p: Principal, product_id: str):
+        lines = self._current_lines(p)
+        lines.append({"product_id": product_id, "quantity": "1"})
+        return self._save(p, {"lines": lines})
+
+    @rx.event
+    @guard("member")
+    def remove_line(self, p: Principal, index: str):
+        lines = self._current_lines(p)
+        try:
+            lines.pop(_clean_index(index, len(lines)))
+        except ValidationError as exc:
+            return rx.toast.error(exc.message)
+        return self._save(p, {"lines": lines})
+
+
+class QuoteEditorState(LineEditing, BillingDocState):
     public_link: str = ""
 
     def _quote_id(self) -> str:
@@ -228,6 +319,7 @@ class QuoteEditorState(BillingDocState):
         data = quotes.quote_dict(session, quote)
         locale = billing_docs.get_settings(session, p.workspace_id).locale
         self.doc, self.lines, self.taxes = _doc_view(data, locale)
+        self.contact_options = _contact_options(session, p.workspace_id, data["company_id"])
         return data
 
     @rx.event
@@ -267,43 +359,7 @@ class QuoteEditorState(BillingDocState):
     def set_field(self, p: Principal, key: str, value: str):
         if key not in HEADER_FIELDS or key in ("due_date", "payment_terms_days"):
             return rx.toast.error("Unknown field.")
-        return self._save(p, {key: value})
-
-    @rx.event
-    @guard("member")
-    def set_line(self, p: Principal, index: str, key: str, value: str):
-        if key not in LINE_KEYS:
-            return rx.toast.error("Unknown field.")
-        lines = self._current_lines(p)
-        try:
-            lines[_clean_index(index, len(lines))][key] = value
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_line(self, p: Principal):
-        lines = self._current_lines(p)
-        lines.append({"description": "New item", "quantity": "1", "unit_price": "0"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_product_line(self, p: Principal, product_id: str):
-        lines = self._current_lines(p)
-        lines.append({"product_id": product_id, "quantity": "1"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def remove_line(self, p: Principal, index: str):
-        lines = self._current_lines(p)
-        try:
-            lines.pop(_clean_index(index, len(lines)))
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
+        return self._save(p, header_change(key, value))
 
     @rx.event
     @guard("member")
@@ -404,6 +460,11 @@ class InvoicesState(AppState):
         return None
 
     @rx.event
+    @guard("viewer")
+    def export_csv(self, p: Principal):
+        return _export(p, "invoices")
+
+    @rx.event
     @guard("member")
     def new_invoice(self, p: Principal):
         with db.session_scope() as session:
@@ -411,7 +472,7 @@ class InvoicesState(AppState):
         return rx.redirect(f"/invoices/{iid}")
 
 
-class InvoiceDetailState(BillingDocState):
+class InvoiceDetailState(LineEditing, BillingDocState):
     payments: list[dict[str, str]] = []
     payment_error: str = ""
 
@@ -423,6 +484,7 @@ class InvoiceDetailState(BillingDocState):
         data = invoices.invoice_dict(session, invoice)
         locale = billing_docs.get_settings(session, p.workspace_id).locale
         self.doc, self.lines, self.taxes = _doc_view(data, locale)
+        self.contact_options = _contact_options(session, p.workspace_id, data["company_id"])
         self.doc["number"] = data["number"] or "Draft invoice"
         self.payments = [{"paid_on": x["paid_on"], "method": x["method"].replace("_", " "),
                           "reference": x["reference"] or "—",
@@ -472,43 +534,7 @@ class InvoiceDetailState(BillingDocState):
     def set_field(self, p: Principal, key: str, value: str):
         if key not in HEADER_FIELDS or key == "valid_until":
             return rx.toast.error("Unknown field.")
-        return self._save(p, {key: value})
-
-    @rx.event
-    @guard("member")
-    def set_line(self, p: Principal, index: str, key: str, value: str):
-        if key not in LINE_KEYS:
-            return rx.toast.error("Unknown field.")
-        lines = self._current_lines(p)
-        try:
-            lines[_clean_index(index, len(lines))][key] = value
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_line(self, p: Principal):
-        lines = self._current_lines(p)
-        lines.append({"description": "New item", "quantity": "1", "unit_price": "0"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def add_product_line(self, p: Principal, product_id: str):
-        lines = self._current_lines(p)
-        lines.append({"product_id": product_id, "quantity": "1"})
-        return self._save(p, {"lines": lines})
-
-    @rx.event
-    @guard("member")
-    def remove_line(self, p: Principal, index: str):
-        lines = self._current_lines(p)
-        try:
-            lines.pop(_clean_index(index, len(lines)))
-        except ValidationError as exc:
-            return rx.toast.error(exc.message)
-        return self._save(p, {"lines": lines})
+        return self._save(p, header_change(key, value))
 
     @rx.event
     @guard("member")

@@ -1,0 +1,115 @@
+"""Settings → Billing: the form for numbering, terms, address, locale and the
+accept-wins-the-deal switch, and the logo upload. Read-only below admin."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from updoot_app.components.forms import field, form_error, section
+from updoot_app.services.billing_logo import MAX_LOGO_BYTES
+from updoot_app.state.billing_settings_state import BillingSettingsState as S
+
+LOGO_UPLOAD_ID = "billing-logo"
+
+
+def _key(name: str) -> rx.Var:
+    return name + "-" + S.rev.to(str)
+
+
+def _settings_form() -> rx.Component:
+    locked = ~S.can_admin
+    return rx.form(
+        rx.vstack(
+            rx.grid(
+                field("Quote number prefix", "quote_prefix", default_value=S.quote_prefix,
+                      key=_key("qp"), disabled=locked),
+                field("Invoice number prefix", "invoice_prefix", default_value=S.invoice_prefix,
+                      key=_key("ip"), disabled=locked),
+                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+            ),
+            rx.text("Numbers look like ", S.number_example, size="1", color_scheme="gray",
+                    id="number-example"),
+            rx.grid(
+                field("Payment terms (days)", "payment_terms_days", type="number",
+                      default_value=S.payment_terms_days, key=_key("pt"), disabled=locked,
+                      min=0, max=365),
+                field("Locale for amounts and dates", "locale", default_value=S.locale,
+                      placeholder="en_US", key=_key("lc"), disabled=locked),
+                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+            ),
+            rx.vstack(
+                rx.text("Your address (on PDFs)", as_="label", html_for="billing-address",
+                        size="2", weight="medium"),
+                rx.text_area(name="address", id="billing-address", default_value=S.address,
+                             key=_key("ad"), disabled=locked, rows="3", width="100%"),
+                spacing="1", width="100%",
+            ),
+            rx.text(
+                rx.flex(
+                    rx.checkbox(name="win_deal_on_accept", default_checked=S.win_deal_on_accept,
+                                key=_key("wd"), disabled=locked, id="win-deal-on-accept"),
+                    "Accepting a quote moves its deal to Won",
+                    spacing="2", align="center",
+                ),
+                as_="label", size="2",
+            ),
+            rx.cond(S.can_admin,
+                    rx.button("Save billing settings", type="submit", id="save-billing")),
+            spacing="3", width="100%", max_width="560px",
+        ),
+        on_submit=S.save,
+        reset_on_submit=False,
+    )
+
+
+def _logo_block() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Logo on quotes and invoices", size="3"),
+        rx.cond(
+            S.logo_url != "",
+            rx.image(src=S.logo_url, alt="Your logo", id="logo-preview", max_height="96px",
+                     max_width="240px", border="1px solid var(--gray-a5)", padding="4px",
+                     border_radius="6px"),
+            rx.text("No logo yet: PDFs show your workspace name only.", size="2",
+                    color_scheme="gray", id="no-logo"),
+        ),
+        rx.cond(
+            S.can_admin,
+            rx.vstack(
+                form_error(S.logo_error),
+                rx.upload(
+                    rx.vstack(rx.icon("image-up", size=24),
+                              rx.text("Drop a PNG or JPEG here or click to choose one "
+                                      f"(at most {MAX_LOGO_BYTES // 1024} KB)", size="2"),
+                              align="center", spacing="1"),
+                    id=LOGO_UPLOAD_ID,
+                    accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
+                    multiple=False, max_files=1, max_size=MAX_LOGO_BYTES,
+                    on_drop=S.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD_ID)),
+                    border="1px dashed var(--gray-7)", border_radius="8px", padding="1.25rem",
+                    width="100%", max_width="560px", cursor="pointer",
+                ),
+                rx.cond(S.logo_url != "",
+                        rx.button("Remove logo", variant="soft", color_scheme="red", size="1",
+                                  on_click=S.remove_logo, id="remove-logo")),
+                spacing="2", width="100%",
+            ),
+        ),
+        spacing="2", width="100%",
+    )
+
+
+def billing_section() -> rx.Component:
+    return section(
+        "Billing",
+        rx.text("Numbering, payment terms and what your quote and invoice PDFs show.",
+                size="2", color_scheme="gray"),
+        rx.cond(~S.can_admin,
+                rx.text("Only an owner or admin can change these.", size="2",
+                        color_scheme="gray")),
+        form_error(S.billing_error),
+        _settings_form(),
+        rx.divider(),
+        _logo_block(),
+        id="billing",
+    )
