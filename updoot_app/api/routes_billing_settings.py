@@ -16,12 +16,13 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from updoot_app import db
+from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body
 from updoot_app.services import billing_docs, billing_logo
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import NotFound, ValidationError
 
-router = APIRouter(tags=["billing settings"])
+router = APIRouter(tags=["billing settings"], route_class=SessionRoute)
 _LOGO_BODY = {"requestBody": {"required": True, "content": {
     "image/png": {"schema": {"type": "string", "format": "binary"}},
     "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}}
