@@ -59,6 +59,7 @@ from updoot_app.state.stages_state import StagesState
 
 app = rx.App(
     api_transformer=create_api(),
+    stylesheets=["/kanban.css"],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 

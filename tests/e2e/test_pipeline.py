@@ -59,8 +59,7 @@ def test_moving_to_lost_through_the_menu_asks_for_a_reason(page: Page):
     lost_count = count_of(page, "Lost")
     card = column(page, "Qualified").locator(".deal-card").first
     deal_id = card.get_attribute("data-deal")
-    card.locator(".move-menu").click()
-    page.get_by_role("menuitem", name="Lost").click()
+    card.locator(".move-menu").select_option(label="Lost")
     expect(page.get_by_role("dialog")).to_contain_text("Why was it lost?")
     page.locator("#confirm-lost").click()  # no reason: refused, still asking
     expect(page.get_by_role("dialog")).to_contain_text("Say why this deal was lost")

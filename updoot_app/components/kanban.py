@@ -14,8 +14,6 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import no_args_event_spec
 
-from updoot_app.components.fit_badge import fit_badge
-
 COLUMN_WIDTH = "272px"
 
 
@@ -61,25 +59,25 @@ def fit_sentence(card: rx.Var) -> rx.Var:
                    ": open the company for the criterion-by-criterion explanation.", "")
 
 
-def coverage_mark(mark: rx.Var, covered: rx.Var) -> rx.Component:
-    # A plain title, not a tooltip component: a board has a hundred of these and a
-    # move re-renders them all.
-    return rx.badge(rx.icon("users", size=12), mark, variant="outline",
-                    color_scheme=rx.match(covered, ("4", "green"), ("0", "gray"), "amber"),
-                    class_name="coverage-mark",
-                    title="Buying roles covered: economic buyer, champion, technical "
-                          "evaluator, user")
-
-
 CARD_FIELDS = ("id", "title", "company", "value", "fit_tier", "fit_score", "owner", "days",
                "stale", "stage_id", "closed", "coverage", "covered")
+TIER_LABEL = {"not_a_fit": "Not a fit", "": "Not scored"}
+
+
+def _span(*children, cls: str, **props) -> rx.Component:
+    return rx.el.span(*children, class_name=cls, **props)
 
 
 def deal_card_factory(on_drag_start: Callable, on_move: Callable) -> Callable[..., rx.Component]:
     """A deal card as a memoized React component (rx.memo) whose props are plain
     strings. With the deal id as React key, a move re-renders only the card that
     moved: every other card keeps its props and is skipped, however many the
-    board shows. (Rendered inline, the whole board re-rendered on every move.)"""
+    board shows.
+
+    The card is plain HTML styled by assets/kanban.css: a board mounts a hundred of
+    them, and themed components with per-element styles cost several times more.
+    Moving uses a native select (keyboard and touch work as everywhere); the fit
+    explanation is a native popover, the same sentence the fit badge shows."""
 
     @rx.memo
     def deal_card(deal_id: rx.Var[str], title: rx.Var[str], company: rx.Var[str],
@@ -88,56 +86,55 @@ def deal_card_factory(on_drag_start: Callable, on_move: Callable) -> Callable[..
                   stage_id: rx.Var[str], closed: rx.Var[str], coverage: rx.Var[str],
                   covered: rx.Var[str], can_edit: rx.Var[bool],
                   options: rx.Var[list[dict[str, str]]]) -> rx.Component:
-        card = {"fit_tier": fit_tier, "fit_score": fit_score}
+        popover_id = "fit-" + deal_id
+        label = rx.match(fit_tier, *TIER_LABEL.items(), fit_tier + " · " + fit_score)
+        move = rx.el.select(
+            rx.el.option("Move to…", value=""),
+            rx.foreach(options, lambda s: rx.el.option(
+                s["name"], value=s["id"], disabled=s["id"] == stage_id,
+                custom_attrs={"data-stage": s["name"]})),
+            value="",
+            on_change=lambda sid: on_move(deal_id, sid),
+            class_name="move-menu",
+            aria_label="Move to stage",
+        )
         return DragCard.create(
-            rx.vstack(
-                rx.hstack(
-                    rx.link(title, href="/deals/" + deal_id, weight="medium",
-                            size="2", class_name="deal-link", min_width="0",
-                            overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
-                    rx.spacer(),
-                    rx.cond(can_edit, stage_menu(
-                        options, stage_id, lambda sid: on_move(deal_id, sid),
-                        rx.icon_button(rx.icon("arrow-right-left", size=14), size="1",
-                                       variant="ghost", aria_label="Move to stage",
-                                       class_name="move-menu"),
-                    )),
-                    width="100%", align="center", spacing="1",
-                ),
-                rx.text(company, size="1", color_scheme="gray", class_name="card-company",
-                        overflow="hidden", text_overflow="ellipsis", white_space="nowrap",
-                        max_width="100%"),
-                rx.hstack(
-                    rx.text(value, size="2", weight="bold", class_name="card-value"),
-                    rx.spacer(),
-                    fit_badge(fit_tier, fit_score, fit_sentence(card)),
-                    width="100%", align="center",
-                ),
-                rx.hstack(
-                    rx.text(owner, size="1", color_scheme="gray"),
-                    rx.text("·", size="1", color_scheme="gray"),
-                    rx.text(days, "d in stage", size="1", color_scheme="gray"),
-                    rx.spacer(),
-                    rx.cond(stale != "",
-                            rx.badge("Stale", color_scheme="orange", size="1",
-                                     class_name="stale-flag")),
-                    coverage_mark(coverage, covered),
-                    width="100%", align="center", spacing="1", wrap="wrap",
-                ),
-                rx.cond(closed != "",
-                        rx.text("Closed ", closed, size="1", color_scheme="gray")),
-                spacing="1", width="100%",
+            rx.el.div(
+                rx.link(title, href="/deals/" + deal_id, class_name="deal-link"),
+                rx.el.span(class_name="spacer"),
+                rx.cond(can_edit, move),
+                class_name="card-row",
             ),
+            rx.el.div(company, class_name="card-company muted"),
+            rx.el.div(
+                _span(value, cls="card-value"),
+                rx.el.span(class_name="spacer"),
+                rx.el.button(label, type="button", class_name="pill fit-badge tier-" + fit_tier,
+                             aria_label="Fit explanation",
+                             custom_attrs={"popovertarget": popover_id}),
+                rx.el.div(rx.cond(fit_tier == "", "No active ICP scored this company yet.",
+                                  fit_sentence({"fit_tier": fit_tier, "fit_score": fit_score})),
+                          id=popover_id, class_name="fit-popover fit-summary",
+                          custom_attrs={"popover": "auto"}),
+                class_name="card-row",
+            ),
+            rx.el.div(
+                _span(owner, cls="muted"), _span("·", cls="muted"),
+                _span(days, "d in stage", cls="muted"),
+                rx.el.span(class_name="spacer"),
+                rx.cond(stale != "", _span("Stale", cls="pill stale-flag")),
+                _span("Roles ", coverage, title="Buying roles covered: economic buyer, champion, "
+                      "technical evaluator, user",
+                      cls=rx.match(covered, ("4", "pill coverage-mark covered-4"),
+                                   ("0", "pill coverage-mark"),
+                                   "pill coverage-mark covered-some")),
+                class_name="card-row wrap",
+            ),
+            rx.cond(closed != "", rx.el.div("Closed ", closed, class_name="muted")),
             draggable=can_edit,
             on_drag_start=on_drag_start(deal_id),
             class_name="deal-card",
             custom_attrs={"data-deal": deal_id},
-            padding="0.6rem",
-            border_radius="8px",
-            border=f"1px solid {rx.color('gray', 5)}",
-            background=rx.color("gray", 1),
-            cursor=rx.cond(can_edit, "grab", "default"),
-            width="100%",
         )
 
     def render(card: rx.Var, options: rx.Var, can_edit: rx.Var) -> rx.Component:
