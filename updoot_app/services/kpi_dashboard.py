@@ -56,7 +56,8 @@ def compute(principal: Principal, period: object = "quarter",
         "invoiced": lambda s: kpis.invoiced_revenue(s, ws, when),
         "paid": lambda s: kpis.paid_revenue(s, ws, when),
         "fit": fit,
-        "goals": lambda s: [goals.goal_out(s, g, now) for g in goals.list_goals(s, principal)],
+        # goals of this period on fit tier / ICP reuse the calibration's grouped query
+        "goals": lambda s: goals.goal_outs(s, goals.list_goals(s, principal), now, {when}),
     }
     with kpis.memoized():
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:

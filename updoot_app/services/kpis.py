@@ -48,6 +48,8 @@ import contextvars
 import copy
 import functools
 import re
+import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -315,12 +317,17 @@ def _deals(stmt, seg: Segment, workspace_id: int):
 # --------------------------------------------------------------------------- memo
 
 _MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kpi_memo", default=None)
+_MEMO_LOCK = threading.Lock()
 
 
 @contextmanager
 def memoized():
     """Within this block, identical aggregate queries (same function, workspace,
-    period, segment) run once: the dashboard and its goals share them."""
+    period, segment) run once: the dashboard and its goals share them. Inside an
+    active block, a nested one shares the outer one's results."""
+    if _MEMO.get() is not None:
+        yield
+        return
     token = _MEMO.set({})
     try:
         yield
@@ -329,6 +336,8 @@ def memoized():
 
 
 def _memo(fn):
+    """Share a result inside ``memoized()``; a query already running in another worker
+    thread is waited for, not run a second time."""
     @functools.wraps(fn)
     def wrapper(session, workspace_id, period, seg=None, *args, **kwargs):
         seg = seg or ALL
@@ -338,9 +347,20 @@ def _memo(fn):
         key = (fn.__name__, workspace_id, period, seg,
                tuple(a for a in args if not isinstance(a, Stages)),
                tuple(sorted((k, v) for k, v in kwargs.items() if k != "stages")))
-        if key not in memo:
-            memo[key] = fn(session, workspace_id, period, seg, *args, **kwargs)
-        return copy.deepcopy(memo[key])
+        with _MEMO_LOCK:
+            entry = memo.get(key)
+            owner = entry is None
+            if owner:
+                entry = memo[key] = Future()
+        if owner:
+            try:
+                entry.set_result(fn(session, workspace_id, period, seg, *args, **kwargs))
+            except BaseException as exc:
+                entry.set_exception(exc)
+                with _MEMO_LOCK:
+                    memo.pop(key, None)
+                raise
+        return copy.deepcopy(entry.result())
     return wrapper
 
 
@@ -428,37 +448,54 @@ def deals_created(session: Session, workspace_id: int, period: Period,
     return Figure(n, n)
 
 
-@_memo
-def closed_summary(session: Session, workspace_id: int, period: Period,
-                   seg: Segment = ALL, stages: Stages | None = None) -> dict:
-    """Won and lost counts, won value and summed cycle days of deals closed in the period."""
-    stages = stages or stages_of(session, workspace_id)
+def closed_columns(session: Session, stages: Stages) -> tuple[list, list]:
+    """Aggregates of deals closed (won or lost) and their conditions, without the
+    period: (wins, closed, won value, won cycle days) — see ``summary_of``."""
     won = Deal.stage_id.in_(stages.won_ids or (-1,))
-    stmt = select(
-        func.sum(case((won, 1), else_=0)),
-        func.count(),
-        func.sum(case((won, Deal.value), else_=None)),
-        func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)), else_=None)),
-    ).select_from(Deal).where(
-        Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period),
-        Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,)))
-    wins, closed, value, days = session.exec(_deals(stmt, seg, workspace_id)).one()
+    columns = [func.sum(case((won, 1), else_=0)), func.count(),
+               func.sum(case((won, Deal.value), else_=None)),
+               func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)),
+                             else_=None))]
+    return columns, [Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,))]
+
+
+def summary_of(wins, closed, value, days) -> dict:
+    """A ``closed_summary`` from the ``closed_columns`` of a row (NULL sums are 0)."""
     wins, closed = int(wins or 0), int(closed or 0)
     return {"won": wins, "lost": closed - wins, "closed": closed,
             "won_value": _money(value), "cycle_days_sum": float(days or 0.0)}
 
 
-def win_rate(session: Session, workspace_id: int, period: Period, seg: Segment = ALL) -> Figure:
-    s = closed_summary(session, workspace_id, period, seg)
+@_memo
+def closed_summary(session: Session, workspace_id: int, period: Period,
+                   seg: Segment = ALL, stages: Stages | None = None) -> dict:
+    """Won and lost counts, won value and summed cycle days of deals closed in the period."""
+    stages = stages or stages_of(session, workspace_id)
+    columns, conds = closed_columns(session, stages)
+    stmt = select(*columns).select_from(Deal).where(
+        Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period), *conds)
+    return summary_of(*session.exec(_deals(stmt, seg, workspace_id)).one())
+
+
+def win_rate_of(s: dict) -> Figure:
+    """Win rate from a ``closed_summary``."""
     rate = s["won"] / s["closed"] if s["closed"] else None
     return Figure(rate, s["closed"], {"won": s["won"], "lost": s["lost"]})
+
+
+def revenue_of(s: dict) -> Figure:
+    """Revenue (value won) from a ``closed_summary``."""
+    return Figure(s["won_value"], s["won"])
+
+
+def win_rate(session: Session, workspace_id: int, period: Period, seg: Segment = ALL) -> Figure:
+    return win_rate_of(closed_summary(session, workspace_id, period, seg))
 
 
 def revenue_source(session: Session, workspace_id: int, period: Period,
                    seg: Segment = ALL) -> Figure:
     """Revenue as the value of deals won in the period (until billing exists)."""
-    s = closed_summary(session, workspace_id, period, seg)
-    return Figure(s["won_value"], s["won"])
+    return revenue_of(closed_summary(session, workspace_id, period, seg))
 
 
 revenue = revenue_source
