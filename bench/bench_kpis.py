@@ -44,7 +44,10 @@ N_COMPANIES = max(10, N_DEALS // 10)
 TARGET_S = 1.0
 TARGET_STATE_KB = 300
 REPEAT = 3
-PERIOD = os.environ.get("KPI_BENCH_PERIOD", "quarter")  # the dashboard opens on a quarter
+# The dashboard opens on a quarter; "this year" reads four times the rows. Both are
+# measured on the same data unless KPI_BENCH_PERIOD names one of month/quarter/year.
+PERIODS = tuple(p for p in os.environ.get("KPI_BENCH_PERIOD", "quarter,year").split(",")
+                if p in ("month", "quarter", "year")) or ("quarter", "year")
 
 # One expression per column, in terms of x (1..N) and the workspace's ids.
 COMPANY_COLS = """workspace_id, name, industry, country, tech_stack, triggers, tags, notes,
@@ -196,9 +199,7 @@ def _goals(ids: dict) -> None:
 
 
 def measure(dialect: str) -> list[dict]:
-    from updoot_app.services import kpi_dashboard
     from updoot_app.services.access import resolve_session
-    from updoot_app.state.dashboard_state import build_view
 
     t0 = time.perf_counter()
     ids = generate(dialect)
@@ -207,28 +208,38 @@ def measure(dialect: str) -> list[dict]:
     with db.session_scope() as s:
         deals = s.execute(text("SELECT count(*) FROM deals")).scalar()
         p = resolve_session(s, ids["token"])
+    label = "SQLite" if dialect == "sqlite" else "PostgreSQL"
+    rows = [{"figure": f"{label}: data generated ({deals:,} deals, "
+                       f"{ids['history']:,} stage changes)",
+             "value": f"{gen_s:.1f} s", "target": "", "pass": None}]
+    for period in PERIODS:
+        rows += _measure_period(p, period, label)
+    return rows
+
+
+def _measure_period(p, period: str, label: str) -> list[dict]:
+    from plotly.utils import PlotlyJSONEncoder
+
+    from updoot_app.services import kpi_dashboard
+    from updoot_app.state.dashboard_state import build_view
+
     times, cpu = [], []
     for _ in range(REPEAT):
         t, c = time.perf_counter(), time.process_time()
-        bundle = kpi_dashboard.compute(p, PERIOD)
+        bundle = kpi_dashboard.compute(p, period)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     view = build_view(bundle, "USD")
-    from plotly.utils import PlotlyJSONEncoder
-
     size_kb = len(json.dumps(view, cls=PlotlyJSONEncoder).encode()) / 1024
     best = min(times)
-    label = "SQLite" if dialect == "sqlite" else "PostgreSQL"
     load = os.getloadavg()[0]
     return [
-        {"figure": f"{label}: data generated ({deals:,} deals, {ids['history']:,} stage changes)",
-         "value": f"{gen_s:.1f} s", "target": "", "pass": None},
-        {"figure": f"{label}: dashboard figures, period = this {PERIOD} (best of {REPEAT})",
+        {"figure": f"{label}: dashboard figures, period = this {period} (best of {REPEAT})",
          "value": f"{best:.3f} s (runs: {', '.join(f'{t:.3f}' for t in times)}; "
                   f"CPU of this process {min(cpu):.3f} s; load average {load:.1f} "
                   f"on {os.cpu_count()} CPUs)",
          "target": f"< {TARGET_S} s", "pass": best < TARGET_S},
-        {"figure": f"{label}: dashboard state sent to the browser",
+        {"figure": f"{label}: dashboard state sent to the browser (this {period})",
          "value": f"{size_kb:.1f} KB", "target": f"< {TARGET_STATE_KB} KB",
          "pass": size_kb < TARGET_STATE_KB},
     ]

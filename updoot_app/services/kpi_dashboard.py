@@ -49,14 +49,15 @@ def compute(principal: Principal, period: object = "quarter",
         return {"by_tier": rows,
                 "calibration": icp_calibration.criterion_lift(session, ws, when)}
 
+    # Longest first (the pool starts tasks in this order). The goals come last: those
+    # on fit tier / ICP of this period wait for the calibration's grouped query.
     tasks = {
-        "summary": summary,
+        "fit": fit,
         "funnel": lambda s: kpis.funnel(s, ws, when),
+        "summary": summary,
         "trend": lambda s: kpis.trend(s, ws, when.end),
         "invoiced": lambda s: kpis.invoiced_revenue(s, ws, when),
         "paid": lambda s: kpis.paid_revenue(s, ws, when),
-        "fit": fit,
-        # goals of this period on fit tier / ICP reuse the calibration's grouped query
         "goals": lambda s: goals.goal_outs(s, goals.list_goals(s, principal), now, {when}),
     }
     with kpis.memoized():
