@@ -1,7 +1,7 @@
 """Benchmark of the Goals/KPI dashboard: 1,000,000 deals (and their stage history)
 in one workspace, on SQLite and on PostgreSQL.
 
-Run with ``python bench/bench_kpis.py`` (``KPI_BENCH_DEALS`` to change the size).
+Run with ``python -m bench.bench_kpis`` (``KPI_BENCH_DEALS`` to change the size).
 PostgreSQL runs when ``UPDOOT_BENCH_POSTGRES_URL`` is set (a private database
 is created on that server and dropped afterwards), and is skipped with a note
 otherwise. Targets: the dashboard's figures (every KPI, funnel, 12-month trend,
@@ -15,10 +15,16 @@ the rest open across the open stages), and a stage-history row for every stage
 each deal went through. Deals older than 180 days are closed (as in a real
 pipeline), so about 110,000 are open.
 
-Measured on the 2-CPU helper machine (2026-11-22, shared with other jobs):
-SQLite, quarter: 0.63 s in the full run (load 5.9), 0.46–0.50 s warm at load
-2; SQLite, year: 2.1–2.7 s (over target); PostgreSQL 15, quarter: 0.53–0.57 s
-warm (1.0 s cold), year: 1.0–1.07 s, at load 1.5; state 29 KB.
+``KPI_BENCH_PERIOD`` (``quarter,year`` by default; ``month`` also) chooses the periods
+measured on the same generated data.
+
+Measured on the 2-CPU helper machine (2026-11-22, shared with other jobs), best of 3
+warm (first, cold run in brackets): SQLite, quarter 0.42 s (0.52), year 0.75 s (0.75;
+0.83 s of CPU), load 1.9; PostgreSQL 15, quarter 0.37 s (0.52), year 0.54 s (0.71),
+load 2.5; state 29 KB. At load 4–5 (other jobs) SQLite's year took 0.8–1.7 s: its
+queries use about 0.8–0.9 s of CPU, of which the fit-tier/calibration join and its
+GROUP BY take ~0.4 s (see ``kpis.closed_by_fit``). Before the KPI indexes and query
+changes of 0007_kpi: SQLite year 2.1–2.7 s, PostgreSQL year 1.0–1.5 s.
 """
 
 from __future__ import annotations
