@@ -1,11 +1,12 @@
 """Everything the dashboard shows, computed in one place (the state and the
-benchmark call this): KPIs, funnel, trend and tier breakdown for a period,
-the progress of every goal, and the ICP calibration ("Is our ICP working?").
+benchmark call this): the workspace overview, KPIs, funnel, trend and tier
+breakdown for a period, the progress of every goal, and the ICP calibration
+("Is our ICP working?").
 
 The independent aggregate queries run on a few worker threads, each with its
 own session (SQLite in WAL mode and PostgreSQL both serve concurrent readers;
 the database driver releases the GIL while a query runs). Identical queries
-are shared through ``kpis.memoized``.
+are shared through ``kpis.memoized`` (one running in another thread is awaited).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from updoot_app import db
-from updoot_app.services import goals, icp_calibration, kpis
+from updoot_app.services import goals, icp_calibration, kpis, overview
 from updoot_app.services.access import Principal
 
 DASHBOARD_PERIODS = ("month", "quarter", "year")
@@ -58,6 +59,7 @@ def compute(principal: Principal, period: object = "quarter",
         "trend": lambda s: kpis.trend(s, ws, when.end),
         "invoiced": lambda s: kpis.invoiced_revenue(s, ws, when),
         "paid": lambda s: kpis.paid_revenue(s, ws, when),
+        "overview": lambda s: overview.overview(s, ws),
         "goals": lambda s: goals.goal_outs(s, goals.list_goals(s, principal), now, {when}),
     }
     with kpis.memoized():
@@ -99,4 +101,5 @@ def compute(principal: Principal, period: object = "quarter",
         "by_tier": icp_calibration.with_total(done["fit"]["by_tier"]),
         "goals": done["goals"],
         "calibration": done["fit"]["calibration"],
+        "overview": done["overview"],
     }
