@@ -26,7 +26,7 @@ GoalPatchBody = Body(..., examples=[{"target": "300000.00"}])
 @router.get("/goals")
 def list_goals(p: Principal = Depends(principal),
                s: Session = Depends(get_session)) -> list[dict[str, Any]]:
-    return [goals.goal_out(s, g) for g in goals.list_goals(s, p)]
+    return goals.goal_outs(s, goals.list_goals(s, p))
 
 
 @router.post("/goals", status_code=201)

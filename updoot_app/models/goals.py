@@ -41,7 +41,10 @@ KPI_INDEXES = (
           Deal.value, Deal.company_id),
     Index("ix_deals_kpi_closed", Deal.workspace_id, Deal.closed_at, Deal.stage_id,
           Deal.value, Deal.created_at, Deal.company_id),
-    Index("ix_deals_kpi_stage", Deal.workspace_id, Deal.stage_id, Deal.created_at, Deal.value),
+    # the funnel's cohort per stage; the id lets PostgreSQL answer "deal_id IN cohort"
+    # from the index alone (migration 0007_kpi)
+    Index("ix_deals_kpi_cohort", Deal.workspace_id, Deal.stage_id, Deal.created_at, Deal.value,
+          Deal.id),
     Index("ix_dsc_kpi_to_stage", DealStageChange.workspace_id, DealStageChange.to_stage_id,
           DealStageChange.changed_at, DealStageChange.deal_id, DealStageChange.from_stage_id),
     Index("ix_companies_kpi_created", Company.workspace_id, Company.created_at,

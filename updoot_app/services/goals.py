@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from updoot_app.models import Goal, Membership, Stage, User
 from updoot_app.models.types import utcnow
-from updoot_app.services import activity, kpis
+from updoot_app.services import activity, kpi_batch, kpis
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import ValidationError
 from updoot_app.services.kpis import Period
@@ -221,13 +221,15 @@ def _as_decimal(value: Any, unit: str) -> Decimal | None:
     return Decimal(str(value))
 
 
-def progress(session: Session, goal: Goal, now: datetime | None = None) -> dict:
-    """The goal's figure so far, what the pace expects by now, and its status."""
+def progress(session: Session, goal: Goal, now: datetime | None = None,
+             figure: kpis.Figure | None = None) -> dict:
+    """The goal's figure so far (``figure``, if computed already), what the pace
+    expects by now, and its status."""
     now = now or datetime.now(UTC)
     period = period_of_goal(goal)
     _label, unit, kind = kpis.METRICS[goal.metric]
-    figure = kpis.metric_value(session, goal.workspace_id, goal.metric, period,
-                               segment_of_goal(goal), goal.stage_id)
+    if figure is None:
+        figure = kpi_batch.metric_values(session, goal.workspace_id, [_request(goal)])[0]
     actual = _as_decimal(figure.value, unit)
     target = Decimal(goal.target)
     elapsed = period.elapsed_fraction(now)
@@ -258,9 +260,26 @@ def _num(value: Decimal | None) -> str | None:
     return str(value.quantize(Decimal("0.01")))
 
 
-def goal_out(session: Session, goal: Goal, now: datetime | None = None) -> dict:
+def _request(goal: Goal) -> kpi_batch.Request:
+    return (goal.metric, period_of_goal(goal), segment_of_goal(goal), goal.stage_id)
+
+
+def goal_outs(session: Session, goals: list[Goal], now: datetime | None = None,
+              shared_periods: frozenset | set | tuple = ()) -> list[dict]:
+    """``goal_out`` of several goals of one workspace, their figures computed in
+    batches (``kpi_batch.metric_values``; ``shared_periods``: see there)."""
+    if not goals:
+        return []
+    with kpis.memoized():
+        figures = kpi_batch.metric_values(session, goals[0].workspace_id,
+                                          [_request(g) for g in goals], shared_periods)
+    return [goal_out(session, g, now, f) for g, f in zip(goals, figures, strict=True)]
+
+
+def goal_out(session: Session, goal: Goal, now: datetime | None = None,
+             figure: kpis.Figure | None = None) -> dict:
     """The API shape of a goal, with its progress."""
-    p = progress(session, goal, now)
+    p = progress(session, goal, now, figure)
     owner = session.get(User, goal.owner_id) if goal.owner_id else None
     return {
         "id": goal.id,

@@ -1,11 +1,12 @@
 """Everything the dashboard shows, computed in one place (the state and the
-benchmark call this): KPIs, funnel, trend and tier breakdown for a period,
-the progress of every goal, and the ICP calibration ("Is our ICP working?").
+benchmark call this): the workspace overview, KPIs, funnel, trend and tier
+breakdown for a period, the progress of every goal, and the ICP calibration
+("Is our ICP working?").
 
 The independent aggregate queries run on a few worker threads, each with its
 own session (SQLite in WAL mode and PostgreSQL both serve concurrent readers;
 the database driver releases the GIL while a query runs). Identical queries
-are shared through ``kpis.memoized``.
+are shared through ``kpis.memoized`` (one running in another thread is awaited).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from updoot_app import db
-from updoot_app.services import goals, icp_calibration, kpis
+from updoot_app.services import goals, icp_calibration, kpis, overview
 from updoot_app.services.access import Principal
 
 DASHBOARD_PERIODS = ("month", "quarter", "year")
@@ -49,14 +50,17 @@ def compute(principal: Principal, period: object = "quarter",
         return {"by_tier": rows,
                 "calibration": icp_calibration.criterion_lift(session, ws, when)}
 
+    # Longest first (the pool starts tasks in this order). The goals come last: those
+    # on fit tier / ICP of this period wait for the calibration's grouped query.
     tasks = {
-        "summary": summary,
+        "fit": fit,
         "funnel": lambda s: kpis.funnel(s, ws, when),
+        "summary": summary,
         "trend": lambda s: kpis.trend(s, ws, when.end),
         "invoiced": lambda s: kpis.invoiced_revenue(s, ws, when),
         "paid": lambda s: kpis.paid_revenue(s, ws, when),
-        "fit": fit,
-        "goals": lambda s: [goals.goal_out(s, g, now) for g in goals.list_goals(s, principal)],
+        "overview": lambda s: overview.overview(s, ws),
+        "goals": lambda s: goals.goal_outs(s, goals.list_goals(s, principal), now, {when}),
     }
     with kpis.memoized():
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -97,4 +101,5 @@ def compute(principal: Principal, period: object = "quarter",
         "by_tier": icp_calibration.with_total(done["fit"]["by_tier"]),
         "goals": done["goals"],
         "calibration": done["fit"]["calibration"],
+        "overview": done["overview"],
     }

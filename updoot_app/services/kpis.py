@@ -48,6 +48,8 @@ import contextvars
 import copy
 import functools
 import re
+import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -315,12 +317,17 @@ def _deals(stmt, seg: Segment, workspace_id: int):
 # --------------------------------------------------------------------------- memo
 
 _MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kpi_memo", default=None)
+_MEMO_LOCK = threading.Lock()
 
 
 @contextmanager
 def memoized():
     """Within this block, identical aggregate queries (same function, workspace,
-    period, segment) run once: the dashboard and its goals share them."""
+    period, segment) run once: the dashboard and its goals share them. Inside an
+    active block, a nested one shares the outer one's results."""
+    if _MEMO.get() is not None:
+        yield
+        return
     token = _MEMO.set({})
     try:
         yield
@@ -329,6 +336,8 @@ def memoized():
 
 
 def _memo(fn):
+    """Share a result inside ``memoized()``; a query already running in another worker
+    thread is waited for, not run a second time."""
     @functools.wraps(fn)
     def wrapper(session, workspace_id, period, seg=None, *args, **kwargs):
         seg = seg or ALL
@@ -338,9 +347,20 @@ def _memo(fn):
         key = (fn.__name__, workspace_id, period, seg,
                tuple(a for a in args if not isinstance(a, Stages)),
                tuple(sorted((k, v) for k, v in kwargs.items() if k != "stages")))
-        if key not in memo:
-            memo[key] = fn(session, workspace_id, period, seg, *args, **kwargs)
-        return copy.deepcopy(memo[key])
+        with _MEMO_LOCK:
+            entry = memo.get(key)
+            owner = entry is None
+            if owner:
+                entry = memo[key] = Future()
+        if owner:
+            try:
+                entry.set_result(fn(session, workspace_id, period, seg, *args, **kwargs))
+            except BaseException as exc:
+                entry.set_exception(exc)
+                with _MEMO_LOCK:
+                    memo.pop(key, None)
+                raise
+        return copy.deepcopy(entry.result())
     return wrapper
 
 
@@ -383,12 +403,6 @@ def _days(session: Session, later, earlier):
     if _is_sqlite(session):
         return func.julianday(later) - func.julianday(earlier)
     return func.extract("epoch", later - earlier) / 86400.0
-
-
-def _month(session: Session, column):
-    if _is_sqlite(session):  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
-        return func.substr(column, 1, 7)
-    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
 
 
 def _money(raw) -> Decimal:
@@ -434,37 +448,54 @@ def deals_created(session: Session, workspace_id: int, period: Period,
     return Figure(n, n)
 
 
-@_memo
-def closed_summary(session: Session, workspace_id: int, period: Period,
-                   seg: Segment = ALL, stages: Stages | None = None) -> dict:
-    """Won and lost counts, won value and summed cycle days of deals closed in the period."""
-    stages = stages or stages_of(session, workspace_id)
+def closed_columns(session: Session, stages: Stages) -> tuple[list, list]:
+    """Aggregates of deals closed (won or lost) and their conditions, without the
+    period: (wins, closed, won value, won cycle days) — see ``summary_of``."""
     won = Deal.stage_id.in_(stages.won_ids or (-1,))
-    stmt = select(
-        func.sum(case((won, 1), else_=0)),
-        func.count(),
-        func.sum(case((won, Deal.value), else_=None)),
-        func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)), else_=None)),
-    ).select_from(Deal).where(
-        Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period),
-        Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,)))
-    wins, closed, value, days = session.exec(_deals(stmt, seg, workspace_id)).one()
+    columns = [func.sum(case((won, 1), else_=0)), func.count(),
+               func.sum(case((won, Deal.value), else_=None)),
+               func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)),
+                             else_=None))]
+    return columns, [Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,))]
+
+
+def summary_of(wins, closed, value, days) -> dict:
+    """A ``closed_summary`` from the ``closed_columns`` of a row (NULL sums are 0)."""
     wins, closed = int(wins or 0), int(closed or 0)
     return {"won": wins, "lost": closed - wins, "closed": closed,
             "won_value": _money(value), "cycle_days_sum": float(days or 0.0)}
 
 
-def win_rate(session: Session, workspace_id: int, period: Period, seg: Segment = ALL) -> Figure:
-    s = closed_summary(session, workspace_id, period, seg)
+@_memo
+def closed_summary(session: Session, workspace_id: int, period: Period,
+                   seg: Segment = ALL, stages: Stages | None = None) -> dict:
+    """Won and lost counts, won value and summed cycle days of deals closed in the period."""
+    stages = stages or stages_of(session, workspace_id)
+    columns, conds = closed_columns(session, stages)
+    stmt = select(*columns).select_from(Deal).where(
+        Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period), *conds)
+    return summary_of(*session.exec(_deals(stmt, seg, workspace_id)).one())
+
+
+def win_rate_of(s: dict) -> Figure:
+    """Win rate from a ``closed_summary``."""
     rate = s["won"] / s["closed"] if s["closed"] else None
     return Figure(rate, s["closed"], {"won": s["won"], "lost": s["lost"]})
+
+
+def revenue_of(s: dict) -> Figure:
+    """Revenue (value won) from a ``closed_summary``."""
+    return Figure(s["won_value"], s["won"])
+
+
+def win_rate(session: Session, workspace_id: int, period: Period, seg: Segment = ALL) -> Figure:
+    return win_rate_of(closed_summary(session, workspace_id, period, seg))
 
 
 def revenue_source(session: Session, workspace_id: int, period: Period,
                    seg: Segment = ALL) -> Figure:
     """Revenue as the value of deals won in the period (until billing exists)."""
-    s = closed_summary(session, workspace_id, period, seg)
-    return Figure(s["won_value"], s["won"])
+    return revenue_of(closed_summary(session, workspace_id, period, seg))
 
 
 revenue = revenue_source
@@ -573,28 +604,16 @@ def funnel(session: Session, workspace_id: int, period: Period, seg: Segment = A
     module docstring); each row with its conversion into the next row."""
     stages = stages or stages_of(session, workspace_id)
     cohort = [Deal.workspace_id == workspace_id, _in_period(Deal.created_at, period)]
+    # Naming every stage lets the (workspace, stage, created) index answer per stage,
+    # already grouped; deals are only ever in their workspace's stages.
     counts = dict(session.exec(_deals(
-        select(Deal.stage_id, func.count()).select_from(Deal).where(*cohort)
+        select(Deal.stage_id, func.count()).select_from(Deal)
+        .where(*cohort, Deal.stage_id.in_([r[0] for r in stages.rows] or (-1,)))
         .group_by(Deal.stage_id), seg, workspace_id)).all())
     open_rows = [r for r in stages.rows if r[4] == "open"]
     won = sum(int(counts.get(i, 0)) for i in stages.won_ids)
-    # Lost deals: the open stage they were lost from (their move into a lost stage).
-    lost_at: dict[int, int] = {}
-    if stages.lost_ids and open_rows:
-        from_stage = (
-            select(DealStageChange.deal_id, func.max(Stage.position).label("pos"))
-            .select_from(DealStageChange)
-            .join(Deal, Deal.id == DealStageChange.deal_id)
-            .join(Stage, Stage.id == DealStageChange.from_stage_id)
-            .where(DealStageChange.workspace_id == workspace_id,
-                   DealStageChange.to_stage_id.in_(stages.lost_ids),
-                   DealStageChange.changed_at >= period.start,
-                   *cohort, Deal.stage_id.in_(stages.lost_ids), Stage.kind == "open")
-        )
-        furthest = _deals(from_stage, seg, workspace_id).group_by(
-            DealStageChange.deal_id).subquery()
-        lost_at = {int(p): int(n) for p, n in session.exec(
-            select(furthest.c.pos, func.count()).group_by(furthest.c.pos)).all()}
+    lost_at = _lost_from(session, workspace_id, period, seg, stages, cohort) \
+        if stages.lost_ids and open_rows else {}
     rows = []
     for _sid, name, pos, _prob, _kind in open_rows:
         reached = won + sum(int(counts.get(r[0], 0)) for r in open_rows if r[2] >= pos) \
@@ -607,6 +626,33 @@ def funnel(session: Session, workspace_id: int, period: Period, seg: Segment = A
         nxt = rows[i + 1]["reached"] if i + 1 < len(rows) else None
         row["next_rate"] = (nxt / row["reached"]) if nxt is not None and row["reached"] else None
     return rows
+
+
+def _lost_from(session: Session, workspace_id: int, period: Period, seg: Segment,
+               stages: Stages, cohort: list) -> dict[int, int]:
+    """Lost deals of the cohort by the furthest open stage they were lost from
+    (position -> count): their moves into a lost stage, by ``from_stage_id``.
+
+    The moves are read from the (workspace, to_stage, changed_at) index and kept when
+    the deal is in the cohort (``deal_id IN``: a hash/ephemeral-table probe) rather
+    than looking up each move's deal; the stage position is a CASE on the id (the
+    open stages are known), not a join."""
+    position = case({r[0]: r[2] for r in stages.rows if r[4] == "open"},
+                    value=DealStageChange.from_stage_id, else_=None)
+    lost_deals = _deals(select(Deal.id).where(*cohort, Deal.stage_id.in_(stages.lost_ids)),
+                        seg, workspace_id)
+    furthest = (
+        select(func.max(position).label("pos"))
+        .where(DealStageChange.workspace_id == workspace_id,
+               DealStageChange.to_stage_id.in_(stages.lost_ids),
+               DealStageChange.changed_at >= period.start,
+               # "+ 0": not a seek per deal on the deal_id index (SQLite's choice)
+               (DealStageChange.deal_id + 0).in_(lost_deals))
+        .group_by(DealStageChange.deal_id).subquery()
+    )
+    return {int(p): int(n) for p, n in session.exec(
+        select(furthest.c.pos, func.count()).where(furthest.c.pos.is_not(None))
+        .group_by(furthest.c.pos)).all()}
 
 
 def conversion_rate(session: Session, workspace_id: int, period: Period, seg: Segment = ALL,
@@ -677,44 +723,47 @@ def _months_back(end: datetime, months: int) -> datetime:
 def trend(session: Session, workspace_id: int, end: datetime, seg: Segment = ALL,
           months: int = 12, stages: Stages | None = None) -> list[dict]:
     """Per month for the ``months`` months before ``end`` (or before the end of the
-    current month, if that is sooner): deals created, deals won, won value, new leads."""
+    current month, if that is sooner): deals created, deals won, won value, new leads.
+
+    One statement of scalar subqueries, each a COUNT/SUM over one month's range of a
+    covering index: no per-row month expression and no sort (SQLite groups by an
+    expression through a temporary B-tree, which cost more than the scans)."""
     stages = stages or stages_of(session, workspace_id)
     today = datetime.now(UTC)
     end = min(end, datetime(today.year + today.month // 12, today.month % 12 + 1, 1,
                             tzinfo=UTC))
     last = end - timedelta(microseconds=1)
     start = _months_back(datetime(last.year, last.month, 1, tzinfo=UTC), months - 1)
-    window = Period("custom", start, end)
-    keys = []
+    bounds = []
     cursor = start
     while cursor < end:
-        keys.append(cursor.strftime("%Y-%m"))
-        cursor = datetime(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1, tzinfo=UTC)
-    out = {k: {"month": k, "deals_created": 0, "won": 0, "won_value": Decimal(0),
-               "new_leads": 0} for k in keys}
-    m = _month(session, Deal.created_at)
-    for key, n in session.exec(_deals(
-            select(m, func.count()).select_from(Deal).where(
-                Deal.workspace_id == workspace_id, _in_period(Deal.created_at, window))
-            .group_by(m), seg, workspace_id)).all():
-        if key in out:
-            out[key]["deals_created"] = int(n)
-    m = _month(session, Deal.closed_at)
-    for key, n, raw in session.exec(_deals(
-            select(m, func.count(), func.sum(Deal.value)).select_from(Deal).where(
-                Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, window),
-                Deal.stage_id.in_(stages.won_ids or (-1,))).group_by(m),
-            seg, workspace_id)).all():
-        if key in out:
-            out[key]["won"], out[key]["won_value"] = int(n), _money(raw)
-    m = _month(session, Company.created_at)
-    for key, n in session.exec(
-            select(m, func.count()).select_from(Company).where(
-                Company.workspace_id == workspace_id, _in_period(Company.created_at, window),
-                *_company_conds(seg, workspace_id)).group_by(m)).all():
-        if key in out:
-            out[key]["new_leads"] = int(n)
-    return list(out.values())
+        nxt = datetime(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1, tzinfo=UTC)
+        bounds.append((cursor, min(nxt, end)))
+        cursor = nxt
+    won = Deal.stage_id.in_(stages.won_ids or (-1,))
+    columns = []
+    for lo, hi in bounds:
+        month = Period("custom", lo, hi)
+        created = select(func.count()).select_from(Deal).where(
+            Deal.workspace_id == workspace_id, _in_period(Deal.created_at, month))
+        closed = [Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, month), won]
+        won_n = select(func.count()).select_from(Deal).where(*closed)
+        won_value = select(func.sum(Deal.value)).select_from(Deal).where(*closed)
+        leads = select(func.count()).select_from(Company).where(
+            Company.workspace_id == workspace_id, _in_period(Company.created_at, month),
+            *_company_conds(seg, workspace_id))
+        columns += [_deals(created, seg, workspace_id).scalar_subquery(),
+                    _deals(won_n, seg, workspace_id).scalar_subquery(),
+                    _deals(won_value, seg, workspace_id).scalar_subquery(),
+                    leads.scalar_subquery()]
+    values = session.exec(select(*columns)).one() if columns else ()
+    out = []
+    for i, (lo, _hi) in enumerate(bounds):
+        n_created, n_won, raw, n_leads = values[4 * i: 4 * i + 4]
+        out.append({"month": lo.strftime("%Y-%m"), "deals_created": int(n_created or 0),
+                    "won": int(n_won or 0), "won_value": _money(raw),
+                    "new_leads": int(n_leads or 0)})
+    return out
 
 
 def _breakdown_key(by: str):

@@ -17,15 +17,20 @@ def overview(session: Session, workspace_id: int) -> dict:
     contacts = session.exec(
         select(func.count()).select_from(Contact).where(Contact.workspace_id == workspace_id)
     ).one()
-    # Money is stored as exact integers; SUM keeps the Money type, so this is a Decimal.
-    total_value = func.sum(Deal.value)
-    rows = session.exec(
-        select(Stage.name, Stage.kind, Stage.probability, func.count(Deal.id), total_value)
-        .join(Deal, (Deal.stage_id == Stage.id), isouter=True)
-        .where(Stage.workspace_id == workspace_id)
-        .group_by(Stage.id, Stage.name, Stage.kind, Stage.probability, Stage.position)
-        .order_by(Stage.position)
+    stages = session.exec(
+        select(Stage.id, Stage.name, Stage.kind, Stage.probability)
+        .where(Stage.workspace_id == workspace_id).order_by(Stage.position, Stage.id)
     ).all()
+    # Per stage from the (workspace, stage, currency, value) index alone, already in
+    # stage order (naming the stages lets the index answer one stage at a time).
+    # Money is stored as exact integers; SUM keeps the Money type, so this is a Decimal.
+    totals = {sid: (n, total) for sid, n, total in session.exec(
+        select(Deal.stage_id, func.count(), func.sum(Deal.value))
+        .where(Deal.workspace_id == workspace_id,
+               Deal.stage_id.in_([st[0] for st in stages] or (-1,)))
+        .group_by(Deal.stage_id)).all()}
+    rows = [(name, kind, probability, *totals.get(sid, (0, None)))
+            for sid, name, kind, probability in stages]
     by_stage = []
     open_count, open_value, weighted = 0, Decimal(0), Decimal(0)
     won_count = lost_count = 0

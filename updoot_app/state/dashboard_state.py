@@ -16,7 +16,7 @@ from typing import Any
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services import kpi_dashboard, kpis, overview
+from updoot_app.services import kpi_dashboard, kpis
 from updoot_app.services.access import Principal
 from updoot_app.services.errors import ValidationError
 from updoot_app.services.icp_calibration import MIN_N, PRIOR_STRENGTH, apply_suggestion
@@ -231,9 +231,9 @@ class DashboardState(RescoreState):
 
     def _fill(self, p: Principal) -> None:
         with db.session_scope() as session:
-            figures = overview.overview(session, p.workspace_id)
             currency = get_workspace(session, p).currency
         bundle = kpi_dashboard.compute(p, self.period)
+        figures = bundle["overview"]
         self.companies = figures["companies"]
         self.contacts = figures["contacts"]
         self.open_deals = figures["open_deals"]

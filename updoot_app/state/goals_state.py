@@ -35,7 +35,7 @@ class GoalsState(AppState):
         with db.session_scope() as session:
             currency = get_workspace(session, p).currency
             self.goal_rows = goal_rows(
-                [goals.goal_out(session, g) for g in goals.list_goals(session, p)], currency)
+                goals.goal_outs(session, goals.list_goals(session, p)), currency)
             members = session.exec(
                 select(User.id, User.name, User.email).join(
                     Membership, Membership.user_id == User.id)

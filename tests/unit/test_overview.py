@@ -1,0 +1,23 @@
+"""The workspace overview the dashboard opens with, on the hand-built KPI sample."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.unit.test_kpis import at, company, deal, sample  # noqa: F401
+from updoot_app import db
+from updoot_app.services import overview
+
+
+def test_overview_counts_and_values_per_stage(sample, bob):  # noqa: F811
+    other = company(bob.workspace_id, "Bob's", tier="A", created=at(3))
+    deal(bob.workspace_id, other, ["New", "Won"], "777", created=at(3), closed=at(4))
+    with db.session_scope() as s:
+        o = overview.overview(s, sample.workspace_id)
+    assert (o["companies"], o["contacts"], o["open_deals"]) == (3, 0, 2)
+    assert o["pipeline_value"] == Decimal("10000") and o["weighted_value"] == Decimal("4000.00")
+    assert (o["won"], o["lost"], o["win_rate"]) == (4, 1, 4 / 5)
+    assert [(r["stage"], r["deals"], r["value"]) for r in o["by_stage"]] == [
+        ("New", 0, 0), ("Contacted", 0, 0), ("Qualified", 1, Decimal("4000")),
+        ("Proposal", 1, Decimal("6000")), ("Negotiation", 0, 0),
+        ("Won", 4, Decimal("15999")), ("Lost", 1, Decimal("500"))]
