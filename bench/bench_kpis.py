@@ -19,7 +19,7 @@ pipeline), so about 110,000 are open.
 measured on the same generated data.
 
 Measured on the 2-CPU helper machine (2026-11-22, shared with other jobs), best of 3
-warm. Since 0007_kpi ``compute`` also includes the workspace overview (per-stage
+warm. Since 0008_kpi ``compute`` also includes the workspace overview (per-stage
 totals over all deals, ~0.15 s of CPU on SQLite), which the page computed besides.
 Final run, load 1.1–1.4: SQLite quarter 0.52 s, year 0.63 s (first run 0.69 s; 1.2 s
 of CPU on two threads); PostgreSQL 15 quarter 0.46 s, year 0.63 s (first 0.74 s).
@@ -28,7 +28,7 @@ with it — over target once other jobs load the CPUs: its queries need about 1.
 of CPU, of which the fit-tier/calibration join with its GROUP BY takes ~0.4 s
 (``kpis.closed_by_fit``), the funnel ~0.2 s and the overview ~0.15 s.
 PostgreSQL at load 2.5–2.7: quarter 0.37–0.43 s, year 0.54–0.68 s. State 29 KB.
-Before the changes of 0007_kpi: SQLite year 2.1–2.7 s, PostgreSQL year 1.0–1.5 s.
+Before the changes of 0008_kpi: SQLite year 2.1–2.7 s, PostgreSQL year 1.0–1.5 s.
 """
 
 from __future__ import annotations

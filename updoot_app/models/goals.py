@@ -42,7 +42,7 @@ KPI_INDEXES = (
     Index("ix_deals_kpi_closed", Deal.workspace_id, Deal.closed_at, Deal.stage_id,
           Deal.value, Deal.created_at, Deal.company_id),
     # the funnel's cohort per stage; the id lets PostgreSQL answer "deal_id IN cohort"
-    # from the index alone (migration 0007_kpi)
+    # from the index alone (migration 0008_kpi)
     Index("ix_deals_kpi_cohort", Deal.workspace_id, Deal.stage_id, Deal.created_at, Deal.value,
           Deal.id),
     Index("ix_dsc_kpi_to_stage", DealStageChange.workspace_id, DealStageChange.to_stage_id,

@@ -5,16 +5,16 @@ with the id in the (workspace, stage, created) index PostgreSQL answers that fro
 the index alone (SQLite indexes carry the rowid anyway) instead of visiting every
 deal row. Replaces ``ix_deals_kpi_stage`` (same leading columns).
 
-Revision ID: 0007_kpi
-Revises: 0003_goals
+Revision ID: 0008_kpi
+Revises: 0007_billing_logo
 Create Date: 2026-11-22 23:10:00
 """
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0007_kpi'
-down_revision: str | None = '0003_goals'
+revision: str = '0008_kpi'
+down_revision: str | None = '0007_billing_logo'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
