@@ -9,12 +9,15 @@ part). Figures:
       Needs Chromium and a production build (``updoot serve``).
 Each workspace lives in a fresh SQLite database under a temp dir.
 
-Measured 2026-11-22 on the 2-core dev machine while other builds ran (load
-average 11-15, so every time is several times what a quiet machine gives):
-state 44.7 KB (pass); load 42 ms vs 9.4 ms, ratio 4.5 (FAIL; an earlier run under
-the same load gave 44 vs 22 ms, 2.0: too noisy to trust either way); move handler
-on the server 42 ms; move round trip in the browser 614 ms median (FAIL: the
-whole `cards` var is resent and every card re-rendered after a move).
+Also (d): opening the board in the browser (click on the sidebar link to every
+card drawn) with 10,000 vs 10 deals: ratio < 1.5 -- the page as a person opens it.
+(b) is its server part alone: 84 cards to build vs 10, so it scales with the
+cards shown, not with the deals.
+
+Measured 2026-11-22 on the 2-core dev machine with a helper's tests running
+(load average ~2): state 22.9 KB; handler 11.6-16.5 ms vs 7.1-8.2 ms (ratio
+1.6-2.3, noisy); in the browser open 240 vs 196 ms (1.23); move round trip
+60 ms median. bench/RESULTS.md has the figures of the last `make bench`.
 """
 
 from __future__ import annotations
