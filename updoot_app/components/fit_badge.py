@@ -16,7 +16,8 @@ def _color(tier: rx.Var) -> rx.Var:
     return rx.match(tier, *[(k, v) for k, v in TIER_COLORS.items()], "gray")
 
 
-def _label(tier: rx.Var, score: rx.Var) -> rx.Var:
+def fit_label(tier: rx.Var, score: rx.Var) -> rx.Var:
+    """"A · 82", "Not a fit" or "Not scored"."""
     return rx.match(
         tier,
         ("not_a_fit", "Not a fit"),
@@ -27,7 +28,7 @@ def _label(tier: rx.Var, score: rx.Var) -> rx.Var:
 
 def fit_badge(tier: rx.Var, score: rx.Var, summary: rx.Var) -> rx.Component:
     badge = rx.badge(
-        _label(tier, score),
+        fit_label(tier, score),
         color_scheme=_color(tier),
         variant=rx.cond(tier == "", "outline", "soft"),
         size="2",

@@ -14,6 +14,8 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import no_args_event_spec
 
+from updoot_app.components.fit_badge import fit_label
+
 COLUMN_WIDTH = "272px"
 
 
@@ -61,7 +63,6 @@ def fit_sentence(card: rx.Var) -> rx.Var:
 
 CARD_FIELDS = ("id", "title", "company", "value", "fit_tier", "fit_score", "owner", "days",
                "stale", "stage_id", "closed", "coverage", "covered")
-TIER_LABEL = {"not_a_fit": "Not a fit", "": "Not scored"}
 
 
 def _span(*children, cls: str, **props) -> rx.Component:
@@ -87,7 +88,6 @@ def deal_card_factory(on_drag_start: Callable, on_move: Callable) -> Callable[..
                   covered: rx.Var[str], can_edit: rx.Var[bool],
                   options: rx.Var[list[dict[str, str]]]) -> rx.Component:
         popover_id = "fit-" + deal_id
-        label = rx.match(fit_tier, *TIER_LABEL.items(), fit_tier + " · " + fit_score)
         move = rx.el.select(
             rx.el.option("Move to…", value=""),
             rx.foreach(options, lambda s: rx.el.option(
@@ -109,7 +109,7 @@ def deal_card_factory(on_drag_start: Callable, on_move: Callable) -> Callable[..
             rx.el.div(
                 _span(value, cls="card-value"),
                 rx.el.span(class_name="spacer"),
-                rx.el.button(label, type="button", class_name="pill fit-badge tier-" + fit_tier,
+                rx.el.button(fit_label(fit_tier, fit_score), type="button", class_name="pill fit-badge tier-" + fit_tier,
                              aria_label="Fit explanation",
                              custom_attrs={"popovertarget": popover_id}),
                 rx.el.div(rx.cond(fit_tier == "", "No active ICP scored this company yet.",

@@ -31,9 +31,7 @@ def create_demo(session: Session, *, companies: int = 120) -> tuple[Workspace, s
                     seed=int(suffix, 16))
     activity.log(session, workspace_id=workspace.id, user_id=user.id, action="demo.create",
                  entity_type="workspace", entity_id=workspace.id, summary="Demo workspace created")
-    token = auth.start_session(session, user.id, workspace.id)
-    session.refresh(workspace)  # re-scoring expired it; callers read it after the commit
-    return workspace, token
+    return workspace, auth.start_session(session, user.id, workspace.id)
 
 
 def purge_old_demos(session: Session, max_age_hours: int | None = None) -> int:

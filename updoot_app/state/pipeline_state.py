@@ -239,7 +239,8 @@ class PipelineState(AppState):
                 self.lost_error = ""
                 self.lost_open = True
                 return None
-            source, target_id, kind = move_deal(session, p, deal.id, target.id)
+            source, target_id, kind = str(deal.stage_id), str(target.id), target.kind
+            deals.move_stage(session, p, deal.id, target.id)
             self._refresh_columns(p, [source, target_id], session)
         self.last_move = f"{deal_id}:{target_id}"
         if kind == "won":
