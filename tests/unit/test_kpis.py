@@ -248,3 +248,40 @@ def test_invoiced_and_paid_revenue_come_from_billing(alice, ws):
     assert fig(kpis.invoiced_revenue, ws, OCT).value == 0
     by_tier = fig(kpis.invoiced_revenue, ws, NOV, Segment("fit_tier", "A"))
     assert by_tier.value is None and "all segments" in by_tier.detail["note"]
+
+
+def test_trend_of_a_segment_and_of_another_workspace(sample, bob, ws):
+    """The trend's statement is built once per shape and reused with new parameters:
+    a segment's figures, and another workspace's, must still be their own."""
+    other = company(bob.workspace_id, "Bob's", tier="A", created=at(3))
+    deal(bob.workspace_id, other, ["New", "Won"], "777", created=at(3), closed=at(4))
+    with db.session_scope() as s:
+        tier_a = kpis.trend(s, ws, NOV.end, Segment("fit_tier", "A"), months=2)
+        retail = kpis.trend(s, ws, NOV.end, Segment("industry", "retail"), months=2)
+        mine = kpis.trend(s, ws, NOV.end, months=2)
+        bobs = kpis.trend(s, bob.workspace_id, NOV.end, months=2)
+    # Tier A: A1's deal of 9999 created and won in October; 1000 and 2000 in November.
+    assert [(m["deals_created"], m["won"], m["new_leads"]) for m in tier_a] == [
+        (1, 1, 0), (2, 2, 1)]
+    assert tier_a[1]["won_value"] == Decimal("3000")
+    # Retail is B1: 3000 created on 31 October and won in November, 6000 created in
+    # November; B1 itself created in November.
+    assert [(m["deals_created"], m["won"], m["new_leads"]) for m in retail] == [
+        (1, 0, 0), (1, 1, 1)]
+    assert [m["deals_created"] for m in mine] == [2, 5]
+    assert [(m["deals_created"], m["won"], m["won_value"]) for m in bobs] == [
+        (0, 0, Decimal("0.0000")), (1, 1, Decimal("777"))]
+
+
+def test_dashboard_bundle_is_the_same_serial_or_on_threads(sample, alice, principal_of,
+                                                           monkeypatch):
+    """A small workspace's figures are computed in one session, a large one's on
+    threads: both ways must give the same bundle."""
+    from updoot_app.services import kpi_dashboard
+
+    p = principal_of(alice)
+    serial = kpi_dashboard.compute(p, "quarter", now=at(15))
+    monkeypatch.setattr(kpi_dashboard, "PARALLEL_FROM", 1)
+    threaded = kpi_dashboard.compute(p, "quarter", now=at(15))
+    assert serial == threaded
+    assert serial["figures"]["summary"]["revenue"].value > 0

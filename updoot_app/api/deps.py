@@ -86,9 +86,13 @@ def _bearer(request: Request) -> str:
 
 
 def principal(request: Request) -> Principal:
-    # Resolving a token may stamp its last_used_at: a write (see get_session).
-    with db.session_scope(write=True) as session:
-        found = access.resolve_api_token(session, _bearer(request))
+    # A read on a bare connection; the write lock only when last_used_at is due a
+    # stamp (every few minutes per token), not on every request.
+    with db.get_engine().connect() as conn:
+        found, due = access.lookup_api_token(conn, _bearer(request))
+    if due:
+        with db.session_scope(write=True) as session:
+            access.stamp_api_token(session, found.token_id)
     request.state.principal = found
     return found
 

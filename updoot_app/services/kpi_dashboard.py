@@ -3,8 +3,8 @@ benchmark call this): the workspace overview, KPIs, funnel, trend and tier
 breakdown for a period, the progress of every goal, and the ICP calibration
 ("Is our ICP working?").
 
-The independent aggregate queries run on a few worker threads, each with its
-own session (SQLite in WAL mode and PostgreSQL both serve concurrent readers;
+On a large workspace the independent aggregate queries run on a few worker
+threads, each with its own session (SQLite in WAL mode and PostgreSQL both serve concurrent readers;
 the database driver releases the GIL while a query runs). Identical queries
 are shared through ``kpis.memoized`` (one running in another thread is awaited).
 """
@@ -16,12 +16,27 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from sqlalchemy import func
+from sqlmodel import select
+
 from updoot_app import db
+from updoot_app.models import Deal
 from updoot_app.services import goals, icp_calibration, kpis, overview
 from updoot_app.services.access import Principal
 
 DASHBOARD_PERIODS = ("month", "quarter", "year")
 WORKERS = max(2, min(4, os.cpu_count() or 2))
+# Below this many deals the queries run one after another in one session: on a small
+# workspace each takes well under a millisecond and the threads, their sessions and
+# the GIL hand-offs cost more than they save (and, under many users, steal CPU).
+PARALLEL_FROM = 20_000
+
+
+def _deal_count_below(session, workspace_id: int, cap: int) -> int:
+    """The workspace's deal count, counted no further than ``cap`` (reads at most
+    ``cap`` index entries, so it stays cheap on a million deals)."""
+    ids = select(Deal.id).where(Deal.workspace_id == workspace_id).limit(cap).subquery()
+    return int(session.exec(select(func.count()).select_from(ids)).one())
 
 
 def compute(principal: Principal, period: object = "quarter",
@@ -63,10 +78,15 @@ def compute(principal: Principal, period: object = "quarter",
         "goals": lambda s: goals.goal_outs(s, goals.list_goals(s, principal), now, {when}),
     }
     with kpis.memoized():
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            futures = {name: pool.submit(contextvars.copy_context().run, in_session(fn))
-                       for name, fn in tasks.items()}
-            done = {name: f.result() for name, f in futures.items()}
+        with db.session_scope() as session:
+            small = _deal_count_below(session, ws, PARALLEL_FROM) < PARALLEL_FROM
+            if small:
+                done = {name: fn(session) for name, fn in tasks.items()}
+        if not small:
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                futures = {name: pool.submit(contextvars.copy_context().run, in_session(fn))
+                           for name, fn in tasks.items()}
+                done = {name: f.result() for name, f in futures.items()}
     s = done["summary"]
     closed, pipe = s["closed"], s["pipeline"]
     won = closed["won"]

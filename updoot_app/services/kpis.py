@@ -56,7 +56,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal
+from sqlalchemy import and_, bindparam, case, func, literal
 from sqlmodel import Session, select
 
 from updoot_app.models import Company, Contact, Deal, DealStageChange, Stage
@@ -386,6 +386,19 @@ class Stages:
 
 
 def stages_of(session: Session, workspace_id: int) -> Stages:
+    """The workspace's stages (shared inside ``memoized()``: a Stages is immutable)."""
+    memo = _MEMO.get()
+    key = ("stages_of", workspace_id)
+    if memo is not None and isinstance(memo.get(key), Stages):
+        return memo[key]
+    stages = _read_stages(session, workspace_id)
+    if memo is not None:
+        with _MEMO_LOCK:
+            memo[key] = stages
+    return stages
+
+
+def _read_stages(session: Session, workspace_id: int) -> Stages:
     rows = tuple(session.exec(
         select(Stage.id, Stage.name, Stage.position, Stage.probability, Stage.kind)
         .where(Stage.workspace_id == workspace_id).order_by(Stage.position, Stage.id)
@@ -727,7 +740,10 @@ def trend(session: Session, workspace_id: int, end: datetime, seg: Segment = ALL
 
     One statement of scalar subqueries, each a COUNT/SUM over one month's range of a
     covering index: no per-row month expression and no sort (SQLite groups by an
-    expression through a temporary B-tree, which cost more than the scans)."""
+    expression through a temporary B-tree, which cost more than the scans). The
+    statement is built once per shape with bound parameters (``_trend_statement``):
+    building and hashing 48 subqueries cost more than running them on a small
+    workspace."""
     stages = stages or stages_of(session, workspace_id)
     today = datetime.now(UTC)
     end = min(end, datetime(today.year + today.month // 12, today.month % 12 + 1, 1,
@@ -740,23 +756,13 @@ def trend(session: Session, workspace_id: int, end: datetime, seg: Segment = ALL
         nxt = datetime(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1, tzinfo=UTC)
         bounds.append((cursor, min(nxt, end)))
         cursor = nxt
-    won = Deal.stage_id.in_(stages.won_ids or (-1,))
-    columns = []
-    for lo, hi in bounds:
-        month = Period("custom", lo, hi)
-        created = select(func.count()).select_from(Deal).where(
-            Deal.workspace_id == workspace_id, _in_period(Deal.created_at, month))
-        closed = [Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, month), won]
-        won_n = select(func.count()).select_from(Deal).where(*closed)
-        won_value = select(func.sum(Deal.value)).select_from(Deal).where(*closed)
-        leads = select(func.count()).select_from(Company).where(
-            Company.workspace_id == workspace_id, _in_period(Company.created_at, month),
-            *_company_conds(seg, workspace_id))
-        columns += [_deals(created, seg, workspace_id).scalar_subquery(),
-                    _deals(won_n, seg, workspace_id).scalar_subquery(),
-                    _deals(won_value, seg, workspace_id).scalar_subquery(),
-                    leads.scalar_subquery()]
-    values = session.exec(select(*columns)).one() if columns else ()
+    if not bounds:
+        return []
+    params: dict[str, Any] = {"ws": workspace_id, "won": list(stages.won_ids or (-1,))}
+    for i, (lo, hi) in enumerate(bounds):
+        params[f"lo{i}"], params[f"hi{i}"] = lo, hi
+    stmt = _trend_statement(len(bounds), seg, None if seg.type == "all" else workspace_id)
+    values = session.exec(stmt, params=params).one()
     out = []
     for i, (lo, _hi) in enumerate(bounds):
         n_created, n_won, raw, n_leads = values[4 * i: 4 * i + 4]
@@ -764,6 +770,32 @@ def trend(session: Session, workspace_id: int, end: datetime, seg: Segment = ALL
                     "won": int(n_won or 0), "won_value": _money(raw),
                     "new_leads": int(n_leads or 0)})
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _trend_statement(months: int, seg: Segment, seg_workspace_id: int | None):
+    """The trend's statement for ``months`` months, with the workspace (``ws``), the won
+    stage ids (``won``, expanding) and each month's bounds (``lo{i}``, ``hi{i}``) as
+    parameters. A segment's own conditions carry their workspace, hence the key."""
+    ws = bindparam("ws")
+    won = Deal.stage_id.in_(bindparam("won", expanding=True))
+    when = Deal.created_at.type
+    columns = []
+    for i in range(months):
+        lo, hi = bindparam(f"lo{i}", type_=when), bindparam(f"hi{i}", type_=when)
+        created = select(func.count()).select_from(Deal).where(
+            Deal.workspace_id == ws, Deal.created_at >= lo, Deal.created_at < hi)
+        closed = [Deal.workspace_id == ws, Deal.closed_at >= lo, Deal.closed_at < hi, won]
+        won_n = select(func.count()).select_from(Deal).where(*closed)
+        won_value = select(func.sum(Deal.value)).select_from(Deal).where(*closed)
+        leads = select(func.count()).select_from(Company).where(
+            Company.workspace_id == ws, Company.created_at >= lo, Company.created_at < hi,
+            *_company_conds(seg, seg_workspace_id or 0))
+        columns += [_deals(created, seg, seg_workspace_id or 0).scalar_subquery(),
+                    _deals(won_n, seg, seg_workspace_id or 0).scalar_subquery(),
+                    _deals(won_value, seg, seg_workspace_id or 0).scalar_subquery(),
+                    leads.scalar_subquery()]
+    return select(*columns)
 
 
 def _breakdown_key(by: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from babel.numbers import format_currency
@@ -10,4 +11,12 @@ from babel.numbers import format_currency
 def format_money(amount: Decimal | int | None, currency: str, locale: str = "en_US") -> str:
     if amount is None:
         return "—"
-    return format_currency(Decimal(amount), currency, locale=locale)
+    return _formatted(Decimal(amount), currency, locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(amount: Decimal, currency: str, locale: str) -> str:
+    """babel parses the locale and pattern on every call (~70 µs); a page shows the
+    same few amounts again and again. Amounts equal as Decimals format alike (the
+    currency's digits decide the places)."""
+    return format_currency(amount, currency, locale=locale)

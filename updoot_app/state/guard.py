@@ -44,8 +44,9 @@ def _refusal(exc: Exception):
 
 
 def _resolve(state, min_role: str) -> access.Principal:
-    with db.session_scope() as session:
-        return access.resolve_session(session, state.auth_token).require(min_role)
+    # A bare connection: one read, no ORM session (every event comes through here).
+    with db.get_engine().connect() as conn:
+        return access.resolve_session(conn, state.auth_token).require(min_role)
 
 
 def _public_signature(fn: Callable) -> tuple[inspect.Signature, dict]:
