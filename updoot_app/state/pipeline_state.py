@@ -20,7 +20,7 @@ from updoot_app.services.validation import clean_id
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 
-PER_COLUMN = 12
+PER_COLUMN = 8  # a screenful: at 800 px a column shows six or seven cards
 MORE_STEP = 24
 MAX_PER_COLUMN = 200  # deals.board's own ceiling
 LIST_PAGE_SIZE = 25
