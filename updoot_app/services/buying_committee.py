@@ -11,9 +11,10 @@ yet and covers nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from sqlalchemy import distinct, func
+from sqlalchemy import bindparam, distinct, func
 from sqlmodel import Session, select
 
 from updoot_app.models import Contact, DealContact, Persona
@@ -135,20 +136,30 @@ def coverage_marks(session: Session, workspace_id: int,
     out = {i: {"covered": 0, "contacts": 0, "mark": f"0/{len(HELPFUL_ROLES)}"} for i in ids}
     if not ids:
         return out
-    helpful = func.count(distinct(Persona.buying_role)).filter(
-        Persona.buying_role.in_(HELPFUL_ROLES))
-    rows = session.exec(
-        select(DealContact.deal_id, func.count(DealContact.id), helpful)
-        .join(Contact, Contact.id == DealContact.contact_id)
-        .join(Persona, (Persona.id == Contact.persona_id)
-              & (Persona.workspace_id == workspace_id), isouter=True)
-        .where(DealContact.workspace_id == workspace_id, DealContact.deal_id.in_(ids))
-        .group_by(DealContact.deal_id)
-    ).all()
+    rows = session.exec(_coverage_statement(),
+                        params={"cov_ws": workspace_id, "cov_ids": ids}).all()
     for deal_id, n_contacts, covered in rows:
         out[deal_id] = {"covered": int(covered or 0), "contacts": int(n_contacts),
                         "mark": f"{int(covered or 0)}/{len(HELPFUL_ROLES)}"}
     return out
+
+
+@functools.cache
+def _coverage_statement():
+    """``coverage_marks``' GROUP BY, built once (the board reads it on every open and
+    move); the workspace and the deal ids are parameters."""
+    ws = bindparam("cov_ws")
+    helpful = func.count(distinct(Persona.buying_role)).filter(
+        Persona.buying_role.in_(HELPFUL_ROLES))
+    return (
+        select(DealContact.deal_id, func.count(DealContact.id), helpful)
+        .join(Contact, Contact.id == DealContact.contact_id)
+        .join(Persona, (Persona.id == Contact.persona_id) & (Persona.workspace_id == ws),
+              isouter=True)
+        .where(DealContact.workspace_id == ws,
+               DealContact.deal_id.in_(bindparam("cov_ids", expanding=True)))
+        .group_by(DealContact.deal_id)
+    )
 
 
 def candidates(session: Session, workspace_id: int, deal_id: object,

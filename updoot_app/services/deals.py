@@ -9,6 +9,7 @@ workspace currency, deals in other currencies are summed separately under
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -416,39 +417,25 @@ def board(session: Session, workspace_id: int, *, filters: Mapping[str, Any] | N
     if only_stages is not None:
         wanted = set(only_stages)
         stages = [s for s in stages if s.id in wanted]
-        conds = [*conds, Deal.stage_id.in_([s.id for s in stages])]
-
-    # The companies table is joined only when a filter needs it (fit tier, search):
-    # with 50,000 companies the join alone costs more than the rest of the board.
-    needs_company = bool(clean_fit_tiers(filters.get("fit_tier"))) \
-        or bool(clean_search(filters.get("search")))
-    totals_query = select(Deal.stage_id, Deal.currency, func.count(Deal.id),
-                          func.sum(Deal.value)).select_from(Deal)
-    if needs_company:
-        totals_query = totals_query.join(Company, Company.id == Deal.company_id)
-    sums = session.exec(totals_query.where(*conds).group_by(Deal.stage_id, Deal.currency)).all()
+    params = {"board_ws": workspace_id, "board_stages": [s.id for s in stages]}
+    if len(conds) == 1:  # no filter: the statements are built once (see _board_statements)
+        totals_query, card_query = _board_statements(only_stages is not None,
+                                                     per_column_limit)
+    else:
+        totals_query, card_query = _filtered_board_statements(
+            filters, conds, only_stages is not None, per_column_limit)
+    sums = session.exec(totals_query, params=params).all()
 
     # Cards: one small query per non-empty stage, most recently moved first, read
     # from the (workspace, stage, stage_entered_at) index with a LIMIT.
     non_empty = {stage_id for stage_id, _currency, count, _total in sums if count}
     by_stage = {s.id: s for s in stages}
     cards: dict[int, list[dict]] = {s.id: [] for s in stages}
-    # One statement for every column (the stage is a bound parameter): building a
-    # SQLAlchemy select costs more than running it on the index.
-    card_query = (
-        select(*CARD_COLUMNS, Company.name.label("company_name"),
-               Company.fit_tier.label("fit_tier"), Company.fit_score.label("fit_score"),
-               User.email.label("owner_email"))
-        .join(Company, Company.id == Deal.company_id)
-        .join(User, User.id == Deal.owner_id, isouter=True)
-        .where(*conds, Deal.stage_id == bindparam("card_stage_id"))
-        .order_by(Deal.stage_entered_at.desc(), Deal.id.desc())
-        .limit(per_column_limit)
-    )
     for stage in stages:
         if stage.id not in non_empty:
             continue
-        card_rows = session.exec(card_query, params={"card_stage_id": stage.id}).all()
+        card_rows = session.exec(card_query,
+                                 params={**params, "card_stage_id": stage.id}).all()
         for row in card_rows:  # plain rows, not ORM objects: attribute access is the same
             cards[stage.id].append(_deal_row(
                 row, by_stage[stage.id], (row.company_name, row.fit_tier, row.fit_score),
@@ -490,6 +477,45 @@ def board(session: Session, workspace_id: int, *, filters: Mapping[str, Any] | N
         "open_value": sum((c["value"] for c in open_cols), Decimal(0)),
         "open_weighted_value": sum((c["weighted_value"] for c in open_cols), Decimal(0)),
     }
+
+
+def _filtered_board_statements(filters: Mapping[str, Any], conds: list, some_stages: bool,
+                               per_column_limit: int) -> tuple:
+    """(totals, cards) statements of a board: the totals grouped by stage and currency,
+    and one card statement for every column (the stage is the bound parameter
+    ``card_stage_id``). ``board_ws`` is the workspace, ``board_stages`` the stage ids
+    when ``some_stages``."""
+    conds = [*conds, Deal.workspace_id == bindparam("board_ws")]
+    if some_stages:
+        conds.append(Deal.stage_id.in_(bindparam("board_stages", expanding=True)))
+    # The companies table is joined only when a filter needs it (fit tier, search):
+    # with 50,000 companies the join alone costs more than the rest of the board.
+    needs_company = bool(clean_fit_tiers(filters.get("fit_tier"))) \
+        or bool(clean_search(filters.get("search")))
+    totals_query = select(Deal.stage_id, Deal.currency, func.count(Deal.id),
+                          func.sum(Deal.value)).select_from(Deal)
+    if needs_company:
+        totals_query = totals_query.join(Company, Company.id == Deal.company_id)
+    totals_query = totals_query.where(*conds).group_by(Deal.stage_id, Deal.currency)
+    card_query = (
+        select(*CARD_COLUMNS, Company.name.label("company_name"),
+               Company.fit_tier.label("fit_tier"), Company.fit_score.label("fit_score"),
+               User.email.label("owner_email"))
+        .join(Company, Company.id == Deal.company_id)
+        .join(User, User.id == Deal.owner_id, isouter=True)
+        .where(*conds, Deal.stage_id == bindparam("card_stage_id"))
+        .order_by(Deal.stage_entered_at.desc(), Deal.id.desc())
+        .limit(per_column_limit)
+    )
+    return totals_query, card_query
+
+
+@functools.lru_cache(maxsize=64)
+def _board_statements(some_stages: bool, per_column_limit: int) -> tuple:
+    """The unfiltered board's statements, built once: building a SQLAlchemy select
+    costs more than running it on the index, and a board is read on every open and
+    after every move. The workspace and the stages are parameters."""
+    return _filtered_board_statements({}, [], some_stages, per_column_limit)
 
 
 def stage_stats(session: Session, workspace_id: int,
