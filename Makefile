@@ -34,12 +34,12 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 test-fast: $(VENV)/.installed
-	$(BIN)/pytest tests/unit tests/state tests/api -q
+	$(BIN)/pytest tests/unit tests/state tests/api -q -n auto
 
 # Async/state tests and Playwright's sync browser tests run in separate pytest
 # invocations (TOOLCHAIN.md: mixing them breaks the event loop).
 test: $(VENV)/.installed browser lint
-	$(BIN)/pytest tests/unit tests/state tests/api -q
+	$(BIN)/pytest tests/unit tests/state tests/api -q -n auto
 	$(BIN)/pytest tests/e2e -q
 	$(BIN)/pytest tests/scale -q
 

@@ -21,7 +21,8 @@ def all_app_states() -> list[type[rx.State]]:
             stack.append(sub)
             if sub.__module__.startswith("updoot_app."):
                 found.append(sub)
-    return found
+    # A stable order: pytest-xdist workers must collect the same parametrized ids.
+    return sorted(found, key=lambda c: c.get_full_name())
 
 
 def new_state(cls: type[rx.State], token: str = ""):
