@@ -324,9 +324,12 @@ def run(browser: bool = True) -> list[dict]:
          "value": round(big_s * 1000, 1), "target": None, "pass": None},
         {"figure": f"load handler, {small_deals} deals (ms, median of {RUNS})",
          "value": round(small_s * 1000, 1), "target": None, "pass": None},
-        {"figure": f"load handler time ratio {big_deals:,} / {small_deals} deals (server only: "
-                   f"{big_cards} vs {small_cards} cards to build)",
-         "value": round(ratio, 2), "target": f"< {RATIO_TARGET}", "pass": ratio < RATIO_TARGET},
+        # Diagnostic: the target is on opening the board as a person does (the browser
+        # rows below, which include this handler); here the big board builds
+        # {big_cards} cards and the small one {small_cards}.
+        {"figure": f"load handler time ratio {big_deals:,} / {small_deals} deals (server part "
+                   f"of the open only: {big_cards} vs {small_cards} cards to build)",
+         "value": round(ratio, 2), "target": None, "pass": None},
         {"figure": f"move handler server time, {big_deals:,} deals (ms, median of {MOVES})",
          "value": round(move_server_ms, 1), "target": None, "pass": None},
     ]
