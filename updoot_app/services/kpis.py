@@ -778,9 +778,14 @@ def _breakdown_key(by: str):
 def closed_by_fit(session: Session, workspace_id: int, period: Period, seg: Segment = ALL,
                   stages: Stages | None = None) -> list[tuple]:
     """Deals closed in the period grouped by the company's fit (tier, ICP, per-criterion
-    results): (tier, icp_id, results, won, closed, won value, won cycle days). One join
-    serves the tier breakdown and the ICP calibration."""
+    results): (tier, icp_id, results, won, closed, won value, won cycle days). One query
+    serves the tier breakdown, the ICP calibration and the goals on fit tier or ICP.
+
+    For all deals it reads the deal's copy of its company's fit (``deal_fit``) rather
+    than joining each closed deal to its company; a segment filters through the join."""
     stages = stages or stages_of(session, workspace_id)
+    if seg.type == "all":
+        return _closed_by_deal_fit(session, workspace_id, period, stages)
     won = Deal.stage_id.in_(stages.won_ids or (-1,))
     stmt = (
         select(Company.fit_tier, Company.fit_icp_id, Company.fit_results,
@@ -798,6 +803,45 @@ def closed_by_fit(session: Session, workspace_id: int, period: Period, seg: Segm
         stmt = stmt.where(Deal.owner_id == int(seg.value))
     else:
         stmt = stmt.where(*_company_conds(seg, workspace_id))
+    return [(tier, icp_id, results, int(w or 0), int(n or 0), _money(v), float(d or 0.0))
+            for tier, icp_id, results, w, n, v, d in session.exec(stmt).all()]
+
+
+def _closed_by_deal_fit(session: Session, workspace_id: int, period: Period,
+                        stages: Stages) -> list[tuple]:
+    """``closed_by_fit`` of all deals, from the fit copied on each deal.
+
+    SQLite groups with a sort (a temporary B-tree of every closed deal); instead, for
+    each distinct fit of the workspace's companies (``ix_companies_kpi_fit``) one
+    correlated subquery reads that fit's deals closed in the period, a range of
+    ``ix_deals_kpi_fit``, and returns its four sums in one printf'd string (a scalar
+    subquery has one column). Every deal's copy is one of its companies' fits, so the
+    groups hold every closed deal. PostgreSQL groups the same rows by hashing."""
+    won = Deal.stage_id.in_(stages.won_ids or (-1,))
+    closed = [Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period),
+              Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,))]
+    sums = (func.sum(case((won, 1), else_=0)), func.count(),
+            func.sum(case((won, Deal.value), else_=None)),
+            func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)),
+                          else_=None)))
+    if _is_sqlite(session):
+        keys = (select(Company.fit_tier, Company.fit_icp_id, Company.fit_results)
+                .where(Company.workspace_id == workspace_id).distinct().subquery("k"))
+        packed = (select(func.printf("%d %d %d %.17g", *sums)).select_from(Deal)
+                  .where(*closed, Deal.company_fit_tier.is_not_distinct_from(keys.c.fit_tier),
+                         Deal.company_fit_icp_id.is_not_distinct_from(keys.c.fit_icp_id),
+                         Deal.company_fit_results.is_not_distinct_from(keys.c.fit_results))
+                  .scalar_subquery())
+        out = []
+        for tier, icp_id, results, text in session.exec(
+                select(keys.c.fit_tier, keys.c.fit_icp_id, keys.c.fit_results, packed)).all():
+            w, n, v, d = text.split(" ")
+            if int(n):
+                out.append((tier, icp_id, results, int(w), int(n), money_from_db(v), float(d)))
+        return out
+    stmt = (select(Deal.company_fit_tier, Deal.company_fit_icp_id, Deal.company_fit_results,
+                   *sums).where(*closed)
+            .group_by(Deal.company_fit_tier, Deal.company_fit_icp_id, Deal.company_fit_results))
     return [(tier, icp_id, results, int(w or 0), int(n or 0), _money(v), float(d or 0.0))
             for tier, icp_id, results, w, n, v, d in session.exec(stmt).all()]
 
