@@ -161,3 +161,38 @@ def test_results_by_fit_equal_the_join(alice, principal_of):
     assert sum(n for *_k, n, _v in by_copy(ws, year)) == 12
     empty = kpis.custom_period(at(1, 1, 2020).date(), (at(1, 1, 2020) + timedelta(days=3)).date())
     assert by_copy(ws, empty) == by_join(ws, empty) == []
+
+
+def test_fit_segments_equal_the_join(alice, principal_of):
+    """A fit-tier or ICP segment (on SQLite read from the copy) selects the deals whose
+    company is in it: its closed summary is the sum of those companies' groups."""
+    p = principal_of(alice)
+    ws = p.workspace_id
+    with db.session_scope() as s:
+        icp_id = icps.create_icp(s, p, ICP).id
+        ids = [companies.create_company(s, p, {"name": f"C{i}", "industry": ind,
+                                               "employees": emp}).id
+               for i, (ind, emp) in enumerate([("Technology", 500), ("Technology", 10),
+                                               ("Retail", 500), ("Technology", 600)])]
+    for i, cid in enumerate(ids):
+        deal(ws, cid, ["New", "Won"], f"{100 * (i + 1)}", created=at(1), closed=at(5 + i))
+        deal(ws, cid, ["New", "Lost"], "50", created=at(1), closed=at(6))
+    nov = kpis.parse_period("2026-11")
+    joined = by_join(ws, nov)
+    for seg, keep in ((kpis.Segment("fit_tier", "A"), lambda r: r[0] == "A"),
+                      (kpis.Segment("fit_tier", "C"), lambda r: r[0] == "C"),
+                      (kpis.Segment("fit_tier", "none"), lambda r: r[0] is None),
+                      (kpis.Segment("icp", str(icp_id)), lambda r: r[1] == icp_id),
+                      (kpis.Segment("icp", str(icp_id + 1)), lambda r: r[1] == icp_id + 1)):
+        rows = [r for r in joined if keep(r)]
+        with db.session_scope() as s:
+            summary = kpis.closed_summary(s, ws, nov, seg)
+            by_fit = sorted(r[:6] for r in kpis.closed_by_fit(s, ws, nov, seg))
+        assert by_fit == rows, seg
+        assert (summary["won"], summary["closed"], summary["won_value"]) == (
+            sum(r[3] for r in rows), sum(r[4] for r in rows),
+            sum((r[5] for r in rows), Decimal(0))), seg
+    with db.session_scope() as s:
+        a = kpis.closed_summary(s, ws, nov, kpis.Segment("fit_tier", "A"))
+    assert (a["won"], a["closed"], a["won_value"], a["cycle_days_sum"]) == (
+        2, 4, Decimal("500"), 4.0 + 7.0)
