@@ -8,11 +8,14 @@ write, whatever writes it (services, CSV import, demo seed, bulk SQL):
 - a company whose fit changes (create/edit, re-score after an ICP change, import)
   passes it to its deals.
 
-Existing deals are filled here. On SQLite a later migration that rebuilds ``deals``
-or ``companies`` (batch "move and copy") drops their triggers: it must create them
-again (``SQLITE_TRIGGERS``). ``ix_deals_kpi_fit`` reads the deals closed in a
-period one fit at a time, and ``ix_companies_kpi_fit`` lists the workspace's distinct
-fits (``kpis.closed_by_fit``).
+Existing deals are filled here. Indexes for ``kpis.closed_by_fit``: on SQLite,
+``ix_companies_kpi_fit`` lists the workspace's distinct fits and ``ix_deals_kpi_fit``
+reads the deals closed in a period one fit at a time; on PostgreSQL,
+``ix_deals_kpi_closed`` also carries the copy (INCLUDE), so that the deals closed in a
+period are grouped by fit from that index alone.
+
+On SQLite a later migration that rebuilds ``deals`` or ``companies`` (batch "move and
+copy") drops their triggers: it must create them again (``SQLITE_TRIGGERS``).
 
 Revision ID: 0009_deal_fit
 Revises: 0008_kpi
@@ -29,6 +32,7 @@ down_revision: str | None = '0008_kpi'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_CLOSED = ['workspace_id', 'closed_at', 'stage_id', 'value', 'created_at', 'company_id']
 _COPY_FROM_C = ("company_fit_tier = c.fit_tier, company_fit_icp_id = c.fit_icp_id, "
                 "company_fit_results = c.fit_results")
 _FIT_CHANGED = ("OLD.fit_tier IS DISTINCT FROM NEW.fit_tier "
@@ -97,9 +101,17 @@ def upgrade() -> None:
                     unique=False)
     op.create_index('ix_companies_kpi_fit', 'companies',
                     ['workspace_id', 'fit_tier', 'fit_icp_id', 'fit_results'], unique=False)
+    if not sqlite:
+        op.drop_index('ix_deals_kpi_closed', table_name='deals')
+        op.create_index('ix_deals_kpi_closed', 'deals', _CLOSED, unique=False,
+                        postgresql_include=['company_fit_tier', 'company_fit_icp_id',
+                                            'company_fit_results'])
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_index('ix_deals_kpi_closed', table_name='deals')
+        op.create_index('ix_deals_kpi_closed', 'deals', _CLOSED, unique=False)
     op.drop_index('ix_companies_kpi_fit', table_name='companies')
     op.drop_index('ix_deals_kpi_fit', table_name='deals')
     if op.get_bind().dialect.name == "sqlite":
