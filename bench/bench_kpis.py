@@ -18,17 +18,19 @@ pipeline), so about 110,000 are open.
 ``KPI_BENCH_PERIOD`` (``quarter,year`` by default; ``month`` also) chooses the periods
 measured on the same generated data.
 
-Measured on the 2-CPU helper machine (2026-11-22, shared with other jobs), best of 3
-warm. Since 0008_kpi ``compute`` also includes the workspace overview (per-stage
-totals over all deals, ~0.15 s of CPU on SQLite), which the page computed besides.
-Final run, load 1.1–1.4: SQLite quarter 0.52 s, year 0.63 s (first run 0.69 s; 1.2 s
-of CPU on two threads); PostgreSQL 15 quarter 0.46 s, year 0.63 s (first 0.74 s).
-Earlier runs: SQLite year 0.75 s at load 1.9 without the overview, 1.09 s at load 2.1
-with it — over target once other jobs load the CPUs: its queries need about 1.1–1.2 s
-of CPU, of which the fit-tier/calibration join with its GROUP BY takes ~0.4 s
-(``kpis.closed_by_fit``), the funnel ~0.2 s and the overview ~0.15 s.
-PostgreSQL at load 2.5–2.7: quarter 0.37–0.43 s, year 0.54–0.68 s. State 29 KB.
-Before the changes of 0008_kpi: SQLite year 2.1–2.7 s, PostgreSQL year 1.0–1.5 s.
+Measured on the 2-CPU helper machine (2026-11-23, shared with other jobs), best of 3
+warm, since 0009_deal_fit (each deal carries a trigger-kept copy of its company's fit, so
+the results by fit no longer join every closed deal to its company and sort them):
+SQLite quarter 0.158 s (CPU 0.29 s), year 0.229 s (CPU 0.42 s on two threads), load 1.4;
+PostgreSQL 15 quarter 0.29 s, year 0.35 s, load 1.0–1.4. An earlier run at load 1.8:
+SQLite quarter 0.22 s, year 0.43 s. With the process pinned to one CPU (as when the other
+is busy): SQLite year 0.41 s, quarter 0.29 s (before 0009: 0.76 s and 0.39 s). The year's
+CPU on SQLite: funnel ~0.13 s, overview ~0.10 s, trend ~0.05 s, closed summary ~0.04 s,
+results by fit (tier breakdown, calibration, fit goals) ~0.05 s, was ~0.3 s. State 8.3 KB.
+Data generation (the insert triggers fill the copies): SQLite 100–130 s, PostgreSQL 150–190 s.
+Before 0009: SQLite quarter 0.52–0.91 s, year 0.63–1.16 s (CPU 1.2–1.4 s); PostgreSQL
+quarter 0.46–0.49 s, year 0.63–0.78 s. Before 0008_kpi: SQLite year 2.1–2.7 s,
+PostgreSQL year 1.0–1.5 s.
 """
 
 from __future__ import annotations

@@ -92,6 +92,14 @@ class Deal(SQLModel, table=True):
     expected_close: date | None = None
     closed_at: datetime | None = None
     lost_reason: str | None = Field(default=None, max_length=300)
+    # A copy of the company's fit (tier, ICP, per-criterion results), kept in step by
+    # database triggers (migration 0009_deal_fit) whenever a deal is inserted or changes
+    # company and whenever a company's fit changes: the KPI results by fit read it from
+    # an index instead of joining every closed deal to its company. Read-only for the
+    # app (an ORM object does not see what the trigger wrote until it is reloaded).
+    company_fit_tier: str | None = Field(default=None, max_length=10)
+    company_fit_icp_id: int | None = None
+    company_fit_results: str | None = Field(default=None, max_length=64)
 
 
 class DealStageChange(SQLModel, table=True):

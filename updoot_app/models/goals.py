@@ -39,8 +39,12 @@ class Goal(SQLModel, table=True):
 KPI_INDEXES = (
     Index("ix_deals_kpi_created", Deal.workspace_id, Deal.created_at, Deal.stage_id,
           Deal.value, Deal.company_id),
+    # PostgreSQL also carries the deal's copy of its company's fit (INCLUDE, migration
+    # 0009): the results by fit of a period are read from this index alone
     Index("ix_deals_kpi_closed", Deal.workspace_id, Deal.closed_at, Deal.stage_id,
-          Deal.value, Deal.created_at, Deal.company_id),
+          Deal.value, Deal.created_at, Deal.company_id,
+          postgresql_include=["company_fit_tier", "company_fit_icp_id",
+                              "company_fit_results"]),
     # the funnel's cohort per stage; the id lets PostgreSQL answer "deal_id IN cohort"
     # from the index alone (migration 0008_kpi)
     Index("ix_deals_kpi_cohort", Deal.workspace_id, Deal.stage_id, Deal.created_at, Deal.value,
@@ -49,4 +53,11 @@ KPI_INDEXES = (
           DealStageChange.changed_at, DealStageChange.deal_id, DealStageChange.from_stage_id),
     Index("ix_companies_kpi_created", Company.workspace_id, Company.created_at,
           Company.fit_tier),
+    # results by fit on SQLite (kpis.closed_by_fit): the distinct fits of the workspace's
+    # companies, then for each one the range of its deals closed in the period (0009)
+    Index("ix_companies_kpi_fit", Company.workspace_id, Company.fit_tier, Company.fit_icp_id,
+          Company.fit_results),
+    Index("ix_deals_kpi_fit", Deal.workspace_id, Deal.company_fit_tier,
+          Deal.company_fit_icp_id, Deal.company_fit_results, Deal.closed_at, Deal.stage_id,
+          Deal.value, Deal.created_at),
 )

@@ -5,7 +5,9 @@ answered by one query grouped by that column, instead of one filtered query each
 A lone segment value keeps its own filtered query (``kpis.metric_value``): on the
 indexes that is cheaper than grouping every deal of the period. Fit-tier and ICP
 goals on closed deals reuse ``kpis.closed_by_fit`` when the caller computes it for
-the same period anyway (the dashboard: ``shared_periods``). Other metrics and
+the same period anyway (the dashboard: ``shared_periods``), and always on SQLite, where
+it reads the deals' copy of their company's fit rather than joining (0009_deal_fit),
+as does a lone fit-tier or ICP value there. Other metrics and
 segments (conversion, pipeline, billing; owner, persona, competitor) and the
 "all" segment go through ``kpis.metric_value``, whose aggregates ``kpis.memoized``
 shares. Either way the figures are those of ``kpis.metric_value``: the group of a
@@ -140,7 +142,8 @@ def metric_values(session: Session, workspace_id: int, requests: list[Request],
         if group not in tables:
             if family == "closed":
                 tables[group] = _closed_table(session, workspace_id, period, seg.type,
-                                              period in shared_periods)
+                                              period in shared_periods
+                                              or kpis._is_sqlite(session))
             elif family == "created":
                 tables[group] = _created_table(session, workspace_id, period, seg.type)
             else:

@@ -89,6 +89,7 @@ SEGMENT_LABELS = {"all": "All deals", "fit_tier": "Fit tier", "icp": "ICP",
                   "persona": "Persona", "owner": "Owner",
                   "competitor": "Competitor"}
 FIT_TIERS = ("A", "B", "C", "D", "not_a_fit", "none")
+FIT_SEGMENTS = ("fit_tier", "icp")  # segments that are a condition on the fit itself
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
 BREAKDOWNS = ("fit_tier", "industry", "country", "owner", "icp")
 MAX_SEGMENT_VALUE = 100
@@ -484,6 +485,13 @@ def closed_summary(session: Session, workspace_id: int, period: Period,
                    seg: Segment = ALL, stages: Stages | None = None) -> dict:
     """Won and lost counts, won value and summed cycle days of deals closed in the period."""
     stages = stages or stages_of(session, workspace_id)
+    if seg.type in FIT_SEGMENTS and _is_sqlite(session):
+        # SQLite: from the deals' copy of their company's fit, one index range per fit
+        # of the segment (``_closed_by_deal_fit``), not a lookup of each deal's company
+        rows = _closed_by_deal_fit(session, workspace_id, period, stages, seg)
+        return summary_of(sum(r[3] for r in rows), sum(r[4] for r in rows),
+                          sum((r[5] for r in rows), Decimal("0.0000")) if rows else None,
+                          sum(r[6] for r in rows))
     columns, conds = closed_columns(session, stages)
     stmt = select(*columns).select_from(Deal).where(
         Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period), *conds)
@@ -810,9 +818,14 @@ def _breakdown_key(by: str):
 def closed_by_fit(session: Session, workspace_id: int, period: Period, seg: Segment = ALL,
                   stages: Stages | None = None) -> list[tuple]:
     """Deals closed in the period grouped by the company's fit (tier, ICP, per-criterion
-    results): (tier, icp_id, results, won, closed, won value, won cycle days). One join
-    serves the tier breakdown and the ICP calibration."""
+    results): (tier, icp_id, results, won, closed, won value, won cycle days). One query
+    serves the tier breakdown, the ICP calibration and the goals on fit tier or ICP.
+
+    For all deals it reads the deal's copy of its company's fit (``deal_fit``) rather
+    than joining each closed deal to its company; a segment filters through the join."""
     stages = stages or stages_of(session, workspace_id)
+    if seg.type == "all" or (seg.type in FIT_SEGMENTS and _is_sqlite(session)):
+        return _closed_by_deal_fit(session, workspace_id, period, stages, seg)
     won = Deal.stage_id.in_(stages.won_ids or (-1,))
     stmt = (
         select(Company.fit_tier, Company.fit_icp_id, Company.fit_results,
@@ -830,6 +843,48 @@ def closed_by_fit(session: Session, workspace_id: int, period: Period, seg: Segm
         stmt = stmt.where(Deal.owner_id == int(seg.value))
     else:
         stmt = stmt.where(*_company_conds(seg, workspace_id))
+    return [(tier, icp_id, results, int(w or 0), int(n or 0), _money(v), float(d or 0.0))
+            for tier, icp_id, results, w, n, v, d in session.exec(stmt).all()]
+
+
+def _closed_by_deal_fit(session: Session, workspace_id: int, period: Period,
+                        stages: Stages, seg: Segment = ALL) -> list[tuple]:
+    """``closed_by_fit`` from the fit copied on each deal (all deals; on SQLite also a
+    fit-tier or ICP segment, a condition on the fit itself).
+
+    SQLite groups with a sort (a temporary B-tree of every closed deal); instead, for
+    each distinct fit of the workspace's companies (``ix_companies_kpi_fit``, those of
+    the segment) one correlated subquery reads that fit's deals closed in the period,
+    a range of ``ix_deals_kpi_fit``, and returns its four sums in one printf'd string
+    (a scalar subquery has one column). Every deal's copy is its company's fit, so the
+    groups hold every closed deal. PostgreSQL groups the same rows by hashing (all
+    deals only: its segments go through the join, which it plans well)."""
+    won = Deal.stage_id.in_(stages.won_ids or (-1,))
+    closed = [Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period),
+              Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,))]
+    sums = (func.sum(case((won, 1), else_=0)), func.count(),
+            func.sum(case((won, Deal.value), else_=None)),
+            func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)),
+                          else_=None)))
+    if _is_sqlite(session):
+        keys = (select(Company.fit_tier, Company.fit_icp_id, Company.fit_results)
+                .where(Company.workspace_id == workspace_id,
+                       *_company_conds(seg, workspace_id)).distinct().subquery("k"))
+        packed = (select(func.printf("%d %d %d %.17g", *sums)).select_from(Deal)
+                  .where(*closed, Deal.company_fit_tier.is_not_distinct_from(keys.c.fit_tier),
+                         Deal.company_fit_icp_id.is_not_distinct_from(keys.c.fit_icp_id),
+                         Deal.company_fit_results.is_not_distinct_from(keys.c.fit_results))
+                  .scalar_subquery())
+        out = []
+        for tier, icp_id, results, text in session.exec(
+                select(keys.c.fit_tier, keys.c.fit_icp_id, keys.c.fit_results, packed)).all():
+            w, n, v, d = text.split(" ")
+            if int(n):
+                out.append((tier, icp_id, results, int(w), int(n), money_from_db(v), float(d)))
+        return out
+    stmt = (select(Deal.company_fit_tier, Deal.company_fit_icp_id, Deal.company_fit_results,
+                   *sums).where(*closed)
+            .group_by(Deal.company_fit_tier, Deal.company_fit_icp_id, Deal.company_fit_results))
     return [(tier, icp_id, results, int(w or 0), int(n or 0), _money(v), float(d or 0.0))
             for tier, icp_id, results, w, n, v, d in session.exec(stmt).all()]
 
