@@ -69,49 +69,49 @@ app.add_page(signup, route="/signup", title="Sign up · Updoot", on_load=AuthSta
 app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot",
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
-             on_load=[AppState.load_shell, DashboardState.load])
+             on_load=DashboardState.load)
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
-             on_load=[AppState.load_shell, GoalsState.load])
+             on_load=GoalsState.load)
 app.add_page(settings, route="/settings", title="Settings · Updoot",
-             on_load=[AppState.load_shell, SettingsState.load, BillingSettingsState.load])
+             on_load=[SettingsState.load, BillingSettingsState.load])
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
-             on_load=[AppState.load_shell, ProfilesState.load])
+             on_load=ProfilesState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_detail, route="/profiles/[icp_id]", title="Profile · Updoot",
-             on_load=[AppState.load_shell, IcpDetailState.load])
+             on_load=IcpDetailState.load)
 app.add_page(companies_page, route="/companies", title="Companies · Updoot",
-             on_load=[AppState.load_shell, CompaniesState.load])
+             on_load=CompaniesState.load)
 app.add_page(company_import_page, route="/companies/import", title="Import companies · Updoot",
              on_load=[AppState.load_shell, CompanyImportState.load])
 app.add_page(company_detail, route="/companies/[company_id]", title="Company · Updoot",
-             on_load=[AppState.load_shell, CompanyState.load])
+             on_load=CompanyState.load)
 app.add_page(pipeline, route="/pipeline", title="Pipeline · Updoot",
-             on_load=[AppState.load_shell, PipelineState.load])
+             on_load=PipelineState.load)
 app.add_page(pipeline_stages, route="/pipeline/stages", title="Pipeline stages · Updoot",
-             on_load=[AppState.load_shell, StagesState.load])
+             on_load=StagesState.load)
 app.add_page(deal_detail, route="/deals/[deal_id]", title="Deal · Updoot",
-             on_load=[AppState.load_shell, DealState.load])
+             on_load=DealState.load)
 app.add_page(competitors_page, route="/competitors", title="Competitors · Updoot",
-             on_load=[AppState.load_shell, CompetitorsState.load])
+             on_load=CompetitorsState.load)
 app.add_page(competitor_compare, route="/competitors/compare", title="Compare · Updoot",
-             on_load=[AppState.load_shell, CompareState.load])
+             on_load=CompareState.load)
 app.add_page(competitor_detail, route="/competitors/[competitor_id]",
              title="Battlecard · Updoot",
-             on_load=[AppState.load_shell, CompetitorDetailState.load])
+             on_load=CompetitorDetailState.load)
 app.add_page(deal_competitors_page, route="/deals/[deal_id]/competitors",
              title="Deal competitors · Updoot",
-             on_load=[AppState.load_shell, DealPageState.load])
+             on_load=DealPageState.load)
 app.add_page(quotes_page, route="/quotes", title="Quotes · Updoot",
-             on_load=[AppState.load_shell, QuotesState.load])
+             on_load=QuotesState.load)
 app.add_page(quote_editor, route="/quotes/[quote_id]", title="Quote · Updoot",
-             on_load=[AppState.load_shell, QuoteEditorState.load])
+             on_load=QuoteEditorState.load)
 app.add_page(invoices_page, route="/invoices", title="Invoices · Updoot",
-             on_load=[AppState.load_shell, InvoicesState.load])
+             on_load=InvoicesState.load)
 app.add_page(invoice_detail, route="/invoices/[invoice_id]", title="Invoice · Updoot",
-             on_load=[AppState.load_shell, InvoiceDetailState.load])
+             on_load=InvoiceDetailState.load)
 app.add_page(public_quote, route="/q/[token]", title="Quote", on_load=PublicQuoteState.load)
 for key, (title, _subtitle, _what) in MODULES.items():
     app.add_page(module_page(key), route=f"/{key}", title=f"{title} · Updoot",

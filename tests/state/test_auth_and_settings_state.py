@@ -77,6 +77,22 @@ def test_load_shell_fills_the_shell(alice):
     assert [w["name"] for w in state.workspaces] == ["Alice Co"]
 
 
+def test_a_page_load_fills_the_shell_in_the_same_event(alice):
+    """Pages load the shell in their own on_load handler (guard(page=True)): opening
+    the dashboard is one event, and its shell is filled on the parent AppState."""
+    from updoot_app.updoot_app import app
+
+    dashboard = new_state(DashboardState, alice.token)
+    call(dashboard, "load")
+    shell = dashboard.parent_state
+    assert isinstance(shell, AppState)
+    assert (shell.user_email, shell.workspace_name, shell.role) == (
+        alice.email, "Alice Co", "owner")
+    assert [w["name"] for w in shell.workspaces] == ["Alice Co"]
+    on_load = app._load_events["dashboard"]
+    assert len(on_load) == 1
+
+
 def test_settings_invite_and_join_through_handlers(alice):
     settings = new_state(SettingsState, alice.token)
     call(settings, "load")

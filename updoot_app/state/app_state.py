@@ -64,7 +64,11 @@ class AppState(rx.State):
     @rx.event
     @guard("viewer")
     def load_shell(self, p: Principal):
-        """on_load of every signed-in page: refresh who/where, or go to /login."""
+        """on_load of a signed-in page without its own load: refresh who/where, or go
+        to /login (pages with a load handler do this in it: `guard(page=True)`)."""
+        self._load_shell(p)
+
+    def _load_shell(self, p: Principal) -> None:
         self._show_principal(p)
         with db.session_scope() as session:
             self.workspaces = [

@@ -193,7 +193,7 @@ class QuotesState(AppState):
                              for r in prods]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.page = 1
         self.product_error = ""
@@ -323,7 +323,7 @@ class QuoteEditorState(LineEditing, BillingDocState):
         return data
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.public_link = ""
         self.not_found = False
@@ -432,7 +432,7 @@ class InvoicesState(AppState):
                       "balance": _money(r["balance"], r["currency"], locale)} for r in rows]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.page = 1
         self._fill(p)
@@ -498,7 +498,7 @@ class InvoiceDetailState(LineEditing, BillingDocState):
                                                                  "overdue")
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.not_found = False
         self.payment_error = ""

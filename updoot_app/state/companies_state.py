@@ -135,7 +135,7 @@ class CompaniesState(AppState):
                 "direction": self.direction, "page": self.page}
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         """First paint: one page of rows. The filter options follow in their own event
         (they scan the workspace's companies), so a big list opens as fast as a small one."""

@@ -120,7 +120,7 @@ class CompanyState(AppState):
                          for pid, name, icp in rows]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.edit_error = self.contact_error = self.deal_error = self.log_error = ""
         self.not_found = False

@@ -73,7 +73,7 @@ class CompetitorsState(AppState):
     new_open: bool = False
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         with db.session_scope() as session:
             sums = competitor_stats.summaries(session, p.workspace_id)
@@ -163,7 +163,7 @@ class CompetitorDetailState(AppState):
         self.figure = win_rate_figure(stats["by_quarter"])
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.edit_error = ""
         self.card = {}
@@ -254,7 +254,7 @@ class CompareState(AppState):
         self.rows = rows
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         raw = self.router.page.params.get("ids", "") or ""
         if isinstance(raw, list):

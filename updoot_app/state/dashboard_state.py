@@ -252,7 +252,7 @@ class DashboardState(RescoreState):
             setattr(self, key, value)
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self._fill(p)
 

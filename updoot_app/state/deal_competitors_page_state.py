@@ -29,7 +29,7 @@ class DealPageState(AppState):
                      "stage_kind": row["stage_kind"], "lost_reason": row["lost_reason"] or ""}
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.deal = {}
         with db.session_scope() as session:

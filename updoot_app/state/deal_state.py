@@ -89,7 +89,7 @@ class DealState(AppState):
                           "who": pipeline_view.owner_label(r["user_email"])} for r in rows]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.lost_open = False
         self.lost_error = ""

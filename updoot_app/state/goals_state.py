@@ -46,7 +46,7 @@ class GoalsState(AppState):
                                 if s.kind == "open"]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.form_error = ""
         self._fill(p)

@@ -60,11 +60,15 @@ def _public_signature(fn: Callable) -> tuple[inspect.Signature, dict]:
     return public_sig, annotations
 
 
-def guard(min_role: str = "viewer", *, writes: bool | None = None):
+def guard(min_role: str = "viewer", *, writes: bool | None = None, page: bool = False):
     """Require a valid session with at least `min_role` in its workspace.
 
     Handlers that change data (every role above viewer, or `writes=True`) run
     with `db.writing()`, so their SQLite transactions queue for the write lock.
+
+    `page=True` marks a page's on_load handler: it first refreshes the app shell
+    (who is signed in, the workspace switcher; `AppState._load_shell`), so opening
+    a page is one event, not one for the shell and one for the page.
     """
     if min_role not in access.ROLE_RANK:
         raise ValueError(min_role)
@@ -82,6 +86,8 @@ def guard(min_role: str = "viewer", *, writes: bool | None = None):
                 except (AuthRequired, Forbidden) as exc:
                     return _refusal(exc)
                 try:
+                    if page:
+                        self._load_shell(principal)
                     with _intent(write_intent):
                         return await fn(self, principal, *args, **kwargs)
                 except DomainError as exc:
@@ -95,6 +101,8 @@ def guard(min_role: str = "viewer", *, writes: bool | None = None):
                 except (AuthRequired, Forbidden) as exc:
                     return _refusal(exc)
                 try:
+                    if page:
+                        self._load_shell(principal)
                     with _intent(write_intent):
                         return fn(self, principal, *args, **kwargs)
                 except DomainError as exc:

@@ -138,7 +138,7 @@ class PipelineState(AppState):
         self.columns, self.cards = columns, all_cards
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.lost_open = False
         self.lost_error = ""

@@ -47,7 +47,7 @@ class ProfilesState(RescoreState):
     templates: list[dict[str, str]] = []
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         with db.session_scope() as session:
             rows = []
@@ -107,7 +107,7 @@ class IcpDetailState(RescoreState):
         self.tiers = [{"tier": t, "count": str(n)} for t, n in counts.items()]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.persona_error = ""
         with db.session_scope() as session:

@@ -47,7 +47,7 @@ class SettingsState(AppState):
                     for a in activity.recent(session, p.workspace_id, limit=30)]
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.invite_link = self.new_token = self.form_error = ""
         with db.session_scope() as session:

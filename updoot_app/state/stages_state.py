@@ -34,7 +34,7 @@ class StagesState(AppState):
             self._fill(session, p)
 
     @rx.event
-    @guard("viewer")
+    @guard("viewer", page=True)
     def load(self, p: Principal):
         self.error = ""
         self._reload(p)
