@@ -440,6 +440,7 @@ def _count_companies(session: Session, workspace_id: int, period: Period, seg: S
     return Figure(int(n), int(n))
 
 
+@_memo
 def new_leads(session: Session, workspace_id: int, period: Period, seg: Segment = ALL) -> Figure:
     return _count_companies(session, workspace_id, period, seg)
 
@@ -522,12 +523,25 @@ def revenue_source(session: Session, workspace_id: int, period: Period,
 revenue = revenue_source
 
 
+def _currency_of(session: Session, workspace_id: int) -> str:
+    """The workspace currency (shared inside ``memoized()``, like ``stages_of``)."""
+    from updoot_app.models import Workspace
+
+    memo = _MEMO.get()
+    key = ("currency_of", workspace_id)
+    if memo is not None and key in memo:
+        return memo[key]
+    currency = session.exec(select(Workspace.currency).where(Workspace.id == workspace_id)).one()
+    if memo is not None:
+        with _MEMO_LOCK:
+            memo[key] = currency
+    return currency
+
+
 def _billing_figure(rows: list[dict], amount_key: str, workspace_id: int,
                     session: Session) -> Figure:
     """Sum billing rows in the workspace currency; other currencies go to detail."""
-    from updoot_app.models import Workspace
-
-    currency = session.get(Workspace, workspace_id).currency
+    currency = _currency_of(session, workspace_id)
     total = sum((r[amount_key] for r in rows if r["currency"] == currency), Decimal("0"))
     count = sum(r["count"] for r in rows if r["currency"] == currency)
     others = {r["currency"]: str(r[amount_key]) for r in rows if r["currency"] != currency}

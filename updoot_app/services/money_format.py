@@ -14,7 +14,7 @@ def format_money(amount: Decimal | int | None, currency: str, locale: str = "en_
     return _formatted(Decimal(amount), currency, locale)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _formatted(amount: Decimal, currency: str, locale: str) -> str:
     """babel parses the locale and pattern on every call (~70 µs); a page shows the
     same few amounts again and again. Amounts equal as Decimals format alike (the

@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from updoot_app.models import Company, Contact, Deal, Stage
+from updoot_app.models import Company, Contact, Deal
+from updoot_app.services import kpis
 
 
 def overview(session: Session, workspace_id: int) -> dict:
@@ -17,10 +18,10 @@ def overview(session: Session, workspace_id: int) -> dict:
     contacts = session.exec(
         select(func.count()).select_from(Contact).where(Contact.workspace_id == workspace_id)
     ).one()
-    stages = session.exec(
-        select(Stage.id, Stage.name, Stage.kind, Stage.probability)
-        .where(Stage.workspace_id == workspace_id).order_by(Stage.position, Stage.id)
-    ).all()
+    # (id, name, kind, probability) by position; shared with the KPIs of the same
+    # dashboard inside kpis.memoized().
+    stages = [(sid, name, kind, probability)
+              for sid, name, _pos, probability, kind in kpis.stages_of(session, workspace_id).rows]
     # Per stage from the (workspace, stage, currency, value) index alone, already in
     # stage order (naming the stages lets the index answer one stage at a time).
     # Money is stored as exact integers; SUM keeps the Money type, so this is a Decimal.
