@@ -57,21 +57,24 @@ def _membership(user_id: int, workspace_id: int):
             .where(Membership.user_id == user_id, Membership.workspace_id == workspace_id))
 
 
+def _from_columns(user_id: int, email: str, name: str, role: str | None,
+                  workspace_id: int | None, workspace_name: str, slug: str, is_demo: bool,
+                  **ids) -> Principal:
+    """A Principal from a user's and their membership's columns (the membership part is
+    None when they are no longer a member of that workspace)."""
+    if role is None or workspace_id is None:
+        raise AuthRequired("You are no longer a member of this workspace.")
+    return Principal(user_id=user_id, email=email, name=name, workspace_id=workspace_id,
+                     workspace_name=workspace_name, workspace_slug=slug, role=role,
+                     is_demo=bool(is_demo), **ids)
+
+
 def _make(user: User, membership: Membership | None, workspace: Workspace | None,
           **ids) -> Principal:
     if membership is None or workspace is None:
-        raise AuthRequired("You are no longer a member of this workspace.")
-    return Principal(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        workspace_id=workspace.id,
-        workspace_name=workspace.name,
-        workspace_slug=workspace.slug,
-        role=membership.role,
-        is_demo=workspace.is_demo,
-        **ids,
-    )
+        return _from_columns(user.id, user.email, user.name, None, None, "", "", False)
+    return _from_columns(user.id, user.email, user.name, membership.role, workspace.id,
+                         workspace.name, workspace.slug, workspace.is_demo, **ids)
 
 
 def _principal(session: Session, user: User, workspace_id: int, **ids) -> Principal:
@@ -87,18 +90,29 @@ def principal_for(session: Session, user_id: int, workspace_id: int) -> Principa
     return _principal(session, user, workspace_id)
 
 
-# Columns, not entities, and one statement object: every event of every tab comes
-# through here, and loading four ORM objects cost five times the query itself.
-_SESSION_LOOKUP = (
-    select(AuthSession.id, AuthSession.revoked_at, AuthSession.expires_at,
-           User.id, User.email, User.name, Membership.role,
-           Workspace.id, Workspace.name, Workspace.slug, Workspace.is_demo)
-    .join(User, User.id == AuthSession.user_id)
-    .outerjoin(Membership, (Membership.user_id == AuthSession.user_id)
-               & (Membership.workspace_id == AuthSession.workspace_id))
-    .outerjoin(Workspace, Workspace.id == Membership.workspace_id)
-    .where(AuthSession.token_hash == bindparam("digest"))
-)
+def _credential_lookup(credential, *credential_columns):
+    """One statement: a credential row (browser session or API token) by its digest
+    (parameter ``digest``), with its user's and membership's columns. Columns, not
+    entities: every event of every tab comes through here, and loading four ORM
+    objects cost five times the query itself."""
+    return (
+        select(*credential_columns, User.id, User.email, User.name, Membership.role,
+               Workspace.id, Workspace.name, Workspace.slug, Workspace.is_demo)
+        .join(User, User.id == credential.user_id)
+        .outerjoin(Membership, (Membership.user_id == credential.user_id)
+                   & (Membership.workspace_id == credential.workspace_id))
+        .outerjoin(Workspace, Workspace.id == Membership.workspace_id)
+        .where(credential.token_hash == bindparam("digest"))
+    )
+
+
+def _lookup(conn: Session | Connection, statement, raw_token: str):
+    conn = conn.connection() if isinstance(conn, Session) else conn
+    return conn.execute(statement, {"digest": token_hash(raw_token)}).first()
+
+
+_SESSION_LOOKUP = _credential_lookup(AuthSession, AuthSession.id, AuthSession.revoked_at,
+                                     AuthSession.expires_at)
 
 
 def resolve_session(session: Session | Connection, raw_token: object) -> Principal:
@@ -106,31 +120,17 @@ def resolve_session(session: Session | Connection, raw_token: object) -> Princip
     session or on a bare connection (the guard's: no ORM session needed)."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):
         raise AuthRequired()
-    conn = session.connection() if isinstance(session, Session) else session
-    row = conn.execute(_SESSION_LOOKUP, {"digest": token_hash(raw_token)}).first()
+    row = _lookup(session, _SESSION_LOOKUP, raw_token)
     if row is None:
         raise AuthRequired("Your session has ended. Please log in again.")
-    (session_id, revoked_at, expires_at, user_id, email, name, role,
-     workspace_id, workspace_name, slug, is_demo) = row
+    session_id, revoked_at, expires_at, *member = row
     if revoked_at is not None or expires_at <= utcnow():
         raise AuthRequired("Your session has ended. Please log in again.")
-    if role is None or workspace_id is None:
-        raise AuthRequired("You are no longer a member of this workspace.")
-    return Principal(user_id=user_id, email=email, name=name, workspace_id=workspace_id,
-                     workspace_name=workspace_name, workspace_slug=slug, role=role,
-                     is_demo=bool(is_demo), session_id=session_id)
+    return _from_columns(*member, session_id=session_id)
 
 
-_TOKEN_LOOKUP = (
-    select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at,
-           User.id, User.email, User.name, Membership.role,
-           Workspace.id, Workspace.name, Workspace.slug, Workspace.is_demo)
-    .join(User, User.id == ApiToken.user_id)
-    .outerjoin(Membership, (Membership.user_id == ApiToken.user_id)
-               & (Membership.workspace_id == ApiToken.workspace_id))
-    .outerjoin(Workspace, Workspace.id == Membership.workspace_id)
-    .where(ApiToken.token_hash == bindparam("digest"))
-)
+_TOKEN_LOOKUP = _credential_lookup(ApiToken, ApiToken.id, ApiToken.revoked_at,
+                                   ApiToken.last_used_at)
 STAMP_EVERY = timedelta(minutes=5)
 
 
@@ -139,17 +139,11 @@ def lookup_api_token(conn: Session | Connection, raw_token: object) -> tuple[Pri
     stamp (at most every STAMP_EVERY), read without writing anything."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):
         raise AuthRequired("Missing or invalid API token.")
-    conn = conn.connection() if isinstance(conn, Session) else conn
-    row = conn.execute(_TOKEN_LOOKUP, {"digest": token_hash(raw_token)}).first()
+    row = _lookup(conn, _TOKEN_LOOKUP, raw_token)
     if row is None or row[1] is not None:
         raise AuthRequired("Missing or invalid API token.")
-    (token_id, _revoked, last_used, user_id, email, name, role,
-     workspace_id, workspace_name, slug, is_demo) = row
-    if role is None or workspace_id is None:
-        raise AuthRequired("You are no longer a member of this workspace.")
-    found = Principal(user_id=user_id, email=email, name=name, workspace_id=workspace_id,
-                      workspace_name=workspace_name, workspace_slug=slug, role=role,
-                      is_demo=bool(is_demo), token_id=token_id)
+    token_id, _revoked, last_used, *member = row
+    found = _from_columns(*member, token_id=token_id)
     return found, last_used is None or utcnow() - last_used > STAMP_EVERY
 
 

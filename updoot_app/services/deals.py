@@ -418,12 +418,13 @@ def board(session: Session, workspace_id: int, *, filters: Mapping[str, Any] | N
         wanted = set(only_stages)
         stages = [s for s in stages if s.id in wanted]
     params = {"board_ws": workspace_id, "board_stages": [s.id for s in stages]}
-    if len(conds) == 1:  # no filter: the statements are built once (see _board_statements)
+    filter_conds = conds[1:]  # conds[0] is the workspace, a parameter of the statements
+    if not filter_conds:  # no filter: the statements are built once (_board_statements)
         totals_query, card_query = _board_statements(only_stages is not None,
                                                      per_column_limit)
     else:
         totals_query, card_query = _filtered_board_statements(
-            filters, conds, only_stages is not None, per_column_limit)
+            filters, filter_conds, only_stages is not None, per_column_limit)
     sums = session.exec(totals_query, params=params).all()
 
     # Cards: one small query per non-empty stage, most recently moved first, read

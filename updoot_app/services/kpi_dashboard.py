@@ -4,8 +4,8 @@ breakdown for a period, the progress of every goal, and the ICP calibration
 ("Is our ICP working?").
 
 On a large workspace the independent aggregate queries run on a few worker
-threads, each with its own session (SQLite in WAL mode and PostgreSQL both serve concurrent readers;
-the database driver releases the GIL while a query runs). Identical queries
+threads, each with its own session (SQLite in WAL mode and PostgreSQL both serve
+concurrent readers; the database driver releases the GIL while a query runs). Identical queries
 are shared through ``kpis.memoized`` (one running in another thread is awaited).
 """
 

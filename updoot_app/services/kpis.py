@@ -386,17 +386,23 @@ class Stages:
         return next((r[2] for r in self.rows if r[0] == stage_id), None)
 
 
+def _shared(key: tuple, read):
+    """An immutable value read once inside ``memoized()`` (``read()`` otherwise)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return read()
+    with _MEMO_LOCK:
+        if key in memo:
+            return memo[key]
+    value = read()
+    with _MEMO_LOCK:
+        memo[key] = value
+    return value
+
+
 def stages_of(session: Session, workspace_id: int) -> Stages:
     """The workspace's stages (shared inside ``memoized()``: a Stages is immutable)."""
-    memo = _MEMO.get()
-    key = ("stages_of", workspace_id)
-    if memo is not None and isinstance(memo.get(key), Stages):
-        return memo[key]
-    stages = _read_stages(session, workspace_id)
-    if memo is not None:
-        with _MEMO_LOCK:
-            memo[key] = stages
-    return stages
+    return _shared(("stages_of", workspace_id), lambda: _read_stages(session, workspace_id))
 
 
 def _read_stages(session: Session, workspace_id: int) -> Stages:
@@ -527,15 +533,8 @@ def _currency_of(session: Session, workspace_id: int) -> str:
     """The workspace currency (shared inside ``memoized()``, like ``stages_of``)."""
     from updoot_app.models import Workspace
 
-    memo = _MEMO.get()
-    key = ("currency_of", workspace_id)
-    if memo is not None and key in memo:
-        return memo[key]
-    currency = session.exec(select(Workspace.currency).where(Workspace.id == workspace_id)).one()
-    if memo is not None:
-        with _MEMO_LOCK:
-            memo[key] = currency
-    return currency
+    return _shared(("currency_of", workspace_id), lambda: session.exec(
+        select(Workspace.currency).where(Workspace.id == workspace_id)).one())
 
 
 def _billing_figure(rows: list[dict], amount_key: str, workspace_id: int,
@@ -873,13 +872,9 @@ def _closed_by_deal_fit(session: Session, workspace_id: int, period: Period,
     (a scalar subquery has one column). Every deal's copy is its company's fit, so the
     groups hold every closed deal. PostgreSQL groups the same rows by hashing (all
     deals only: its segments go through the join, which it plans well)."""
-    won = Deal.stage_id.in_(stages.won_ids or (-1,))
+    sums, closed_conds = closed_columns(session, stages)
     closed = [Deal.workspace_id == workspace_id, _in_period(Deal.closed_at, period),
-              Deal.stage_id.in_((stages.won_ids + stages.lost_ids) or (-1,))]
-    sums = (func.sum(case((won, 1), else_=0)), func.count(),
-            func.sum(case((won, Deal.value), else_=None)),
-            func.sum(case((won, _days(session, Deal.closed_at, Deal.created_at)),
-                          else_=None)))
+              *closed_conds]
     if _is_sqlite(session):
         keys = (select(Company.fit_tier, Company.fit_icp_id, Company.fit_results)
                 .where(Company.workspace_id == workspace_id,
