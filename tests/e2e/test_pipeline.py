@@ -59,7 +59,13 @@ def test_moving_to_lost_through_the_menu_asks_for_a_reason(page: Page):
     lost_count = count_of(page, "Lost")
     card = column(page, "Qualified").locator(".deal-card").first
     deal_id = card.get_attribute("data-deal")
-    card.locator(".move-menu").select_option(label="Lost")
+    title = card.locator(".deal-link").inner_text()
+    card.locator(".move-button").click()
+    menu = page.locator("#move-menu")
+    expect(menu).to_be_visible()
+    expect(menu.locator("#move-menu-title")).to_have_text(title)
+    expect(menu.locator('.move-option[data-stage="Qualified"]')).to_be_disabled()
+    menu.locator('.move-option[data-stage="Lost"]').click()
     expect(page.get_by_role("dialog")).to_contain_text("Why was it lost?")
     page.locator("#confirm-lost").click()  # no reason: refused, still asking
     expect(page.get_by_role("dialog")).to_contain_text("Say why this deal was lost")

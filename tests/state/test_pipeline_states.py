@@ -95,6 +95,35 @@ def test_drag_and_drop_moves_a_deal_and_updates_both_columns(alice):
     assert [c["count"] for c in state.columns] == before
 
 
+def test_move_menu_names_the_picked_deal_and_moves_it(alice):
+    seed(alice)
+    state = board(alice)
+    new, qualified = col(state, "New"), col(state, "Qualified")
+    card = state.cards[new["stage_id"]][0]
+    call(state, "pick", card["id"])
+    assert (state.moving_title, state.moving_stage) == (card["title"], new["stage_id"])
+    call(state, "drop_on", qualified["stage_id"])
+    assert str(deal_stage(card["id"])) == qualified["stage_id"]
+    assert state.cards[qualified["stage_id"]][0]["id"] == card["id"]
+    assert int(col(state, "Qualified")["count"]) == int(qualified["count"]) + 1
+    # The menu's stage of the deal itself moves nothing.
+    call(state, "pick", card["id"])
+    before = [c["count"] for c in state.columns]
+    assert call(state, "drop_on", qualified["stage_id"]) is None
+    assert [c["count"] for c in state.columns] == before
+
+
+@pytest.mark.parametrize("bad", ["abc", None, "-1", {"x": 1}, "1.5", True, "99999999"])
+def test_move_menu_refuses_hostile_and_unknown_deals(alice, bad):
+    seed(alice, 20)
+    state = board(alice)
+    assert toast_text(call(state, "pick", bad))
+    assert (state.moving_title, state.moving_stage) == ("", "")
+    before = [c["count"] for c in state.columns]
+    assert call(state, "drop_on", col(state, "Won")["stage_id"]) is None  # no deal picked
+    assert [c["count"] for c in state.columns] == before
+
+
 def test_show_more_grows_one_column_and_keeps_it_grown_after_a_move(alice, bob):
     seed(alice, 300)  # 60 deals: more than a page in the New column
     state = board(alice)
@@ -198,6 +227,8 @@ def test_other_workspaces_deals_and_stages_are_not_found(alice, bob):
     assert "not found" in toast_text(call(state, "move_to", my_card["id"], bob_stage)).lower()
     call(state, "start_drag", bob_card["id"])
     assert "not found" in toast_text(call(state, "drop_on", col(state, "Won")["stage_id"])).lower()
+    assert "not found" in toast_text(call(state, "pick", bob_card["id"])).lower()
+    assert state.moving_title == ""
     assert str(deal_stage(bob_card["id"])) == col(bob_state, "New")["stage_id"]
     assert str(deal_stage(my_card["id"])) == col(state, "New")["stage_id"]
     # Bob's persona is not a filter Alice can use; Bob's user id simply matches nothing.
@@ -225,6 +256,7 @@ def test_viewer_sees_the_board_but_cannot_move(alice):
     card = state.cards[col(state, "New")["stage_id"]][0]
     for name, args in (("move_to", (card["id"], col(state, "Won")["stage_id"])),
                        ("start_drag", (card["id"],)),
+                       ("pick", (card["id"],)),
                        ("drop_on", (col(state, "Won")["stage_id"],)),
                        ("confirm_lost", ({"lost_reason": "x"},)),
                        ("cancel_lost", ())):

@@ -129,7 +129,7 @@ def list_view() -> rx.Component:
 
 def pipeline() -> rx.Component:
     return app_shell(
-        page_header("Pipeline", "Deals by stage: drag a card, or use its move menu",
+        page_header("Pipeline", "Deals by stage: drag a card, or use its Move button",
                     rx.hstack(view_toggle(),
                               rx.link(rx.button(rx.icon("settings-2", size=16), "Stages",
                                                 variant="soft", id="stages-settings"),
@@ -143,8 +143,9 @@ def pipeline() -> rx.Component:
             S.view == "list",
             list_view(),
             kanban.board(S.columns, S.cards, S.stage_options, on_drop=S.drop_on,
-                         on_drag_start=S.start_drag, on_move=S.move_to, on_more=S.show_more,
-                         can_edit=S.can_edit),
+                         on_drag_start=S.start_drag, on_pick=S.pick, on_move=S.drop_on,
+                         on_more=S.show_more, can_edit=S.can_edit,
+                         moving_title=S.moving_title, moving_stage=S.moving_stage),
         ),
         lost_dialog(),
     )

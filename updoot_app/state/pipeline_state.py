@@ -70,6 +70,8 @@ class PipelineState(AppState):
     lost_error: str = ""
     lost_title: str = ""
     last_move: str = ""
+    moving_title: str = ""  # the deal the move menu is open for (`pick`)
+    moving_stage: str = ""
     _dragged: int = 0
     _limits: dict[str, int] = {}  # stage id -> cards shown, for columns grown by "Show more"
     _pending: tuple[int, int] = (0, 0)
@@ -210,6 +212,17 @@ class PipelineState(AppState):
     @guard("member")
     def start_drag(self, p: Principal, deal_id: str):
         self._dragged = clean_id(deal_id, "deal_id")
+
+    @rx.event
+    @guard("member")
+    def pick(self, p: Principal, deal_id: str):
+        """A card's Move button: the move menu is for this deal (its title in the
+        menu, its stage greyed out); the stage picked next goes to `drop_on`."""
+        with db.session_scope() as session:
+            deal = deals.get_deal(session, p.workspace_id, clean_id(deal_id, "deal_id"))
+            self._dragged = deal.id
+            self.moving_title = deal.title
+            self.moving_stage = str(deal.stage_id)
 
     @rx.event
     @guard("member")
