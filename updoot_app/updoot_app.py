@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from updoot_app import gc_tuning
 from updoot_app.api.app import create_api
 from updoot_app.pages.coming_soon import MODULES, module_page
 from updoot_app.pages.companies import companies_page
@@ -116,3 +117,11 @@ app.add_page(public_quote, route="/q/[token]", title="Quote", on_load=PublicQuot
 for key, (title, _subtitle, _what) in MODULES.items():
     app.add_page(module_page(key), route=f"/{key}", title=f"{title} · Updoot",
                  on_load=AppState.load_shell)
+
+
+async def _tune_gc() -> None:
+    """Once this worker is up (see gc_tuning: collection pauses set the p95)."""
+    gc_tuning.tune()
+
+
+app.register_lifespan_task(_tune_gc)

@@ -48,8 +48,11 @@ def log(
 
 
 def recent(session: Session, workspace_id: int, limit: int = 50) -> list[dict]:
+    """The newest entries first. Plain columns, not ORM objects: the Settings page
+    reads this on every open."""
     rows = session.exec(
-        select(Activity, User.email)
+        select(Activity.id, Activity.created_at, Activity.action, Activity.entity_type,
+               Activity.entity_id, Activity.summary, User.email)
         .join(User, User.id == Activity.user_id, isouter=True)
         .where(Activity.workspace_id == workspace_id)
         .order_by(Activity.id.desc())
@@ -59,10 +62,10 @@ def recent(session: Session, workspace_id: int, limit: int = 50) -> list[dict]:
         {
             "id": a.id,
             "when": a.created_at.strftime("%Y-%m-%d %H:%M"),
-            "who": email or "system",
+            "who": a.email or "system",
             "action": a.action,
             "entity": f"{a.entity_type} #{a.entity_id}" if a.entity_id else a.entity_type,
             "summary": a.summary,
         }
-        for a, email in rows
+        for a in rows
     ]
