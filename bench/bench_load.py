@@ -124,18 +124,26 @@ def _start_minimal(workdir: Path) -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
-async def _idle_memory(cluster: cl.Cluster, accounts: list[lg.Account], names: dict,
-                       count: int) -> float:
-    pids = cluster.worker_pids()
-    warm = await lg.idle_sessions(cluster.url, accounts, names, 5)
+async def _idle_memory(pids: list[int], open_tabs, count: int) -> float:
+    """RSS growth (KB) of `pids` per idle tab, `open_tabs(n)` opening n tabs."""
+    warm = await open_tabs(5)
     await asyncio.sleep(2)
     before = cl.rss_kb(pids)
-    tabs = await lg.idle_sessions(cluster.url, accounts, names, count)
+    tabs = await open_tabs(count)
     await asyncio.sleep(5)
     after = cl.rss_kb(pids)
     for tab in tabs + warm:
         await tab.close()
     return (after - before) / count
+
+
+async def _minimal_tabs(url: str, count: int) -> list[lg.ReflexSession]:
+    tabs = []
+    for _ in range(count):
+        tab = lg.ReflexSession(url, path="/")
+        await tab.connect()
+        tabs.append(tab)
+    return tabs
 
 
 def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
@@ -177,8 +185,10 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
         if stats.errors:
             print("errors (first 5):", json.dumps(stats.errors[:5], indent=1))
 
-        per_session = asyncio.run(_idle_memory(cluster, accounts or [floor_account], names,
-                                               idle))
+        per_session = asyncio.run(_idle_memory(
+            cluster.worker_pids(),
+            lambda n: lg.idle_sessions(cluster.url, accounts or [floor_account], names, n),
+            idle))
         rows.append(_row(f"memory per idle connected session, {idle} sessions (KB, RSS delta)",
                          round(per_session, 1), f"< {IDLE_TARGET_KB:.0f}",
                          per_session < IDLE_TARGET_KB))
@@ -186,8 +196,15 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
     proc, minimal_url = _start_minimal(workdir)
     try:
         floor = asyncio.run(_floor_minimal(minimal_url))
+        minimal_idle = asyncio.run(_idle_memory(
+            cl.group_pids({proc.pid}), lambda n: _minimal_tabs(minimal_url, n), idle))
     finally:
         cl.stop(proc)
+    # The same measurement on the minimal app: what a connected session costs the
+    # framework and server alone (most of it outside Python's heap).
+    rows.append(_row(f"memory per idle connected session, minimal Reflex app, {idle} "
+                     "sessions (KB, RSS delta; the framework's own floor)",
+                     round(minimal_idle, 1)))
     ours_p50, floor_p50 = lg.percentile(ours, 50), lg.percentile(floor, 50)
     ratio = ours_p50 / floor_p50
     rows += [

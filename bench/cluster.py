@@ -206,23 +206,27 @@ class Cluster:
 
     def worker_pids(self) -> list[int]:
         """PIDs of every process in the workers' groups (for RSS)."""
-        pids = []
-        groups = {p.pid for p in self.workers.values() if p.poll() is None}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                if os.getpgid(int(entry.name)) in groups:
-                    pids.append(int(entry.name))
-            except (ProcessLookupError, PermissionError):
-                continue
-        return pids
+        return group_pids({p.pid for p in self.workers.values() if p.poll() is None})
 
     def stop(self) -> None:
         if self.nginx is not None:
             stop(self.nginx, sig=signal.SIGQUIT)
         for proc in self.workers.values():
             stop(proc)
+
+
+def group_pids(groups: set[int]) -> list[int]:
+    """PIDs of every process in these process groups."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) in groups:
+                pids.append(int(entry.name))
+        except (ProcessLookupError, PermissionError):
+            continue
+    return pids
 
 
 def rss_kb(pids: list[int]) -> int:
