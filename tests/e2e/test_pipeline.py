@@ -82,6 +82,36 @@ def test_moving_to_lost_through_the_menu_asks_for_a_reason(page: Page):
     expect(page.locator("#deal-closed")).to_have_text(re.compile(r"\d{4}-\d\d-\d\d"))
 
 
+def test_moving_with_the_keyboard_only(page: Page):
+    """Tab to a card's Move button, open the menu with Enter, Tab to a stage and
+    press Enter: the deal moves; Escape closes the menu without moving anything."""
+    try_demo(page)
+    open_pipeline(page)
+    new_count, proposal_count = count_of(page, "New"), count_of(page, "Proposal")
+    card = column(page, "New").locator(".deal-card").first
+    deal_id = card.get_attribute("data-deal")
+    button = card.locator(".move-button")
+    button.focus()
+    page.keyboard.press("Enter")
+    menu = page.locator("#move-menu")
+    expect(menu).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(column(page, "New").locator(".col-count")).to_have_text(str(new_count))
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(menu.locator("#move-menu-title")).to_have_text(card.locator(".deal-link").inner_text())
+    # The menu follows its button in the tab order: New (disabled), Contacted,
+    # Qualified, Proposal.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    expect(menu.locator('.move-option[data-stage="Proposal"]')).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(menu).to_be_hidden()
+    expect(column(page, "Proposal").locator(".col-count")).to_have_text(str(proposal_count + 1))
+    expect(column(page, "Proposal").locator(f'.deal-card[data-deal="{deal_id}"]')).to_be_visible()
+
+
 def test_log_a_call_on_a_deal(page: Page):
     try_demo(page)
     open_pipeline(page)
