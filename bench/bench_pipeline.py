@@ -144,8 +144,7 @@ async ([cardSel, stage, countSel]) => {
   const column = count.closest('.kanban-column');
   const before = count.textContent;
   const card = document.querySelector(cardSel);
-  const title = card.querySelector('.deal-link').textContent;
-  const menuTitle = document.querySelector('#move-menu-title');
+  const menu = document.querySelector('#move-menu');
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no update within 5 s')), 5000);
     let t0 = 0;
@@ -156,11 +155,11 @@ async ([cardSel, stage, countSel]) => {
       }
     });
     // As a person does: the card's Move button opens the menu (and tells the
-    // server which deal); once the menu names the deal, the stage is picked and
+    // server which deal); once the menu is for that deal, the stage is picked and
     // the round trip timed from that click.
     card.querySelector('.move-button').click();
     const pick = () => {
-      if (menuTitle.textContent !== title) { requestAnimationFrame(pick); return; }
+      if (menu.dataset.deal !== card.dataset.deal) { requestAnimationFrame(pick); return; }
       obs.observe(column.parentElement, {childList: true, characterData: true, subtree: true});
       t0 = performance.now();
       document.querySelector(`#move-menu .move-option[data-stage="${stage}"]`).click();

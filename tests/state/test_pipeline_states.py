@@ -101,9 +101,12 @@ def test_move_menu_names_the_picked_deal_and_moves_it(alice):
     new, qualified = col(state, "New"), col(state, "Qualified")
     card = state.cards[new["stage_id"]][0]
     call(state, "pick", card["id"])
-    assert (state.moving_title, state.moving_stage) == (card["title"], new["stage_id"])
+    assert (state.moving_deal, state.moving_title, state.moving_stage) == (
+        card["id"], card["title"], new["stage_id"])
     call(state, "drop_on", qualified["stage_id"])
     assert str(deal_stage(card["id"])) == qualified["stage_id"]
+    # Moved: the menu is cleared, the next Move button fills it afresh.
+    assert (state.moving_deal, state.moving_title, state.moving_stage) == ("", "", "")
     assert state.cards[qualified["stage_id"]][0]["id"] == card["id"]
     assert int(col(state, "Qualified")["count"]) == int(qualified["count"]) + 1
     # The menu's stage of the deal itself moves nothing.
@@ -118,7 +121,7 @@ def test_move_menu_refuses_hostile_and_unknown_deals(alice, bad):
     seed(alice, 20)
     state = board(alice)
     assert toast_text(call(state, "pick", bad))
-    assert (state.moving_title, state.moving_stage) == ("", "")
+    assert (state.moving_deal, state.moving_title, state.moving_stage) == ("", "", "")
     before = [c["count"] for c in state.columns]
     assert call(state, "drop_on", col(state, "Won")["stage_id"]) is None  # no deal picked
     assert [c["count"] for c in state.columns] == before

@@ -72,7 +72,7 @@ def _span(*children, cls: str, **props) -> rx.Component:
 MOVE_MENU_ID = "move-menu"
 
 
-def move_menu(options: rx.Var, title: rx.Var, current: rx.Var,
+def move_menu(options: rx.Var, deal: rx.Var, title: rx.Var, current: rx.Var,
               on_move: Callable[[rx.Var], rx.EventSpec]) -> rx.Component:
     """The board's one "Move to stage" menu, a native popover opened by a card's
     Move button (keyboard: Tab into it, Escape closes; touch: tap). One menu for
@@ -91,7 +91,7 @@ def move_menu(options: rx.Var, title: rx.Var, current: rx.Var,
             custom_attrs={"data-stage": s["name"], "popovertarget": MOVE_MENU_ID,
                           "popovertargetaction": "hide"})),
         id=MOVE_MENU_ID, class_name="move-popover", role="dialog",
-        aria_label="Move to stage", custom_attrs={"popover": "auto"},
+        aria_label="Move to stage", custom_attrs={"popover": "auto", "data-deal": deal},
     )
 
 
@@ -189,9 +189,10 @@ def column_header(col: rx.Var) -> rx.Component:
 
 def board(columns: rx.Var, cards: rx.Var, options: rx.Var, *, on_drop: Callable,
           on_drag_start: Callable, on_pick: Callable, on_move: Callable, on_more: Callable,
-          can_edit: rx.Var, moving_title: rx.Var, moving_stage: rx.Var) -> rx.Component:
+          can_edit: rx.Var, moving: tuple[rx.Var, rx.Var, rx.Var]) -> rx.Component:
     """The columns, and the move menu (`on_pick(deal id)` from a card's Move
-    button, then `on_move(stage id)`)."""
+    button, then `on_move(stage id)`; `moving`: the picked deal's id, title and
+    stage id)."""
     deal_card = deal_card_factory(on_drag_start, on_pick)
 
     def one_column(col: rx.Var) -> rx.Component:
@@ -222,7 +223,7 @@ def board(columns: rx.Var, cards: rx.Var, options: rx.Var, *, on_drop: Callable,
 
     return rx.box(
         rx.hstack(rx.foreach(columns, one_column), spacing="3", align="start"),
-        rx.cond(can_edit, move_menu(options, moving_title, moving_stage, on_move)),
+        rx.cond(can_edit, move_menu(options, *moving, on_move)),
         overflow_x="auto",
         width="100%",
         padding_bottom="0.5rem",

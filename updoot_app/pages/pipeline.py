@@ -145,7 +145,7 @@ def pipeline() -> rx.Component:
             kanban.board(S.columns, S.cards, S.stage_options, on_drop=S.drop_on,
                          on_drag_start=S.start_drag, on_pick=S.pick, on_move=S.drop_on,
                          on_more=S.show_more, can_edit=S.can_edit,
-                         moving_title=S.moving_title, moving_stage=S.moving_stage),
+                         moving=(S.moving_deal, S.moving_title, S.moving_stage)),
         ),
         lost_dialog(),
     )

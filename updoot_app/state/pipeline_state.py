@@ -70,7 +70,8 @@ class PipelineState(AppState):
     lost_error: str = ""
     lost_title: str = ""
     last_move: str = ""
-    moving_title: str = ""  # the deal the move menu is open for (`pick`)
+    moving_deal: str = ""  # the deal the move menu is open for (`pick`)
+    moving_title: str = ""
     moving_stage: str = ""
     _dragged: int = 0
     _limits: dict[str, int] = {}  # stage id -> cards shown, for columns grown by "Show more"
@@ -221,7 +222,7 @@ class PipelineState(AppState):
         with db.session_scope() as session:
             deal = deals.get_deal(session, p.workspace_id, clean_id(deal_id, "deal_id"))
             self._dragged = deal.id
-            self.moving_title = deal.title
+            self.moving_deal, self.moving_title = str(deal.id), deal.title
             self.moving_stage = str(deal.stage_id)
 
     @rx.event
@@ -246,6 +247,8 @@ class PipelineState(AppState):
             target = get_stage(session, p.workspace_id, sid)
             if deal.stage_id == target.id:
                 return None
+            # The menu was for this move: the next Move button fills it afresh.
+            self.moving_deal = self.moving_title = self.moving_stage = ""
             if target.kind == "lost":
                 self.lost_title = deal.title
                 self._pending = (deal.id, target.id)
