@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import platform
 import sys
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +20,25 @@ BENCHMARKS = ["bench.bench_load", "bench.bench_scoring", "bench.bench_companies"
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
+def _run(name: str) -> list[dict]:
+    """A benchmark's rows, or one failing row saying why it broke off (the other
+    benchmarks still run and the table is still written)."""
+    try:
+        rows = importlib.import_module(name).run()
+    except Exception as exc:  # noqa: BLE001 - reported in the table and on stderr
+        traceback.print_exc()
+        message = f"{type(exc).__name__}: {exc}".replace("|", "/").replace("\n", " ")[:300]
+        rows = [{"figure": "benchmark broke off", "value": message, "target": "runs",
+                 "pass": False}]
+    for row in rows:
+        print(f"[{name}] {row}", flush=True)
+    return rows
+
+
 def main() -> int:
     rows = []
     for name in BENCHMARKS:
-        module = importlib.import_module(name)
-        for row in module.run():
-            rows.append({"benchmark": name.split(".")[-1], **row})
+        rows += [{"benchmark": name.split(".")[-1], **row} for row in _run(name)]
     lines = [
         "# Benchmark results",
         "",
