@@ -215,7 +215,7 @@ class PipelineState(AppState):
         self._dragged = clean_id(deal_id, "deal_id")
 
     @rx.event
-    @guard("member")
+    @guard("member", writes=False)  # reads only: no SQLite write lock
     def pick(self, p: Principal, deal_id: str):
         """A card's Move button: the move menu is for this deal (its title in the
         menu, its stage greyed out); the stage picked next goes to `drop_on`."""
