@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from updoot_app.settings import load_settings
@@ -25,7 +25,9 @@ from updoot_app.settings import load_settings
 _engine: Engine | None = None
 SQLITE_MMAP_BYTES = 1 << 30  # 1 GiB of address space; pages are mapped as they are read
 SQLITE_CACHE_KIB = 32 * 1024  # per connection (the default is 2 MB)
+BEGIN = {"": "BEGIN", "IMMEDIATE": "BEGIN IMMEDIATE"}
 _write_intent: ContextVar[bool] = ContextVar("updoot_write_intent", default=False)
+_event_conn: ContextVar[Connection | None] = ContextVar("updoot_event_conn", default=None)
 
 
 @contextmanager
@@ -67,8 +69,10 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
+            # On the driver itself: this runs for every transaction, and the full
+            # statement path (exec_driver_sql) cost more than the BEGIN.
             mode = conn.info.get("begin_mode", "")
-            conn.exec_driver_sql(f"BEGIN {mode}".strip())
+            conn.connection.driver_connection.execute(BEGIN[mode])
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -126,22 +130,53 @@ def _commit_or_rollback(session: Session) -> Iterator[Session]:
 
 
 @contextmanager
+def event_connection() -> Iterator[Connection]:
+    """One connection for a whole state event: the guard's session check and the
+    handler's `connection_scope` share it (one pool checkout an event, not two)."""
+    with get_engine().connect() as conn:
+        token = _event_conn.set(conn)
+        try:
+            yield conn
+        finally:
+            _event_conn.reset(token)
+
+
+@contextmanager
+def connection_scope(*, write: bool | None = None) -> Iterator[Connection]:
+    """One transaction on a bare Connection, no ORM session (prepared statements,
+    updoot_app/prepared.py): committed on success, rolled back on any error. With
+    `write` (default: whether `writing()` is in force) an SQLite transaction
+    begins IMMEDIATE. Inside `event_connection` it runs on that connection."""
+    engine = get_engine()
+    write = _write_intent.get() if write is None else write
+    shared = _event_conn.get()
+    if shared is not None and shared.engine is engine and not shared.in_transaction():
+        yield from _transaction(shared, write)
+        return
+    with engine.connect() as conn:
+        yield from _transaction(conn, write)
+
+
+def _transaction(conn: Connection, write: bool) -> Iterator[Connection]:
+    if write and conn.dialect.name == "sqlite":
+        conn.info["begin_mode"] = "IMMEDIATE"
+    try:
+        with conn.begin():
+            yield conn
+    finally:
+        conn.info.pop("begin_mode", None)
+
+
+@contextmanager
 def write_scope() -> Iterator[Session]:
     """Like `session_scope`, but one transaction that takes the write lock up
     front and commits only at the end, even if the code inside calls commit:
     for read-then-write sections (numbering, conversions) that must not race.
     On PostgreSQL callers use row locks (`with_for_update`) inside it."""
-    engine = get_engine()
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.info["begin_mode"] = "IMMEDIATE"
-        try:
-            with conn.begin():
-                with Session(bind=conn, expire_on_commit=False) as session:
-                    yield session
-                    session.flush()
-        finally:
-            conn.info.pop("begin_mode", None)
+    with connection_scope(write=True) as conn:
+        with Session(bind=conn, expire_on_commit=False) as session:
+            yield session
+            session.flush()
 
 
 def ping() -> bool:

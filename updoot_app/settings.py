@@ -58,6 +58,7 @@ class Settings:
 
 
 DEV_SECRET = "dev-insecure-secret"
+SECRET_ENV = "UPDOOT_SECRET_KEY"
 
 
 def load_settings() -> Settings:
@@ -66,7 +67,7 @@ def load_settings() -> Settings:
             os.environ.get("DATABASE_URL", "").strip() or default_database_url()
         ),
         redis_url=os.environ.get("REDIS_URL", "").strip() or None,
-        secret_key=os.environ.get("UPDOOT_SECRET_KEY", "").strip() or DEV_SECRET,
+        secret_key=os.environ.get(SECRET_ENV, "").strip() or DEV_SECRET,
         public_url=os.environ.get("UPDOOT_PUBLIC_URL", "").strip() or "http://localhost:3000",
         session_days=_int("UPDOOT_SESSION_DAYS", 14),
         demo_max_age_hours=_int("UPDOOT_DEMO_MAX_AGE_HOURS", 24),

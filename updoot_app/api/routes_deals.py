@@ -83,7 +83,8 @@ def pipeline(p: Principal = READ, session: Session = DB, owner_id: int | None = 
                          per_column_limit=per_column_limit)
     columns = []
     for column in result["columns"]:
-        data = to_json({k: v for k, v in column.items() if k != "cards"}, result["currency"])
+        data = to_json({k: v for k, v in column.items() if k not in ("cards", "groups")},
+                       result["currency"])
         data["cards"] = to_json(column["cards"])
         columns.append(data)
     return {**to_json({k: v for k, v in result.items() if k != "columns"}), "columns": columns}

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from updoot_app.models import ApiToken, AuthSession, Membership, User, Workspace
 from updoot_app.models.types import utcnow
+from updoot_app.prepared import Prepared
 from updoot_app.services.errors import AuthRequired, Forbidden
 from updoot_app.services.security import token_hash
 
@@ -106,13 +107,14 @@ def _credential_lookup(credential, *credential_columns):
     )
 
 
-def _lookup(conn: Session | Connection, statement, raw_token: str):
+def _lookup(conn: Session | Connection, statement: Prepared, raw_token: str):
     conn = conn.connection() if isinstance(conn, Session) else conn
-    return conn.execute(statement, {"digest": token_hash(raw_token)}).first()
+    return statement.first(conn, {"digest": token_hash(raw_token)})
 
 
-_SESSION_LOOKUP = _credential_lookup(AuthSession, AuthSession.id, AuthSession.revoked_at,
-                                     AuthSession.expires_at)
+# Prepared (updoot_app/prepared.py): every event and API request runs one of these.
+_SESSION_LOOKUP = Prepared(_credential_lookup(AuthSession, AuthSession.id,
+                                              AuthSession.revoked_at, AuthSession.expires_at))
 
 
 def resolve_session(session: Session | Connection, raw_token: object) -> Principal:
@@ -129,8 +131,8 @@ def resolve_session(session: Session | Connection, raw_token: object) -> Princip
     return _from_columns(*member, session_id=session_id)
 
 
-_TOKEN_LOOKUP = _credential_lookup(ApiToken, ApiToken.id, ApiToken.revoked_at,
-                                   ApiToken.last_used_at)
+_TOKEN_LOOKUP = Prepared(_credential_lookup(ApiToken, ApiToken.id, ApiToken.revoked_at,
+                                            ApiToken.last_used_at))
 STAMP_EVERY = timedelta(minutes=5)
 
 

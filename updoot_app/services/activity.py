@@ -5,11 +5,15 @@ Rows are only ever inserted; an ORM update or delete of an Activity raises.
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, event, insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from updoot_app.models import Activity, User
+from updoot_app.models.types import utcnow
+from updoot_app.prepared import Prepared
 
 
 class AppendOnlyError(RuntimeError):
@@ -23,28 +27,31 @@ def _forbid_activity_changes(session, _ctx, _instances):
             raise AppendOnlyError("The activity log is append-only.")
 
 
-def log(
-    session: Session,
-    *,
-    workspace_id: int,
-    user_id: int | None,
-    action: str,
-    entity_type: str,
-    entity_id: int | None = None,
-    summary: str = "",
-    detail: dict | None = None,
-) -> Activity:
-    entry = Activity(
-        workspace_id=workspace_id,
-        user_id=user_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        summary=summary[:500],
-        detail=detail or {},
-    )
-    session.add(entry)
-    return entry
+def entry(*, workspace_id: int, user_id: int | None, action: str, entity_type: str,
+          entity_id: int | None = None, summary: str = "", detail: dict | None = None,
+          created_at: datetime | None = None) -> dict:
+    """The column values of one log entry (the ORM and the prepared path share them)."""
+    return {"workspace_id": workspace_id, "user_id": user_id, "action": action,
+            "entity_type": entity_type, "entity_id": entity_id, "summary": summary[:500],
+            "detail": detail or {}, "created_at": created_at or utcnow()}
+
+
+def log(session: Session, **fields) -> Activity:
+    """Add an entry to the session (the fields of `entry`)."""
+    row = Activity(**entry(**fields))
+    session.add(row)
+    return row
+
+
+_APPEND = Prepared(insert(Activity).values(
+    {name: bindparam(name) for name in ("workspace_id", "user_id", "action", "entity_type",
+                                        "entity_id", "summary", "detail", "created_at")}))
+
+
+def append(conn: Connection, **fields) -> None:
+    """Insert an entry on a connection inside the caller's transaction, without an
+    ORM session (the fields of `entry`)."""
+    _APPEND.run(conn, entry(**fields))
 
 
 def recent(session: Session, workspace_id: int, limit: int = 50) -> list[dict]:

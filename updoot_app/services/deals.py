@@ -24,14 +24,13 @@ from updoot_app.models import (
     Deal,
     DealContact,
     DealStageChange,
-    Interaction,
     Persona,
     Stage,
     User,
     Workspace,
 )
 from updoot_app.models.types import utcnow
-from updoot_app.services import activity
+from updoot_app.services import activity, deal_moves
 from updoot_app.services.access import Principal
 from updoot_app.services.companies import (
     check_member,
@@ -45,6 +44,7 @@ from updoot_app.services.companies import (
     get_company,
     like_pattern,
 )
+from updoot_app.services.deal_moves import clean_lost_reason
 from updoot_app.services.errors import NotFound, ValidationError
 from updoot_app.services.rows import get_in_workspace
 from updoot_app.services.stages import get_stage, list_stages, resolve_stage
@@ -80,10 +80,6 @@ def _clean_date(raw: object, field: str, label: str) -> date | None:
         except ValueError:
             pass
     raise ValidationError(field, f"{label} must be a date like 2026-03-31.")
-
-
-def _clean_lost_reason(raw: object) -> str:
-    return clean_text(raw, "lost_reason", "A lost reason", max_len=300)
 
 
 def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
@@ -131,7 +127,7 @@ def create_deal(session: Session, principal: Principal, data: Mapping[str, Any])
     raw_stage = data.get("stage")
     stage = _first_open_stage(session, ws) if raw_stage in (None, "") \
         else resolve_stage(session, ws, raw_stage)
-    lost_reason = _clean_lost_reason(data.get("lost_reason")) if stage.kind == "lost" else None
+    lost_reason = clean_lost_reason(data.get("lost_reason")) if stage.kind == "lost" else None
     if "owner_id" not in data:
         fields["owner_id"] = principal.user_id
     if "currency" not in data:
@@ -153,38 +149,18 @@ def create_deal(session: Session, principal: Principal, data: Mapping[str, Any])
 
 def move_stage(session: Session, principal: Principal, deal_id: object, stage: object,
                lost_reason: object = None, *, now: datetime | None = None) -> Deal:
-    """Move a deal to another stage (by id or name).
-
-    Records the history row and a "stage_change" interaction; won closes the
-    deal, lost closes it and needs a non-empty reason, back to an open stage
-    reopens it. Moving to the stage it is in changes nothing.
-    """
+    """Move a deal to another stage (by id or name), in the session's transaction:
+    see services/deal_moves.py for what a move records. Returns the deal as it is
+    now; moving to the stage it is in changes nothing."""
     principal.require("member")
     ws = principal.workspace_id
     deal = get_deal(session, ws, deal_id)
     target = resolve_stage(session, ws, stage)
     if target.id == deal.stage_id:
         return deal
-    reason = _clean_lost_reason(lost_reason) if target.kind == "lost" else None
-    source = session.get(Stage, deal.stage_id)
-    now = now or utcnow()
-    deal.stage_id = target.id
-    deal.stage_entered_at = now
-    deal.last_activity_at = now
-    deal.closed_at = now if target.kind in ("won", "lost") else None
-    deal.lost_reason = reason
-    session.add(deal)
-    session.add(DealStageChange(workspace_id=ws, deal_id=deal.id, from_stage_id=source.id,
-                                to_stage_id=target.id, changed_at=now,
-                                user_id=principal.user_id))
-    summary = f"Stage: {source.name} → {target.name}"
-    session.add(Interaction(workspace_id=ws, kind="stage_change", company_id=deal.company_id,
-                            deal_id=deal.id, occurred_at=now, summary=summary,
-                            outcome=reason or "", user_id=principal.user_id))
-    activity.log(session, workspace_id=ws, user_id=principal.user_id, action="deal.move",
-                 entity_type="deal", entity_id=deal.id, summary=f"{deal.title}: {summary}",
-                 detail={"from": source.id, "to": target.id, "lost_reason": reason})
-    session.flush()
+    session.flush()  # the move's statements see what this session changed so far
+    deal_moves.move(session.connection(), principal, deal.id, target.id, lost_reason, now=now)
+    session.refresh(deal)
     return deal
 
 
@@ -201,13 +177,13 @@ def update_deal(session: Session, principal: Principal, deal_id: object,
     if "stage" in data:
         target = resolve_stage(session, ws, data["stage"])
         if target.kind == "lost" and target.id != deal.stage_id:
-            _clean_lost_reason(data.get("lost_reason"))
+            clean_lost_reason(data.get("lost_reason"))
         elif target.kind == "lost" and "lost_reason" in data:  # already lost: edit the reason
-            new_reason = _clean_lost_reason(data["lost_reason"])
+            new_reason = clean_lost_reason(data["lost_reason"])
     elif "lost_reason" in data:
         if session.get(Stage, deal.stage_id).kind != "lost":
             raise ValidationError("lost_reason", "Only a lost deal has a lost reason.")
-        new_reason = _clean_lost_reason(data["lost_reason"])
+        new_reason = clean_lost_reason(data["lost_reason"])
     if "stage" in data:
         move_stage(session, principal, deal.id, data["stage"], data.get("lost_reason"))
     changes = {}
@@ -391,12 +367,30 @@ CARD_COLUMNS = (Deal.id, Deal.title, Deal.company_id, Deal.value, Deal.currency,
                 Deal.expected_close, Deal.closed_at, Deal.lost_reason)
 
 
+def column_totals(groups: Mapping[str, tuple[int, Decimal]], currency: str,
+                  probability: int) -> dict:
+    """A column's count and sums from its deals' (count, sum) per currency: `value` and
+    `weighted_value` in the workspace `currency`, the others under
+    `other_currencies` (no exchange rates)."""
+    own = groups.get(currency, (0, Decimal(0)))[1]
+    return {
+        "count": sum(count for count, _total in groups.values()),
+        "value": own,
+        "weighted_value": weighted(own, probability),
+        "other_currencies": {
+            cur: {"value": amount, "weighted_value": weighted(amount, probability)}
+            for cur, (_count, amount) in sorted(groups.items()) if cur != currency
+        },
+    }
+
+
 def board(session: Session, workspace_id: int, *, filters: Mapping[str, Any] | None = None,
           per_column_limit: int = 50, now: datetime | None = None,
           only_stages: Iterable[int] | None = None) -> dict:
     """The kanban board: every stage in order with its count, value and weighted
     value (SQL GROUP BY) and at most `per_column_limit` cards (an indexed
-    ORDER BY ... LIMIT per stage, most recently moved first).
+    ORDER BY ... LIMIT per stage, most recently moved first). Each column's
+    `groups` are its (count, sum) per currency, for `column_totals`.
 
     `only_stages` limits the board to those stages of the workspace (after a move,
     the two columns it touched); ids of other workspaces' stages are ignored."""
@@ -442,33 +436,22 @@ def board(session: Session, workspace_id: int, *, filters: Mapping[str, Any] | N
                 row, by_stage[stage.id], (row.company_name, row.fit_tier, row.fit_score),
                 row.owner_email, workspace.stale_after_days, now))
 
-    columns, totals = [], {s.id: {"count": 0, "value": Decimal(0), "other": {}} for s in stages}
+    groups: dict[int, dict[str, tuple[int, Decimal]]] = {s.id: {} for s in stages}
     for stage_id, currency, count, total in sums:
-        entry = totals[stage_id]
-        entry["count"] += count
-        amount = total if total is not None else Decimal(0)
-        if currency == workspace.currency:
-            entry["value"] += amount
-        else:
-            entry["other"][currency] = entry["other"].get(currency, Decimal(0)) + amount
+        groups[stage_id][currency] = (count, total if total is not None else Decimal(0))
+    columns = []
     for stage in stages:
-        entry = totals[stage.id]
         columns.append({
             "stage_id": stage.id,
             "name": stage.name,
             "position": stage.position,
             "probability": stage.probability,
             "kind": stage.kind,
-            "count": entry["count"],
-            "value": entry["value"],
-            "weighted_value": weighted(entry["value"], stage.probability),
-            "other_currencies": {
-                cur: {"value": amount, "weighted_value": weighted(amount, stage.probability)}
-                for cur, amount in sorted(entry["other"].items())
-            },
+            **column_totals(groups[stage.id], workspace.currency, stage.probability),
             "cards": cards[stage.id],
-            "more": max(0, entry["count"] - len(cards[stage.id])),
+            "groups": groups[stage.id],
         })
+        columns[-1]["more"] = max(0, columns[-1]["count"] - len(cards[stage.id]))
     open_cols = [c for c in columns if c["kind"] == "open"]
     return {
         "currency": workspace.currency,
@@ -523,7 +506,8 @@ def stage_stats(session: Session, workspace_id: int,
                 filters: Mapping[str, Any] | None = None) -> list[dict]:
     """The board's column totals without cards."""
     columns = board(session, workspace_id, filters=filters, per_column_limit=1)["columns"]
-    return [{k: v for k, v in c.items() if k not in ("cards", "more")} for c in columns]
+    return [{k: v for k, v in c.items() if k not in ("cards", "more", "groups")}
+            for c in columns]
 
 
 __all__ = ["board", "create_deal", "deal_dict", "delete_deal", "get_deal", "get_stage",

@@ -4,6 +4,7 @@ this module only shapes their rows for the screen."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -83,10 +84,21 @@ def column(col: dict, currency: str) -> dict[str, str]:
     }
 
 
+@dataclass
+class BoardView:
+    """A board as the page shows it, and what a move needs to update it in place
+    (services/board_patch.py): each column's probability and its (count, sum)
+    per currency, by stage id."""
+
+    headers: list[dict[str, str]]
+    cards: dict[str, list[dict[str, str]]]
+    totals: dict[str, dict]
+    currency: str
+
+
 def board_view(session: Session, workspace_id: int, filters: dict, per_column_limit: int,
-               only_stages: list[int] | None = None,
-               ) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]]:
-    """(column headers, {stage_id: cards}) with the compact coverage mark of the
+               only_stages: list[int] | None = None) -> BoardView:
+    """Column headers and {stage_id: cards} with the compact coverage mark of the
     visible cards only (one GROUP BY over their ids); `only_stages` as in deals.board."""
     result = deals.board(session, workspace_id, filters=filters,
                          per_column_limit=per_column_limit, only_stages=only_stages)
@@ -96,7 +108,9 @@ def board_view(session: Session, workspace_id: int, filters: dict, per_column_li
     cards = {str(col["stage_id"]): [card(c, marks.get(c["id"]), board=True)
                                     for c in col["cards"]]
              for col in result["columns"]}
-    return headers, cards
+    totals = {str(col["stage_id"]): {"probability": col["probability"], "groups": col["groups"]}
+              for col in result["columns"]}
+    return BoardView(headers, cards, totals, result["currency"])
 
 
 def owners(session: Session, workspace_id: int) -> list[dict[str, str]]:

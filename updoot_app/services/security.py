@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import os
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from updoot_app.settings import load_settings
+from updoot_app.settings import SECRET_ENV, load_settings
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both paths cost the same time.
@@ -43,8 +45,15 @@ def token_hash(token: str) -> str:
     """HMAC-SHA256 of a session, API or invite token, keyed with UPDOOT_SECRET_KEY:
     the database alone is not enough to check a guessed token. Changing the key
     ends every session and token."""
-    key = load_settings().secret_key.encode("utf-8")
-    return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(_hmac_key(os.environ.get(SECRET_ENV)), token.encode("utf-8"),
+                    hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _hmac_key(_raw_setting: str | None) -> bytes:
+    """The key for the setting's current value (every event hashes its session token:
+    reading the whole configuration each time cost more than the HMAC itself)."""
+    return load_settings().secret_key.encode("utf-8")
 
 
 def same(a: str, b: str) -> bool:

@@ -43,10 +43,12 @@ def _refusal(exc: Exception):
     return rx.toast.error(str(exc), id="forbidden")
 
 
-def _resolve(state, min_role: str) -> access.Principal:
+def _resolve(state, min_role: str, conn=None) -> access.Principal:
     # A bare connection: one read, no ORM session (every event comes through here).
-    with db.get_engine().connect() as conn:
+    if conn is not None:
         return access.resolve_session(conn, state.auth_token).require(min_role)
+    with db.get_engine().connect() as own:
+        return access.resolve_session(own, state.auth_token).require(min_role)
 
 
 def _public_signature(fn: Callable) -> tuple[inspect.Signature, dict]:
@@ -96,17 +98,20 @@ def guard(min_role: str = "viewer", *, writes: bool | None = None, page: bool = 
 
             @functools.wraps(fn)
             def wrapper(self, *args, **kwargs):
-                try:
-                    principal = _resolve(self, min_role)
-                except (AuthRequired, Forbidden) as exc:
-                    return _refusal(exc)
-                try:
-                    if page:
-                        self._load_shell(principal)
-                    with _intent(write_intent):
-                        return fn(self, principal, *args, **kwargs)
-                except DomainError as exc:
-                    return rx.toast.error(str(exc))
+                # A sync handler runs to the end on this thread: its transaction
+                # (db.connection_scope) reuses the connection of the session check.
+                with db.event_connection() as conn:
+                    try:
+                        principal = _resolve(self, min_role, conn)
+                    except (AuthRequired, Forbidden) as exc:
+                        return _refusal(exc)
+                    try:
+                        if page:
+                            self._load_shell(principal)
+                        with _intent(write_intent):
+                            return fn(self, principal, *args, **kwargs)
+                    except DomainError as exc:
+                        return rx.toast.error(str(exc))
 
         wrapper.__signature__, wrapper.__annotations__ = _public_signature(fn)
         setattr(wrapper, ACCESS_ATTR, min_role)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services import deals, pipeline_view
+from updoot_app.services import board_patch, deal_moves, deals, pipeline_view
 from updoot_app.services.access import Principal
+from updoot_app.services.deal_moves import Moved
 from updoot_app.services.errors import DomainError, NotFound, ValidationError
 from updoot_app.services.stages import get_stage
 from updoot_app.services.validation import clean_id
@@ -76,6 +77,9 @@ class PipelineState(AppState):
     _dragged: int = 0
     _limits: dict[str, int] = {}  # stage id -> cards shown, for columns grown by "Show more"
     _pending: tuple[int, int] = (0, 0)
+    # What a move needs to update the board in place (services/board_patch.py).
+    _totals: dict[str, dict] = {}
+    _currency: str = ""
 
     @rx.var
     def board_empty(self) -> bool:
@@ -91,8 +95,8 @@ class PipelineState(AppState):
 
     def _load_board(self, session, p: Principal) -> None:
         self._limits = {}
-        self.columns, self.cards = pipeline_view.board_view(
-            session, p.workspace_id, self._filters(), PER_COLUMN)
+        self._show(pipeline_view.board_view(session, p.workspace_id, self._filters(),
+                                             PER_COLUMN))
         self.stage_options = [{"id": c["stage_id"], "name": c["name"], "kind": c["kind"]}
                               for c in self.columns]
 
@@ -126,19 +130,39 @@ class PipelineState(AppState):
             return
         by_limit: dict[int, list[int]] = {}
         for sid in stage_ids:
-            by_limit.setdefault(self._limits.get(sid, PER_COLUMN), []).append(int(sid))
-        headers, cards = [], {}
+            by_limit.setdefault(self._limit(sid), []).append(int(sid))
+        board = self._board()
         for limit, ids in by_limit.items():  # usually one query set: both at the default
-            h, c = pipeline_view.board_view(session, p.workspace_id, self._filters(),
-                                            limit, only_stages=ids)
-            headers += h
-            cards |= c
-        fresh = {h["stage_id"]: h for h in headers}
-        columns = [fresh.get(c["stage_id"], c) for c in self.columns]
-        all_cards = {**self.cards, **cards}
+            part = pipeline_view.board_view(session, p.workspace_id, self._filters(), limit,
+                                            only_stages=ids)
+            fresh = {h["stage_id"]: h for h in part.headers}
+            board.headers = [fresh.get(h["stage_id"], h) for h in board.headers]
+            board.cards = {**board.cards, **part.cards}
+            board.totals = {**board.totals, **part.totals}
+        self._show(board)
+
+    def _limit(self, stage_id: str) -> int:
+        return self._limits.get(stage_id, PER_COLUMN)
+
+    def _board(self) -> pipeline_view.BoardView:
+        """The board on screen, as plain values (no change-tracking proxies: the
+        patch builds new lists and dicts and `_show` assigns them)."""
+        return pipeline_view.BoardView(list(self.get_value("columns")),
+                                       dict(self.get_value("cards")),
+                                       dict(self.get_value("_totals")), self._currency)
+
+    def _show(self, board: pipeline_view.BoardView) -> None:
         # Assign whole values: Reflex sends a var when it is set, not when a key inside
         # a dict var is replaced.
-        self.columns, self.cards = columns, all_cards
+        self.columns, self.cards = board.headers, board.cards
+        self._totals, self._currency = board.totals, board.currency
+
+    def _board_stage(self, stage_id: object) -> str:
+        """A column of the board on screen, by id (a client may send anything)."""
+        sid = str(clean_id(stage_id, "stage_id"))
+        if self.view != "board" or all(c["stage_id"] != sid for c in self.columns):
+            raise NotFound("Stage")
+        return sid
 
     @rx.event
     @guard("viewer", page=True)
@@ -200,9 +224,7 @@ class PipelineState(AppState):
     @guard("viewer")
     def show_more(self, p: Principal, stage_id: str):
         """Show MORE_STEP more cards in one column (the others stay as they are)."""
-        sid = str(clean_id(stage_id, "stage_id"))
-        if self.view != "board" or all(c["stage_id"] != sid for c in self.columns):
-            raise NotFound("Stage")
+        sid = self._board_stage(stage_id)
         self._limits = {**self._limits,
                         sid: min(MAX_PER_COLUMN, self._limits.get(sid, PER_COLUMN) + MORE_STEP)}
         self._refresh_columns(p, [sid])
@@ -238,30 +260,47 @@ class PipelineState(AppState):
     def move_to(self, p: Principal, deal_id: str, stage_id: str):
         return self._move(p, clean_id(deal_id, "deal_id"), stage_id)
 
+    @rx.event
+    @guard("viewer")
+    def refill(self, p: Principal, stage_id: str):
+        """After a move out of a column with cards below the fold: read that column
+        again so the next card moves up into view (chained by `_after_move`)."""
+        self._refresh_columns(p, [self._board_stage(stage_id)])
+
     def _move(self, p: Principal, deal_id: int, stage_id: object):
-        """One transaction: check, move, re-read the two columns (a move to Lost
-        opens the reason dialog instead)."""
-        sid = clean_id(stage_id, "stage_id")
-        with db.session_scope() as session:
-            deal = deals.get_deal(session, p.workspace_id, deal_id)
-            target = get_stage(session, p.workspace_id, sid)
-            if deal.stage_id == target.id:
+        """One transaction: check and move (a move to Lost opens the reason dialog
+        instead); then the board is updated in place."""
+        with db.connection_scope() as conn:
+            plan = deal_moves.plan(conn, p.workspace_id, deal_id, stage_id)
+            if plan.changes_nothing:
                 return None
-            # The menu was for this move: the next Move button fills it afresh.
-            self.moving_deal = self.moving_title = self.moving_stage = ""
-            if target.kind == "lost":
-                self.lost_title = deal.title
-                self._pending = (deal.id, target.id)
+            if self.moving_deal:  # the menu was for this move: the next Move fills it afresh
+                self.moving_deal = self.moving_title = self.moving_stage = ""
+            if plan.to_kind == "lost":
+                self.lost_title = plan.title
+                self._pending = (plan.deal_id, plan.to_stage_id)
                 self.lost_error = ""
                 self.lost_open = True
                 return None
-            source, target_id, kind = str(deal.stage_id), str(target.id), target.kind
-            deals.move_stage(session, p, deal.id, target.id)
-            self._refresh_columns(p, [source, target_id], session)
-        self.last_move = f"{deal_id}:{target_id}"
-        if kind == "won":
-            return rx.toast.success("Won! The close date is recorded on the deal.")
-        return None
+            moved = deal_moves.apply(conn, p, plan)
+        return self._after_move(p, moved)
+
+    def _after_move(self, p: Principal, moved: Moved) -> list:
+        """The board after a committed move: patched in place when that is exact,
+        re-read otherwise; the events to send back."""
+        plan = moved.plan
+        events = []
+        patched = board_patch.after_move(self._board(), moved, self._limit(
+            str(plan.to_stage_id))) if self.view == "board" else None
+        if patched is not None:
+            self._show(patched.board)
+            events += [PipelineState.refill(sid) for sid in patched.refill]
+        else:
+            self._refresh_columns(p, [str(plan.from_stage_id), str(plan.to_stage_id)])
+        self.last_move = f"{plan.deal_id}:{plan.to_stage_id}"
+        if plan.to_kind == "won":
+            events.append(rx.toast.success("Won! The close date is recorded on the deal."))
+        return events
 
     @rx.event
     @guard("member")
@@ -275,17 +314,15 @@ class PipelineState(AppState):
             self.lost_error = "Say why this deal was lost."
             return None
         try:
-            with db.session_scope() as session:
-                source, target, _kind = move_deal(session, p, deal_id, sid, reason)
-                self._refresh_columns(p, [source, target], session)
+            with db.connection_scope() as conn:
+                moved = deal_moves.move(conn, p, deal_id, sid, reason)
         except ValidationError as exc:
             self.lost_error = str(exc)
             return None
         self._pending = (0, 0)
         self.lost_open = False
         self.lost_error = ""
-        self.last_move = f"{deal_id}:{target}"
-        return None
+        return None if moved is None else self._after_move(p, moved)
 
     @rx.event
     @guard("member")
