@@ -11,6 +11,7 @@ PostgreSQL goes through psycopg 3.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,8 +27,10 @@ _engine: Engine | None = None
 SQLITE_MMAP_BYTES = 1 << 30  # 1 GiB of address space; pages are mapped as they are read
 SQLITE_CACHE_KIB = 32 * 1024  # per connection (the default is 2 MB)
 BEGIN = {"": "BEGIN", "IMMEDIATE": "BEGIN IMMEDIATE"}
+DRIVER_TRANSACTION = "updoot_driver_transaction"  # Connection.info flag
 _write_intent: ContextVar[bool] = ContextVar("updoot_write_intent", default=False)
 _event_conn: ContextVar[Connection | None] = ContextVar("updoot_event_conn", default=None)
+_kept = threading.local()  # SQLite: this thread's (engine, connection) for state events
 
 
 @contextmanager
@@ -46,9 +49,14 @@ def writing() -> Iterator[None]:
 def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool = {}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            # The most recently returned connection first: its page cache is current
+            # (SQLite drops a connection's cache when another one wrote since).
+            pool["pool_use_lifo"] = True
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -69,13 +77,27 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
+            _refuse_inside_driver_transaction(conn)
             # On the driver itself: this runs for every transaction, and the full
             # statement path (exec_driver_sql) cost more than the BEGIN.
             mode = conn.info.get("begin_mode", "")
             conn.connection.driver_connection.execute(BEGIN[mode])
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "begin", _refuse_inside_driver_transaction)
+    return engine
+
+
+class DriverTransactionError(RuntimeError):
+    """SQLAlchemy-level work inside `connection_scope`, which only prepared
+    statements may use."""
+
+
+def _refuse_inside_driver_transaction(conn: Connection) -> None:
+    if conn.info.get(DRIVER_TRANSACTION):
+        raise DriverTransactionError(
+            "Only prepared statements run inside connection_scope (updoot_app/prepared.py)")
 
 
 def get_engine() -> Engine:
@@ -88,6 +110,7 @@ def get_engine() -> Engine:
 def configure(url: str) -> Engine:
     """Point the app at another database (tests, CLI flags)."""
     global _engine
+    _drop_kept_connection()
     if _engine is not None:
         _engine.dispose()
     _engine = _make_engine(url)
@@ -132,39 +155,97 @@ def _commit_or_rollback(session: Session) -> Iterator[Session]:
 @contextmanager
 def event_connection() -> Iterator[Connection]:
     """One connection for a whole state event: the guard's session check and the
-    handler's `connection_scope` share it (one pool checkout an event, not two)."""
-    with get_engine().connect() as conn:
-        token = _event_conn.set(conn)
+    handler's `connection_scope` share it.
+
+    On SQLite each thread keeps its connection from one event to the next (state
+    events run one at a time on the event loop's thread): a pool checkout and
+    return cost more than the session check, and a connection that did not make
+    the last write must drop its page cache and read the pages again. An event
+    that fails hands its connection back; the next one opens another."""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as conn:
+            yield from _as_event_connection(conn)
+        return
+    conn = _kept_connection(engine)
+    try:
+        yield from _as_event_connection(conn)
+    except BaseException:
+        _drop_kept_connection()
+        raise
+    if conn.in_transaction() or conn.connection.driver_connection.in_transaction:
+        _drop_kept_connection()  # left open by the handler: never carried to the next event
+
+
+def _as_event_connection(conn: Connection) -> Iterator[Connection]:
+    token = _event_conn.set(conn)
+    try:
+        yield conn
+    finally:
+        _event_conn.reset(token)
+
+
+def _kept_connection(engine: Engine) -> Connection:
+    kept = getattr(_kept, "pair", None)
+    if kept is not None:
+        if kept[0] is engine and not kept[1].closed and not kept[1].invalidated:
+            return kept[1]
+        _drop_kept_connection()
+    conn = engine.connect()
+    _kept.pair = (engine, conn)
+    return conn
+
+
+def _drop_kept_connection() -> None:
+    """Roll back and return this thread's kept connection to its pool."""
+    kept = getattr(_kept, "pair", None)
+    _kept.pair = None
+    if kept is not None:
         try:
-            yield conn
-        finally:
-            _event_conn.reset(token)
+            driver = kept[1].connection.driver_connection if not kept[1].closed else None
+            if driver is not None and driver.in_transaction:
+                driver.rollback()
+            kept[1].close()
+        except Exception:  # noqa: BLE001 - a broken connection is dropped all the same
+            kept[1].invalidate()
 
 
 @contextmanager
 def connection_scope(*, write: bool | None = None) -> Iterator[Connection]:
-    """One transaction on a bare Connection, no ORM session (prepared statements,
-    updoot_app/prepared.py): committed on success, rolled back on any error. With
-    `write` (default: whether `writing()` is in force) an SQLite transaction
-    begins IMMEDIATE. Inside `event_connection` it runs on that connection."""
+    """One transaction for prepared statements (updoot_app/prepared.py), committed on
+    success and rolled back on any error. With `write` (default: whether `writing()`
+    is in force) an SQLite transaction begins IMMEDIATE. Inside `event_connection`
+    it runs on that connection.
+
+    BEGIN and COMMIT go to the driver itself: on the deal-move path SQLAlchemy's
+    transaction bookkeeping cost more than both statements. So nothing but prepared
+    statements may run inside; an ORM session or `conn.execute` would begin a
+    SQLAlchemy transaction of its own, and that raises DriverTransactionError."""
     engine = get_engine()
     write = _write_intent.get() if write is None else write
     shared = _event_conn.get()
-    if shared is not None and shared.engine is engine and not shared.in_transaction():
-        yield from _transaction(shared, write)
+    if shared is not None and shared.engine is engine and not shared.in_transaction() \
+            and not shared.info.get(DRIVER_TRANSACTION):
+        yield from _driver_transaction(shared, write)
         return
     with engine.connect() as conn:
-        yield from _transaction(conn, write)
+        yield from _driver_transaction(conn, write)
 
 
-def _transaction(conn: Connection, write: bool) -> Iterator[Connection]:
-    if write and conn.dialect.name == "sqlite":
-        conn.info["begin_mode"] = "IMMEDIATE"
+def _driver_transaction(conn: Connection, write: bool) -> Iterator[Connection]:
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":  # psycopg begins by itself at the first statement
+        driver.execute(BEGIN["IMMEDIATE" if write else ""])
+    conn.info[DRIVER_TRANSACTION] = True
     try:
-        with conn.begin():
-            yield conn
+        yield conn
+    except BaseException:
+        driver.rollback()
+        raise
+    else:
+        driver.commit()
     finally:
-        conn.info.pop("begin_mode", None)
+        conn.info.pop(DRIVER_TRANSACTION, None)
 
 
 @contextmanager
@@ -173,10 +254,17 @@ def write_scope() -> Iterator[Session]:
     front and commits only at the end, even if the code inside calls commit:
     for read-then-write sections (numbering, conversions) that must not race.
     On PostgreSQL callers use row locks (`with_for_update`) inside it."""
-    with connection_scope(write=True) as conn:
-        with Session(bind=conn, expire_on_commit=False) as session:
-            yield session
-            session.flush()
+    engine = get_engine()
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.info["begin_mode"] = "IMMEDIATE"
+        try:
+            with conn.begin():
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+                    session.flush()
+        finally:
+            conn.info.pop("begin_mode", None)
 
 
 def ping() -> bool:

@@ -36,12 +36,25 @@ class _Plan:
     # One entry a placeholder (in order when positional): name in the SQL, key in the
     # caller's parameters, SQLAlchemy's bind processor, a fixed value (or _MISSING).
     binds: tuple[tuple[str, str, Callable | None, Any], ...]
-    results: tuple[Callable | None, ...]
+    # (column index, result processor) for the columns that have one.
+    results: tuple[tuple[int, Callable], ...]
 
+    def parameters(self, params: Mapping[str, Any]) -> tuple | dict:
+        values = []
+        for _name, key, process, fixed in self.binds:
+            value = params[key] if fixed is _MISSING else params.get(key, fixed)
+            values.append(value if process is None else process(value))
+        if self.positional:
+            return tuple(values)
+        return {bind[0]: value for bind, value in zip(self.binds, values, strict=True)}
 
-def _value(params: Mapping[str, Any], key: str, process: Callable | None, fixed: Any):
-    value = params[key] if fixed is _MISSING or key in params else fixed
-    return value if process is None else process(value)
+    def row(self, raw) -> tuple:
+        if not self.results:
+            return tuple(raw)
+        out = list(raw)
+        for index, process in self.results:
+            out[index] = process(out[index])
+        return tuple(out)
 
 
 class Prepared:
@@ -69,49 +82,38 @@ class Prepared:
             binds.append((name, bind.key, bind.type.dialect_impl(dialect).bind_processor(dialect),
                           _MISSING if bind.required or bind.callable else bind.value))
         columns = getattr(self.statement, "selected_columns", ())  # writes return no rows
-        results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
-                        for c in columns)
-        return _Plan(str(compiled), positional, tuple(binds), results)
+        results = []
+        for index, column in enumerate(columns):
+            process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if process is not None:
+                results.append((index, process))
+        return _Plan(str(compiled), positional, tuple(binds), tuple(results))
 
-    @staticmethod
-    def _params(plan: _Plan, params: Mapping[str, Any]) -> tuple | dict:
-        values = [_value(params, key, process, fixed) for _name, key, process, fixed in plan.binds]
-        if plan.positional:
-            return tuple(values)
-        return {bind[0]: value for bind, value in zip(plan.binds, values, strict=True)}
-
-    def execute(self, conn: Connection, params: Mapping[str, Any] | None = None):
-        """Run on `conn`'s driver connection; returns the DBAPI cursor."""
+    def _cursor(self, conn: Connection, params: Mapping[str, Any] | None):
+        # sqlite3's and psycopg's Connection.execute: a cursor, executed, in one call.
         plan = self._plan(conn.dialect)
-        cursor = conn.connection.driver_connection.cursor()
-        cursor.execute(plan.sql, self._params(plan, params or {}))
-        return cursor
-
-    def _row(self, plan: _Plan, raw) -> tuple:
-        return tuple(process(value) if process is not None else value
-                     for process, value in zip(plan.results, raw, strict=True))
+        return plan, conn.connection.driver_connection.execute(
+            plan.sql, plan.parameters(params or {}))
 
     def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> tuple | None:
-        plan = self._plan(conn.dialect)
-        cursor = self.execute(conn, params)
+        plan, cursor = self._cursor(conn, params)
         try:
             raw = cursor.fetchone()
         finally:
             cursor.close()
-        return None if raw is None else self._row(plan, raw)
+        return None if raw is None else plan.row(raw)
 
     def all(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[tuple]:
-        plan = self._plan(conn.dialect)
-        cursor = self.execute(conn, params)
+        plan, cursor = self._cursor(conn, params)
         try:
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        return [self._row(plan, raw) for raw in rows]
+        return [plan.row(raw) for raw in rows]
 
     def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> int:
         """A write: returns the number of rows it touched."""
-        cursor = self.execute(conn, params)
+        _plan, cursor = self._cursor(conn, params)
         try:
             return cursor.rowcount
         finally:
