@@ -116,6 +116,49 @@ def test_move_menu_names_the_picked_deal_and_moves_it(alice):
     assert [c["count"] for c in state.columns] == before
 
 
+def _refills(result) -> list[str]:
+    """The stage ids of the `refill` events a move chained."""
+    out = []
+    for spec in result or []:
+        handler = getattr(spec, "handler", None)
+        if handler is not None and handler.fn.__name__ == "refill":
+            out += [value._var_value for _name, value in spec.args]
+    return out
+
+
+def test_a_patched_board_equals_the_board_read_again(alice):
+    """After each move the board is patched in place (services/board_patch.py), not
+    read again: headers, totals and cards must be what a fresh load shows, across
+    columns with cards below the fold (their refill), grown columns, won and
+    lost, and back to an open stage."""
+    seed(alice, 300)
+    state = board(alice)
+    names = [c["name"] for c in state.columns]
+    sid = {name: col(state, name)["stage_id"] for name in names}
+    call(state, "show_more", sid["Contacted"])
+    moves = [("New", "Contacted"), ("New", "Won"), ("Contacted", "Qualified"),
+             ("Won", "New"), ("Qualified", "Proposal"), ("New", "New"),
+             ("Proposal", "Negotiation"), ("Negotiation", "Contacted")]
+    for source, target in moves:
+        card = state.cards[sid[source]][0]
+        result = call(state, "move_to", card["id"], sid[target])
+        for refill in _refills(result):
+            call(state, "refill", refill)
+        fresh = board(alice)
+        call(fresh, "show_more", sid["Contacted"])
+        assert state.columns == fresh.columns, (source, target)
+        assert state.cards == fresh.cards, (source, target)
+    # Lost through its reason dialog, patched the same way.
+    card = state.cards[sid["New"]][0]
+    call(state, "move_to", card["id"], sid["Lost"])
+    result = call(state, "confirm_lost", {"lost_reason": "Budget went elsewhere"})
+    for refill in _refills(result):
+        call(state, "refill", refill)
+    fresh = board(alice)
+    call(fresh, "show_more", sid["Contacted"])
+    assert (state.columns, state.cards) == (fresh.columns, fresh.cards)
+
+
 @pytest.mark.parametrize("bad", ["abc", None, "-1", {"x": 1}, "1.5", True, "99999999"])
 def test_move_menu_refuses_hostile_and_unknown_deals(alice, bad):
     seed(alice, 20)

@@ -55,28 +55,31 @@ def moved_card(card: dict[str, str], moved: Moved) -> dict[str, str]:
 
 def after_move(board: BoardView, moved: Moved, target_limit: int) -> Patched | None:
     """`board` with `moved` applied, or None when only a re-read can be exact.
-    `target_limit` is how many cards the target column shows at most."""
-    source, target = str(moved.plan.from_stage_id), str(moved.plan.to_stage_id)
-    deal_id = str(moved.plan.deal_id)
-    shown = {h["stage_id"] for h in board.headers}
-    if source not in shown or target not in shown or source not in board.totals \
-            or target not in board.totals:
+    `target_limit` is how many cards the target column shows at most. `board` is
+    not changed: the result shares what the move did not touch."""
+    plan = moved.plan
+    source, target = str(plan.from_stage_id), str(plan.to_stage_id)
+    places = {h["stage_id"]: i for i, h in enumerate(board.headers)
+              if h["stage_id"] in (source, target)}
+    if len(places) != 2 or source not in board.totals or target not in board.totals:
         return None
+    deal_id = str(plan.deal_id)
     source_cards = board.cards.get(source, [])
     card = next((c for c in source_cards if c["id"] == deal_id), None)
     if card is None:
         return None
-    plan = moved.plan
-    totals = dict(board.totals)
-    totals[source] = {**totals[source],
-                      "groups": _shift(totals[source]["groups"], plan.currency, plan.value, -1)}
-    totals[target] = {**totals[target],
-                      "groups": _shift(totals[target]["groups"], plan.currency, plan.value, 1)}
-    cards = dict(board.cards)
-    cards[source] = [c for c in source_cards if c["id"] != deal_id]
-    cards[target] = [moved_card(card, moved), *board.cards.get(target, [])][:target_limit]
-    headers = [_header(h, totals[h["stage_id"]], board.currency, len(cards[h["stage_id"]]))
-               if h["stage_id"] in (source, target) else h for h in board.headers]
-    source_header = next(h for h in headers if h["stage_id"] == source)
-    refill = [source] if source_header["more"] != "0" else []
+    totals = {**board.totals,
+              source: _moved_totals(board.totals[source], plan.currency, plan.value, -1),
+              target: _moved_totals(board.totals[target], plan.currency, plan.value, 1)}
+    cards = {**board.cards,
+             source: [c for c in source_cards if c is not card],
+             target: [moved_card(card, moved), *board.cards.get(target, ())][:target_limit]}
+    headers = list(board.headers)
+    for sid, index in places.items():
+        headers[index] = _header(headers[index], totals[sid], board.currency, len(cards[sid]))
+    refill = [source] if headers[places[source]]["more"] != "0" else []
     return Patched(BoardView(headers, cards, totals, board.currency), refill)
+
+
+def _moved_totals(totals: dict, currency: str, value: Decimal, step: int) -> dict:
+    return {**totals, "groups": _shift(totals["groups"], currency, value, step)}

@@ -71,6 +71,7 @@ class PipelineState(AppState):
     lost_error: str = ""
     lost_title: str = ""
     last_move: str = ""
+    board_empty: bool = False  # loaded, and no deal matches: a hint instead of empty columns
     moving_deal: str = ""  # the deal the move menu is open for (`pick`)
     moving_title: str = ""
     moving_stage: str = ""
@@ -80,11 +81,6 @@ class PipelineState(AppState):
     # What a move needs to update the board in place (services/board_patch.py).
     _totals: dict[str, dict] = {}
     _currency: str = ""
-
-    @rx.var
-    def board_empty(self) -> bool:
-        """Loaded, and no deal matches (a hint instead of empty columns)."""
-        return bool(self.columns) and all(c.get("count") == "0" for c in self.columns)
 
     @rx.var
     def list_pages(self) -> int:
@@ -132,30 +128,36 @@ class PipelineState(AppState):
         for sid in stage_ids:
             by_limit.setdefault(self._limit(sid), []).append(int(sid))
         board = self._board()
+        headers, cards, totals = board.headers, board.cards, board.totals
         for limit, ids in by_limit.items():  # usually one query set: both at the default
             part = pipeline_view.board_view(session, p.workspace_id, self._filters(), limit,
                                             only_stages=ids)
             fresh = {h["stage_id"]: h for h in part.headers}
-            board.headers = [fresh.get(h["stage_id"], h) for h in board.headers]
-            board.cards = {**board.cards, **part.cards}
-            board.totals = {**board.totals, **part.totals}
-        self._show(board)
+            headers = [fresh.get(h["stage_id"], h) for h in headers]
+            cards, totals = {**cards, **part.cards}, {**totals, **part.totals}
+        self._show(pipeline_view.BoardView(headers, cards, totals, board.currency))
 
     def _limit(self, stage_id: str) -> int:
         return self._limits.get(stage_id, PER_COLUMN)
 
     def _board(self) -> pipeline_view.BoardView:
-        """The board on screen, as plain values (no change-tracking proxies: the
-        patch builds new lists and dicts and `_show` assigns them)."""
-        return pipeline_view.BoardView(list(self.get_value("columns")),
-                                       dict(self.get_value("cards")),
-                                       dict(self.get_value("_totals")), self._currency)
+        """The board on screen, as plain values (no change-tracking proxies). Read
+        only: the patch and the re-read build new lists and dicts, `_show` assigns."""
+        return pipeline_view.BoardView(self.get_value("columns"), self.get_value("cards"),
+                                       self.get_value("_totals"), self._currency)
 
     def _show(self, board: pipeline_view.BoardView) -> None:
         # Assign whole values: Reflex sends a var when it is set, not when a key inside
         # a dict var is replaced.
         self.columns, self.cards = board.headers, board.cards
-        self._totals, self._currency = board.totals, board.currency
+        self._totals = board.totals
+        if self._currency != board.currency:
+            self._currency = board.currency
+        # Set only when it changes: a plain var, not a computed one that every move
+        # would recompute and send again.
+        empty = bool(board.headers) and all(h["count"] == "0" for h in board.headers)
+        if self.board_empty != empty:
+            self.board_empty = empty
 
     def _board_stage(self, stage_id: object) -> str:
         """A column of the board on screen, by id (a client may send anything)."""
@@ -300,7 +302,7 @@ class PipelineState(AppState):
         self.last_move = f"{plan.deal_id}:{plan.to_stage_id}"
         if plan.to_kind == "won":
             events.append(rx.toast.success("Won! The close date is recorded on the deal."))
-        return events
+        return events or None
 
     @rx.event
     @guard("member")
