@@ -107,27 +107,27 @@ def _credential_lookup(credential, *credential_columns):
     )
 
 
-def _lookup(conn: Session | Connection, statement: Prepared, raw_token: str):
+def _lookup(conn: Session | Connection, statement: Prepared, raw_token: str, **params):
     conn = conn.connection() if isinstance(conn, Session) else conn
-    return statement.first(conn, {"digest": token_hash(raw_token)})
+    return statement.first(conn, {"digest": token_hash(raw_token), **params})
 
 
 # Prepared (updoot_app/prepared.py): every event and API request runs one of these.
-_SESSION_LOOKUP = Prepared(_credential_lookup(AuthSession, AuthSession.id,
-                                              AuthSession.revoked_at, AuthSession.expires_at))
+# A session that is revoked or past its expiry is not found at all.
+_SESSION_LOOKUP = Prepared(
+    _credential_lookup(AuthSession, AuthSession.id)
+    .where(AuthSession.revoked_at.is_(None), AuthSession.expires_at > bindparam("now")))
 
 
 def resolve_session(session: Session | Connection, raw_token: object) -> Principal:
-    """The Principal behind a browser session token, or AuthRequired. One query, on a
-    session or on a bare connection (the guard's: no ORM session needed)."""
+    """The Principal behind a live browser session token, or AuthRequired. One query,
+    on a session or on a bare connection (the guard's: no ORM session needed)."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):
         raise AuthRequired()
-    row = _lookup(session, _SESSION_LOOKUP, raw_token)
+    row = _lookup(session, _SESSION_LOOKUP, raw_token, now=utcnow())
     if row is None:
         raise AuthRequired("Your session has ended. Please log in again.")
-    session_id, revoked_at, expires_at, *member = row
-    if revoked_at is not None or expires_at <= utcnow():
-        raise AuthRequired("Your session has ended. Please log in again.")
+    session_id, *member = row
     return _from_columns(*member, session_id=session_id)
 
 

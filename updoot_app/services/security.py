@@ -45,8 +45,14 @@ def token_hash(token: str) -> str:
     """HMAC-SHA256 of a session, API or invite token, keyed with UPDOOT_SECRET_KEY:
     the database alone is not enough to check a guessed token. Changing the key
     ends every session and token."""
-    return hmac.new(_hmac_key(os.environ.get(SECRET_ENV)), token.encode("utf-8"),
-                    hashlib.sha256).hexdigest()
+    return _digest(os.environ.get(SECRET_ENV), token)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(raw_setting: str | None, token: str) -> str:
+    # Cached: every websocket event of a tab hashes the same session token again.
+    # Keyed by the setting too, so a new key gives new digests at once.
+    return hmac.digest(_hmac_key(raw_setting), token.encode("utf-8"), hashlib.sha256).hex()
 
 
 @functools.lru_cache(maxsize=4)
