@@ -51,12 +51,14 @@ def check_loopback(url: str) -> None:
 def state_names() -> dict[str, str | None]:
     """Full Reflex names of the Updoot states and handlers the journey uses."""
     from updoot_app.state.app_state import AppState
+    from updoot_app.state.auth_state import AuthState
     from updoot_app.state.dashboard_state import DashboardState
     from updoot_app.state.settings_state import SettingsState
 
     names: dict[str, str | None] = {
         "cookie_var": f"{AppState.get_full_name()}.auth_token_rx_state_",
         "app": AppState.get_full_name(),
+        "auth": AuthState.get_full_name(),
         "dashboard": DashboardState.get_full_name(),
         "settings": SettingsState.get_full_name(),
         "save_workspace": f"{SettingsState.get_full_name()}.save_workspace",
