@@ -173,7 +173,8 @@ def event_connection() -> Iterator[Connection]:
     except BaseException:
         _drop_kept_connection()
         raise
-    if conn.in_transaction() or conn.connection.driver_connection.in_transaction:
+    if conn.closed or conn.invalidated or conn.in_transaction() \
+            or conn.connection.driver_connection.in_transaction:
         _drop_kept_connection()  # left open by the handler: never carried to the next event
 
 

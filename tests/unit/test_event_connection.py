@@ -96,3 +96,11 @@ def test_configure_drops_the_kept_connection(alice, database_url):
     with db.event_connection() as again:
         assert again is not conn
         assert _count_workspaces(again) == 1
+
+
+def test_a_connection_closed_by_the_handler_is_replaced(alice, database_url):
+    with db.event_connection() as conn:
+        conn.close()
+    with db.event_connection() as again:
+        assert again is not conn and not again.closed
+        assert resolve_session(again, alice.token).user_id == alice.user_id
