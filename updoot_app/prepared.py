@@ -9,7 +9,8 @@ few statements on that path, `Prepared` keeps everything SQLAlchemy is good at
 the type handling (its own bind and result processors: Money, aware UTC
 datetimes, JSON, booleans) -- and skips the per-call machinery: the compiled
 string and the processors are worked out once per dialect, and each call is
-one DBAPI `cursor.execute` inside the caller's SQLAlchemy transaction.
+one call of the driver's `execute`, inside the caller's transaction (usually
+`db.connection_scope`, which begins and commits on the driver too).
 
 Limits, checked when a statement is first compiled: parameters are plain
 `bindparam`s (no expanding IN lists, no literal-execute), and a row comes back
