@@ -95,6 +95,11 @@ class BoardView:
     totals: dict[str, dict]
     currency: str
 
+    @property
+    def empty(self) -> bool:
+        """Loaded, and no deal matches: the page shows a hint instead of empty columns."""
+        return bool(self.headers) and all(h["count"] == "0" for h in self.headers)
+
 
 def board_view(session: Session, workspace_id: int, filters: dict, per_column_limit: int,
                only_stages: list[int] | None = None) -> BoardView:

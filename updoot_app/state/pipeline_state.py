@@ -71,7 +71,7 @@ class PipelineState(AppState):
     lost_error: str = ""
     lost_title: str = ""
     last_move: str = ""
-    board_empty: bool = False  # loaded, and no deal matches: a hint instead of empty columns
+    board_empty: bool = False  # BoardView.empty of the board on screen
     moving_deal: str = ""  # the deal the move menu is open for (`pick`)
     moving_title: str = ""
     moving_stage: str = ""
@@ -155,9 +155,8 @@ class PipelineState(AppState):
             self._currency = board.currency
         # Set only when it changes: a plain var, not a computed one that every move
         # would recompute and send again.
-        empty = bool(board.headers) and all(h["count"] == "0" for h in board.headers)
-        if self.board_empty != empty:
-            self.board_empty = empty
+        if self.board_empty != board.empty:
+            self.board_empty = board.empty
 
     def _board_stage(self, stage_id: object) -> str:
         """A column of the board on screen, by id (a client may send anything)."""
