@@ -29,6 +29,9 @@ def test_signup_lands_on_empty_dashboard(page: Page):
     sign_up(page, email=f"owner-{_uid()}@example.com", workspace=workspace)
     expect(page.locator("#stat-companies")).to_have_text("0", timeout=FIRST_LOAD_MS)
     expect(page.get_by_text("Demo workspace")).to_have_count(0)
+    # An empty pipeline says so instead of showing bare columns.
+    visit(page, "/pipeline")
+    expect(page.locator("#pipeline-empty")).to_be_visible(timeout=FIRST_LOAD_MS)
 
 
 def log_out(page: Page, email: str) -> None:
