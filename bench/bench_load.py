@@ -19,8 +19,7 @@ worker`, nginx with deploy/nginx/updoot-scaled.conf) and reports rows
    Target: two workers >= 1.6x one worker (needs UPDOOT_TEST_POSTGRES_URL and
    UPDOOT_TEST_REDIS_URL, else reported as skipped).
 4. Framework floor: one tab, one event at a time, directly on a worker: our
-   deal move (PipelineState.move_to; the settings save event when the
-   pipeline page is not in this build) vs a minimal Reflex app's trivial
+   deal move (PipelineState.move_to) vs a minimal Reflex app's trivial
    event (bench/minimal_app), UPDOOT_BENCH_FLOOR_ROUNDS (3) rounds of 200
    events each, in turns, before the load part. Target: within 2x.
 
@@ -80,13 +79,6 @@ async def _floor_ours(worker_url: str, public_url: str, account: lg.Account,
                            "/dashboard", origin=public_url)
     await tab.connect()
     try:
-        if not names["move_to"]:
-            await tab.navigate("/settings")
-            rtts = await lg.sequential_rtts(
-                tab, names["save_workspace"],
-                lambda i: {"form": {"name": f"Floor {i}", "stale_after_days": "14"}},
-                tab.touches(names["settings"], "ws_name_rx_state_"), FLOOR_EVENTS)
-            return "write event (settings save; no pipeline move event in this build)", rtts, {}
         await tab.navigate("/pipeline")
         stages = account.stage_ids
         deal = account.deal_ids[0]

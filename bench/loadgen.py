@@ -14,8 +14,8 @@ URLs are accepted.
 A session's journey (`journey`): open the dashboard, then in a loop open the
 pipeline, move one of its deals to another stage, add an interaction to it,
 rename its workspace in Settings, read the dashboard. Deal moves go through
-the pipeline page's websocket event (PipelineState.move_to) when the app has
-it, otherwise through the REST API; interactions through the REST API.
+the pipeline page's websocket event (PipelineState.move_to); interactions
+through the REST API.
 Every acknowledged write is recorded so the caller can check the database
 afterwards (`lost_writes`).
 """
@@ -48,31 +48,24 @@ def check_loopback(url: str) -> None:
         raise ValueError(f"load generation is loopback-only, refusing {url}")
 
 
-def state_names() -> dict[str, str | None]:
+def state_names() -> dict[str, str]:
     """Full Reflex names of the Updoot states and handlers the journey uses."""
     from updoot_app.state.app_state import AppState
     from updoot_app.state.auth_state import AuthState
     from updoot_app.state.dashboard_state import DashboardState
+    from updoot_app.state.pipeline_state import PipelineState
     from updoot_app.state.settings_state import SettingsState
 
-    names: dict[str, str | None] = {
+    return {
         "cookie_var": f"{AppState.get_full_name()}.auth_token_rx_state_",
         "app": AppState.get_full_name(),
         "auth": AuthState.get_full_name(),
         "dashboard": DashboardState.get_full_name(),
         "settings": SettingsState.get_full_name(),
         "save_workspace": f"{SettingsState.get_full_name()}.save_workspace",
-        "pipeline": None,
-        "move_to": None,
+        "pipeline": PipelineState.get_full_name(),
+        "move_to": f"{PipelineState.get_full_name()}.move_to",
     }
-    try:  # the kanban page (pipeline module) once merged
-        from updoot_app.state.pipeline_state import PipelineState
-    except ImportError:
-        return names
-    if hasattr(PipelineState, "move_to"):
-        names["pipeline"] = PipelineState.get_full_name()
-        names["move_to"] = f"{PipelineState.get_full_name()}.move_to"
-    return names
 
 
 class EventError(RuntimeError):
@@ -311,14 +304,10 @@ class Journey:
         deal_id = a.deal_ids[self.n % len(a.deal_ids)]
         index = (self.n // len(a.deal_ids) + 1) % len(a.stage_ids)
         stage_id, stage_name = a.stage_ids[index], a.stage_names[index]
-        if self.names["move_to"]:
-            seconds, _ = await self.tab.event(
-                self.names["move_to"], {"deal_id": str(deal_id), "stage_id": str(stage_id)},
-                until=self.tab.touches(self.names["pipeline"], "last_move_rx_state_"))
-            self.stats.add("move deal (event)", seconds)
-        else:
-            seconds = await self.api("PATCH", f"/api/v1/deals/{deal_id}", {"stage": stage_name})
-            self.stats.add("move deal (REST API)", seconds)
+        seconds, _ = await self.tab.event(
+            self.names["move_to"], {"deal_id": str(deal_id), "stage_id": str(stage_id)},
+            until=self.tab.touches(self.names["pipeline"], "last_move_rx_state_"))
+        self.stats.add("move deal (event)", seconds)
         a.acked_moves[deal_id] = stage_name
 
     async def add_interaction(self) -> None:
@@ -351,9 +340,8 @@ class Journey:
     async def step(self) -> None:
         self.n += 1
         tab = self.tab
-        if self.names["pipeline"]:
-            self.stats.add("open pipeline", await tab.navigate("/pipeline"))
-            await self.think()
+        self.stats.add("open pipeline", await tab.navigate("/pipeline"))
+        await self.think()
         await self.move_deal()
         await self.think()
         await self.add_interaction()
