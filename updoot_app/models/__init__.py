@@ -3,6 +3,7 @@
 from updoot_app.models.account import (
     ROLES,
     ApiToken,
+    AuthEpoch,
     AuthSession,
     Invite,
     LoginAttempt,
@@ -50,6 +51,7 @@ __all__ = [
     "Quote",
     "QuoteLine",
     "ApiToken",
+    "AuthEpoch",
     "AuthSession",
     "Company",
     "Competitor",

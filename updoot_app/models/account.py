@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import BigInteger, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from updoot_app.models.types import utcnow
@@ -54,6 +54,19 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+class AuthEpoch(SQLModel, table=True):
+    """One row (id 1) whose `version` takes a new random value, set by database
+    triggers (migration 0010_auth_epoch), in the same transaction as any change to a
+    row a browser session resolves through: a session updated or deleted (logout,
+    revocation, expiry purge), a user, a membership (role, removal) or a workspace
+    (rename, deletion). Workers keep resolved sessions while it is unchanged
+    (services/session_cache.py). No row: nothing is kept."""
+
+    __tablename__ = "auth_epoch"
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
 class ApiToken(SQLModel, table=True):

@@ -13,11 +13,12 @@ from datetime import timedelta
 from sqlalchemy import Connection, bindparam, update
 from sqlmodel import Session, select
 
-from updoot_app.models import ApiToken, AuthSession, Membership, User, Workspace
+from updoot_app.models import ApiToken, AuthEpoch, AuthSession, Membership, User, Workspace
 from updoot_app.models.types import utcnow
 from updoot_app.prepared import Prepared
 from updoot_app.services.errors import AuthRequired, Forbidden
 from updoot_app.services.security import token_hash
+from updoot_app.services.session_cache import SessionCache
 
 ROLE_RANK = {"viewer": 0, "member": 1, "admin": 2, "owner": 3}
 ROLE_LABELS = {
@@ -107,28 +108,47 @@ def _credential_lookup(credential, *credential_columns):
     )
 
 
+def _bare(conn: Session | Connection) -> Connection:
+    return conn.connection() if isinstance(conn, Session) else conn
+
+
 def _lookup(conn: Session | Connection, statement: Prepared, raw_token: str, **params):
-    conn = conn.connection() if isinstance(conn, Session) else conn
-    return statement.first(conn, {"digest": token_hash(raw_token), **params})
+    return statement.first(_bare(conn), {"digest": token_hash(raw_token), **params})
 
 
 # Prepared (updoot_app/prepared.py): every event and API request runs one of these.
-# A session that is revoked or past its expiry is not found at all.
+# A session that is revoked or past its expiry is not found at all. The auth epoch
+# is read in the same statement as the session, so the two are consistent.
+_EPOCH = select(AuthEpoch.version).where(AuthEpoch.id == 1)
+_EPOCH_NOW = Prepared(_EPOCH)
 _SESSION_LOOKUP = Prepared(
-    _credential_lookup(AuthSession, AuthSession.id)
+    _credential_lookup(AuthSession, AuthSession.id, AuthSession.expires_at,
+                       _EPOCH.scalar_subquery())
     .where(AuthSession.revoked_at.is_(None), AuthSession.expires_at > bindparam("now")))
+_resolved: SessionCache[Principal] = SessionCache()
 
 
 def resolve_session(session: Session | Connection, raw_token: object) -> Principal:
-    """The Principal behind a live browser session token, or AuthRequired. One query,
-    on a session or on a bare connection (the guard's: no ORM session needed)."""
+    """The Principal behind a live browser session token, or AuthRequired; on a
+    session or on a bare connection (the guard's: no ORM session needed).
+
+    One row read when this process resolved the same token at the database's
+    current auth epoch (services/session_cache.py), else one query."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):
         raise AuthRequired()
-    row = _lookup(session, _SESSION_LOOKUP, raw_token, now=utcnow())
+    conn, digest, now = _bare(session), token_hash(raw_token), utcnow()
+    epoch = _EPOCH_NOW.first(conn)
+    version = None if epoch is None else epoch[0]
+    kept = _resolved.get(version, digest, now)
+    if kept is not None:
+        return kept
+    row = _SESSION_LOOKUP.first(conn, {"digest": digest, "now": now})
     if row is None:
         raise AuthRequired("Your session has ended. Please log in again.")
-    session_id, *member = row
-    return _from_columns(*member, session_id=session_id)
+    session_id, expires_at, read_at, *member = row
+    principal = _from_columns(*member, session_id=session_id)
+    _resolved.put(read_at, digest, expires_at, principal)
+    return principal
 
 
 _TOKEN_LOOKUP = Prepared(_credential_lookup(ApiToken, ApiToken.id, ApiToken.revoked_at,
