@@ -51,9 +51,12 @@ POSTGRES_FUNCTION = f"""CREATE FUNCTION auth_epoch_bump() RETURNS trigger LANGUA
 
 def postgres_triggers(table: str) -> list[str]:
     # Per row, so that a statement that changes nothing (a purge of expired sessions
-    # that finds none) leaves the version alone; TRUNCATE has only statement triggers.
-    return [f"""CREATE TRIGGER trg_auth_epoch AFTER UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION auth_epoch_bump()""",
+    # that finds none) leaves the version alone. Deferred to COMMIT: the version row
+    # is then locked last, so a transaction holding it never waits for another's row
+    # (two transactions writing the same rows in another order cannot deadlock on
+    # it). TRUNCATE has only statement triggers.
+    return [f"""CREATE CONSTRAINT TRIGGER trg_auth_epoch AFTER UPDATE OR DELETE ON {table}
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION auth_epoch_bump()""",
             f"""CREATE TRIGGER trg_auth_epoch_truncate AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION auth_epoch_bump()"""]
 

@@ -148,3 +148,31 @@ def test_postgres_truncate_changes_the_version(alice):
     before = version()
     sql("TRUNCATE auth_sessions")
     assert version() != before
+
+
+def test_postgres_writers_of_the_same_rows_in_another_order_do_not_deadlock(alice):
+    """The version is bumped at COMMIT (deferred triggers): a transaction waiting for
+    another's row lock never holds the version row that the other one needs."""
+    if not db.get_engine().dialect.name == "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = db.get_engine()
+    one, two = engine.connect(), engine.connect()
+    try:
+        one.begin()
+        two.begin()
+        one.execute(text("SET LOCAL lock_timeout = '5s'"))
+        two.execute(text("SET LOCAL lock_timeout = '5s'"))
+        one.execute(text("UPDATE users SET name = 'One'"))
+        two.execute(text("UPDATE auth_sessions SET expires_at = expires_at"))
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(one.execute,
+                                  text("UPDATE auth_sessions SET expires_at = expires_at"))
+            two.commit()  # an immediate trigger would wait here for `one`'s version row
+            waiting.result(timeout=10)
+        one.commit()
+    finally:
+        one.close()
+        two.close()
+    assert resolve(alice.token).name == "One"
