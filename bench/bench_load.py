@@ -48,6 +48,7 @@ SCALE_TARGET = 1.6
 FLOOR_TARGET = 2.0
 FLOOR_EVENTS = 200
 FLOOR_ROUNDS = lg.env_int("UPDOOT_BENCH_FLOOR_ROUNDS", 3)
+FLOOR_EVENT = "deal move event (PipelineState.move_to)"
 MINIMAL_APP = Path(__file__).with_name("minimal_app")
 
 
@@ -71,7 +72,7 @@ def _use_db(url: str) -> None:
 
 
 async def _floor_ours(worker_url: str, public_url: str, account: lg.Account,
-                      names: dict) -> tuple[str, list[float], dict[str, list[float]]]:
+                      names: dict) -> tuple[list[float], dict[str, list[float]]]:
     """Our deal move, one event at a time; and, to show where its time goes, two
     lighter events of ours on the same tab: one that reads no database at all and
     one that only checks the session."""
@@ -94,7 +95,7 @@ async def _floor_ours(worker_url: str, public_url: str, account: lg.Account,
                 tab, f"{names['pipeline']}.cancel_lost", lambda i: {},
                 tab.touches(names["pipeline"], "lost_open_rx_state_"), FLOOR_EVENTS),
         }
-        return "deal move event (PipelineState.move_to)", rtts, parts
+        return rtts, parts
     finally:
         await tab.close()
 
@@ -171,9 +172,9 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
 
         minimal, minimal_url = _start_minimal(workdir)
         try:
-            label, ours, floor, rounds, parts = _floor_rounds(
+            ours, floor, rounds, parts = _floor_rounds(
                 worker_url, cluster.url, floor_account, names, minimal_url)
-            rows += _floor_rows(label, ours, floor, rounds, parts)
+            rows += _floor_rows(ours, floor, rounds, parts)
             rows += _sqlite_load(cluster, accounts, names, sessions, duration, think, idle,
                                  floor_account)
             minimal_idle = asyncio.run(_idle_memory(
@@ -189,23 +190,22 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
 
 
 def _floor_rounds(worker_url: str, public_url: str, account: lg.Account, names: dict,
-                  minimal_url: str) -> tuple[str, list[float], list[float], list[tuple], dict]:
+                  minimal_url: str) -> tuple[list[float], list[float], list[tuple], dict]:
     """Ours and the minimal app in turns, FLOOR_ROUNDS times, on a quiet machine (before
     the load part): a drift in the machine's speed weighs on both alike."""
     ours, floor, rounds, parts = [], [], [], {}
-    label = ""
     for _ in range(FLOOR_ROUNDS):
-        label, mine, lighter = asyncio.run(_floor_ours(worker_url, public_url, account, names))
+        mine, lighter = asyncio.run(_floor_ours(worker_url, public_url, account, names))
         theirs = asyncio.run(_floor_minimal(minimal_url))
         ours += mine
         floor += theirs
         rounds.append((lg.percentile(mine, 50), lg.percentile(theirs, 50)))
         for name, values in lighter.items():
             parts.setdefault(name, []).extend(values)
-    return label, ours, floor, rounds, parts
+    return ours, floor, rounds, parts
 
 
-def _floor_rows(label: str, ours: list[float], floor: list[float], rounds: list[tuple],
+def _floor_rows(ours: list[float], floor: list[float], rounds: list[tuple],
                 parts: dict[str, list[float]]) -> list[dict]:
     ours_p50, floor_p50 = lg.percentile(ours, 50), lg.percentile(floor, 50)
     ratio = ours_p50 / floor_p50
@@ -213,7 +213,7 @@ def _floor_rows(label: str, ours: list[float], floor: list[float], rounds: list[
     rows = [
         _row(f"floor: minimal Reflex app, trivial event round trip p50 / p95 (ms), "
              f"n={len(floor)}", f"{_ms2(floor_p50)} / {_ms2(lg.percentile(floor, 95))}"),
-        _row(f"floor: ours, {label}, p50 / p95 (ms), n={len(ours)}",
+        _row(f"floor: ours, {FLOOR_EVENT}, p50 / p95 (ms), n={len(ours)}",
              f"{_ms2(ours_p50)} / {_ms2(lg.percentile(ours, 95))}"),
         _row(f"floor: ours / minimal app (p50 ratio; {len(rounds)} rounds in turns, each "
              f"round's: {each})", round(ratio, 2), f"<= {FLOOR_TARGET}", ratio <= FLOOR_TARGET),

@@ -1,4 +1,4 @@
-"""The auth epoch: one row whose version changes whenever a session's resolution may
+"""The auth epoch: one row whose version changes with anything a session resolves to
 
 A browser session resolves, on every event, to its user, membership and workspace.
 Triggers give ``auth_epoch.version`` a new random value in the same transaction as
@@ -9,8 +9,7 @@ at that version after reading the version alone (services/session_cache.py).
 
 Random rather than counted, from the first row on: a table emptied and written
 again (tests, a restore), or another database, does not come back to a version a
-worker has seen. No row means nothing is reused;
-the next change writes it.
+worker has seen. No row means nothing is reused; the next change writes it.
 
 On SQLite a later migration that rebuilds one of these tables (batch "move and
 copy") drops its triggers: it must create them again (``sqlite_triggers``).

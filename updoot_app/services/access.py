@@ -112,8 +112,8 @@ def _bare(conn: Session | Connection) -> Connection:
     return conn.connection() if isinstance(conn, Session) else conn
 
 
-def _lookup(conn: Session | Connection, statement: Prepared, raw_token: str, **params):
-    return statement.first(_bare(conn), {"digest": token_hash(raw_token), **params})
+def _lookup(conn: Session | Connection, statement: Prepared, raw_token: str):
+    return statement.first(_bare(conn), {"digest": token_hash(raw_token)})
 
 
 # Prepared (updoot_app/prepared.py): every event and API request runs one of these.
