@@ -41,6 +41,7 @@ from pathlib import Path
 
 from bench import cluster as cl
 from bench import loadgen as lg
+from updoot_app import asgi_server
 
 P95_TARGET_MS = 150.0
 IDLE_TARGET_KB = 200.0
@@ -118,12 +119,13 @@ def _start_minimal(workdir: Path) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ)
     for key in ("REDIS_URL", "DATABASE_URL", "UPDOOT_WORKER"):
         env.pop(key, None)
-    env.update(GRANIAN_WORKERS="1", PYTHONUNBUFFERED="1", REFLEX_TELEMETRY_ENABLED="false")
+    env.update(PYTHONUNBUFFERED="1", REFLEX_TELEMETRY_ENABLED="false", REFLEX_USE_NPM="1",
+               PATH=str(cl.BIN) + os.pathsep + env.get("PATH", ""))
     log = open(workdir / "minimal.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(cl.BIN / "reflex"), "run", "--env", "prod", "--backend-only", "--backend-port",
-         str(port), "--backend-host", "127.0.0.1", "--loglevel", "warning"],
-        cwd=MINIMAL_APP, env=env, stdout=log, stderr=subprocess.STDOUT,
+        asgi_server.server_command("127.0.0.1", port, "minimal_app.minimal_app:app"),
+        cwd=MINIMAL_APP, env=asgi_server.server_env(env, mount_frontend=False),
+        stdout=log, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, start_new_session=True)
     log.close()
     url = f"http://127.0.0.1:{port}"

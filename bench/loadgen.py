@@ -117,7 +117,10 @@ class ReflexSession:
         self.cookie_var = cookie_var
         self.session_token = session_token
         self.path = path
-        self.sio = socketio.AsyncClient(reconnection=False, ssl_verify=False)
+        # Offer permessage-deflate as browsers do: if the server took it, the
+        # idle-memory figure would show the zlib streams each tab then holds.
+        self.sio = socketio.AsyncClient(reconnection=False, ssl_verify=False,
+                                        websocket_extra_options={"compress": 15})
         self.sio.on("event", self._on_update, namespace="/_event")
         self._waiter: tuple[callable, asyncio.Future] | None = None
         self.updates: list[dict] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -57,11 +58,20 @@ def serve(port: int, host: str) -> None:
         purged = demo.purge_old_demos(session)
     if purged:
         click.echo(f"Purged {purged} old demo workspace(s).")
+    from updoot_app import asgi_server
+
+    env = _reflex_env(port)
+    if subprocess.run(_frontend_build_command(), cwd=PROJECT_ROOT, env=env).returncode:
+        _fail("the frontend build failed (its output is above).")
+    asgi_server.exec_server(PROJECT_ROOT, host, port,
+                            asgi_server.server_env(env, mount_frontend=True))
+
+
+def _frontend_build_command() -> list[str]:
+    """Compile the pages and build the frontend into .web/build/client."""
     reflex = str(Path(sys.executable).parent / "reflex")
-    cmd = [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
-           "--backend-port", str(port), "--backend-host", host, "--loglevel", "warning"]
-    os.chdir(PROJECT_ROOT)
-    os.execve(reflex, cmd, _reflex_env(port))
+    return [reflex, "export", "--frontend-only", "--no-zip", "--env", "prod",
+            "--loglevel", "warning"]
 
 
 @main.command()
@@ -73,12 +83,10 @@ def build() -> None:
     (deploy/nginx/updoot-scaled.conf) in front of `updoot worker` processes.
     """
     migrations.upgrade()
-    reflex = str(Path(sys.executable).parent / "reflex")
-    cmd = [reflex, "export", "--frontend-only", "--no-zip", "--env", "prod",
-           "--loglevel", "warning"]
+    cmd = _frontend_build_command()
     env = _reflex_env(int(os.environ.get("UPDOOT_PORT", "3000")))
     os.chdir(PROJECT_ROOT)
-    os.execve(reflex, cmd, env)
+    os.execve(cmd[0], cmd, env)
 
 
 @main.command()
@@ -91,15 +99,13 @@ def worker(port: int, host: str) -> None:
     `updoot build` (or `updoot migrate`) must have run first. Workers neither
     migrate nor touch .web, so any number can start at once.
     """
-    reflex = str(Path(sys.executable).parent / "reflex")
-    cmd = [reflex, "run", "--env", "prod", "--backend-only", "--backend-port", str(port),
-           "--backend-host", host, "--loglevel", "warning"]
+    from updoot_app import asgi_server
+
     env = _reflex_env(port)
-    # One process per worker: the proxy balances, and a crash takes one down.
-    env["GRANIAN_WORKERS"] = "1"
     env["UPDOOT_WORKER"] = "1"
-    os.chdir(PROJECT_ROOT)
-    os.execve(reflex, cmd, env)
+    # One process per worker: the proxy balances, and a crash takes one down.
+    asgi_server.exec_server(PROJECT_ROOT, host, port,
+                            asgi_server.server_env(env, mount_frontend=False))
 
 
 @main.group()

@@ -1,5 +1,5 @@
 """The framework's floor: a minimal Reflex app served like Updoot's workers
-(`reflex run --env prod --backend-only`), for bench/bench_load.py."""
+(updoot_app/asgi_server.py: uvicorn, one process), for bench/bench_load.py."""
 
 import reflex as rx
 
