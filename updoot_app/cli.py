@@ -63,6 +63,8 @@ def serve(port: int, host: str) -> None:
     env = _reflex_env(port)
     if subprocess.run(_frontend_build_command(), cwd=PROJECT_ROOT, env=env).returncode:
         _fail("the frontend build failed (its output is above).")
+    click.echo(f"Starting Updoot on {host}:{port}; open {env['UPDOOT_PUBLIC_URL']} "
+               "once it answers (a few seconds).")
     asgi_server.exec_server(PROJECT_ROOT, host, port,
                             asgi_server.server_env(env, mount_frontend=True))
 
