@@ -43,8 +43,9 @@ def server_command(host: str, port: int, app: str = APP) -> list[str]:
     ]
 
 
-def exec_server(cwd: Path, host: str, port: int, env: dict[str, str]) -> None:
+def exec_server(cwd: Path, host: str, port: int, base_env: dict[str, str], *,
+                mount_frontend: bool) -> None:
     """Replace this process with the server (systemd then supervises uvicorn itself)."""
     cmd = server_command(host, port)
     os.chdir(cwd)
-    os.execve(cmd[0], cmd, env)
+    os.execve(cmd[0], cmd, server_env(base_env, mount_frontend=mount_frontend))

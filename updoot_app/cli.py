@@ -65,8 +65,7 @@ def serve(port: int, host: str) -> None:
         _fail("the frontend build failed (its output is above).")
     click.echo(f"Starting Updoot on {host}:{port}; open {env['UPDOOT_PUBLIC_URL']} "
                "once it answers (a few seconds).")
-    asgi_server.exec_server(PROJECT_ROOT, host, port,
-                            asgi_server.server_env(env, mount_frontend=True))
+    asgi_server.exec_server(PROJECT_ROOT, host, port, env, mount_frontend=True)
 
 
 def _frontend_build_command() -> list[str]:
@@ -106,8 +105,7 @@ def worker(port: int, host: str) -> None:
     env = _reflex_env(port)
     env["UPDOOT_WORKER"] = "1"
     # One process per worker: the proxy balances, and a crash takes one down.
-    asgi_server.exec_server(PROJECT_ROOT, host, port,
-                            asgi_server.server_env(env, mount_frontend=False))
+    asgi_server.exec_server(PROJECT_ROOT, host, port, env, mount_frontend=False)
 
 
 @main.group()

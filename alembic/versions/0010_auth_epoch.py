@@ -34,8 +34,12 @@ RANDOM = {"sqlite": "random()",
           "postgresql": "(random() * 9007199254740991)::bigint - 4503599627370496"}
 
 
+def _sqlite_trigger(table: str, event: str) -> str:
+    return f"trg_auth_epoch_{table}_{event.lower()}"
+
+
 def sqlite_triggers(table: str) -> list[str]:
-    return [f"""CREATE TRIGGER trg_auth_epoch_{table}_{event.lower()} AFTER {event} ON {table}
+    return [f"""CREATE TRIGGER {_sqlite_trigger(table, event)} AFTER {event} ON {table}
     BEGIN INSERT OR REPLACE INTO auth_epoch (id, version) VALUES (1, {RANDOM['sqlite']}); END"""
             for event in _SQLITE_EVENTS]
 
@@ -84,7 +88,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for table in TABLES:
             for event in _SQLITE_EVENTS:
-                op.execute(f"DROP TRIGGER IF EXISTS trg_auth_epoch_{table}_{event.lower()}")
+                op.execute(f"DROP TRIGGER IF EXISTS {_sqlite_trigger(table, event)}")
     else:
         for table in TABLES:
             op.execute(f"DROP TRIGGER IF EXISTS trg_auth_epoch ON {table}")
