@@ -71,8 +71,9 @@ def make_csv(n: int, seed: int = 11) -> bytes:
 def _setup_workspace(url: str, icp_payloads: list[dict]):
     """Migrate a fresh database, sign up one owner, add the ICPs; (principal, token)."""
     from updoot_app import db, migrations
-    from updoot_app.services import auth, icps
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity import auth
+    from updoot_app.services.identity.access import resolve_session
+    from updoot_app.services.profiles import icps
 
     db.configure(url)
     migrations.upgrade()
@@ -93,7 +94,8 @@ def _maxrss_mb() -> float:
 
 def child_import(csv_path: str, url: str) -> dict:
     """In a fresh process: set up, then time the whole import path."""
-    from updoot_app.services import company_import, csv_io
+    from updoot_app.services.crm import company_import
+    from updoot_app.services.csvio import csv_io
 
     principal, _ = _setup_workspace(url, ICP_PAYLOADS)
     rss_before = _maxrss_mb()
@@ -147,7 +149,8 @@ def bench_import(n: int = N_IMPORT) -> list[dict]:
 
 
 def _fill(principal, n: int) -> None:
-    from updoot_app.services import company_import, csv_io
+    from updoot_app.services.crm import company_import
+    from updoot_app.services.csvio import csv_io
 
     frame = csv_io.read_csv_bytes(make_csv(n, seed=n))
     mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
@@ -160,7 +163,7 @@ def _page_state(token: str):
     import reflex as rx
 
     from updoot_app.state.app_state import AppState
-    from updoot_app.state.companies_state import CompaniesState
+    from updoot_app.state.crm.companies_state import CompaniesState
 
     root = rx.State(_reflex_internal_init=True)
     app_state = root.get_substate(AppState.get_full_name().split(".")[1:])
@@ -174,7 +177,7 @@ def _on_load(root, state) -> tuple[float, int]:
 
     CPU time rather than wall time: on a shared machine the wall time of a 3 ms
     event mostly measures the other processes."""
-    from updoot_app.state.companies_state import CompaniesState
+    from updoot_app.state.crm.companies_state import CompaniesState
 
     root._clean()
     start = time.thread_time()  # CPU time: the machine's other load stays out of it

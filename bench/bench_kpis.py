@@ -148,8 +148,9 @@ def generate(dialect: str) -> dict:
     from sqlmodel import select
 
     from updoot_app.models import Stage
-    from updoot_app.services import auth, icps
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity import auth
+    from updoot_app.services.identity.access import resolve_session
+    from updoot_app.services.profiles import icps
 
     with db.session_scope() as s:
         user, token = auth.signup(s, "bench@example.com", "correct horse battery", "Bench")
@@ -198,8 +199,8 @@ def generate(dialect: str) -> dict:
 
 
 def _goals(ids: dict) -> None:
-    from updoot_app.services import goals
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity.access import resolve_session
+    from updoot_app.services.kpis import goals
 
     with db.session_scope() as s:
         p = resolve_session(s, ids["token"])
@@ -213,7 +214,7 @@ def _goals(ids: dict) -> None:
 
 
 def measure(dialect: str) -> list[dict]:
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity.access import resolve_session
 
     t0 = time.perf_counter()
     ids = generate(dialect)
@@ -234,8 +235,8 @@ def measure(dialect: str) -> list[dict]:
 def _measure_period(p, period: str, label: str) -> list[dict]:
     from plotly.utils import PlotlyJSONEncoder
 
-    from updoot_app.services import kpi_dashboard
-    from updoot_app.state.dashboard_state import build_view
+    from updoot_app.services.kpis import dashboard as kpi_dashboard
+    from updoot_app.state.kpis.dashboard_state import build_view
 
     times, cpu = [], []
     for _ in range(REPEAT):

@@ -56,7 +56,7 @@ SMALL_EMAIL = "small-board@example.com"  # the 10-deal workspace, same database
 def _cheap_hashing() -> None:
     from argon2 import PasswordHasher
 
-    from updoot_app.services import security
+    from updoot_app.services.platform import security
     security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     security._DUMMY_HASH = security._hasher.hash("dummy")
 
@@ -64,8 +64,9 @@ def _cheap_hashing() -> None:
 def make_db(path: Path, companies: int, email: str = EMAIL) -> tuple[str, str]:
     """A migrated SQLite DB with one workspace seeded; returns (url, session token)."""
     from updoot_app import db, migrations
-    from updoot_app.services import auth, demo_seed
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.demo import seed
+    from updoot_app.services.identity import auth
+    from updoot_app.services.identity.access import resolve_session
 
     url = f"sqlite:///{path}"
     db.configure(url)
@@ -74,7 +75,7 @@ def make_db(path: Path, companies: int, email: str = EMAIL) -> tuple[str, str]:
         _user, token = auth.signup(s, email, PASSWORD, "Bench Co")
     with db.session_scope() as s:
         p = resolve_session(s, token)
-        demo_seed.seed_workspace(s, p.workspace_id, [p.user_id], companies=companies,
+        seed.seed_workspace(s, p.workspace_id, [p.user_id], companies=companies,
                                  deals_per_company=DEALS_PER_COMPANY, with_interactions=False)
     return url, token
 
@@ -84,7 +85,7 @@ def _pipeline_state(token: str):
 
     import updoot_app.updoot_app  # noqa: F401 - registers the states
     from updoot_app.state.app_state import AppState
-    from updoot_app.state.pipeline_state import PipelineState
+    from updoot_app.state.crm.pipeline_state import PipelineState
 
     root = rx.State(_reflex_internal_init=True)
     root.get_substate(AppState.get_full_name().split(".")[1:]).auth_token = token

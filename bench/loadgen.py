@@ -51,10 +51,10 @@ def check_loopback(url: str) -> None:
 def state_names() -> dict[str, str]:
     """Full Reflex names of the Updoot states and handlers the journey uses."""
     from updoot_app.state.app_state import AppState
-    from updoot_app.state.auth_state import AuthState
-    from updoot_app.state.dashboard_state import DashboardState
-    from updoot_app.state.pipeline_state import PipelineState
-    from updoot_app.state.settings_state import SettingsState
+    from updoot_app.state.crm.pipeline_state import PipelineState
+    from updoot_app.state.identity.auth_state import AuthState
+    from updoot_app.state.identity.settings_state import SettingsState
+    from updoot_app.state.kpis.dashboard_state import DashboardState
 
     return {
         "cookie_var": f"{AppState.get_full_name()}.auth_token_rx_state_",
@@ -224,9 +224,11 @@ def seed_accounts(n: int, *, deals: int = 3, prefix: str | None = None) -> list[
 
     from updoot_app import db
     from updoot_app.models import Stage
-    from updoot_app.services import auth, companies, security, tokens
-    from updoot_app.services import deals as deal_service
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.crm import companies
+    from updoot_app.services.crm import deals as deal_service
+    from updoot_app.services.identity import auth, tokens
+    from updoot_app.services.identity.access import resolve_session
+    from updoot_app.services.platform import security
 
     # Benchmark users never log in with a password: keep sign-up cheap.
     security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -19,7 +19,7 @@ def _cheap_password_hashing() -> None:
     """Argon2 at production cost makes every sign-up ~0.1 s; tests use a cheap one."""
     from argon2 import PasswordHasher
 
-    from updoot_app.services import security
+    from updoot_app.services.platform import security
 
     security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     security._DUMMY_HASH = security._hasher.hash("dummy")
@@ -110,8 +110,8 @@ def make_actor(email: str, workspace: str = "Acme", password: str = "correct hor
     from sqlmodel import select
 
     from updoot_app.models import Workspace
-    from updoot_app.services import auth
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity import auth
+    from updoot_app.services.identity.access import resolve_session
 
     with db.session_scope() as session:
         user, token = auth.signup(session, email, password, workspace)
@@ -133,7 +133,7 @@ def bob(database):
 
 @pytest.fixture
 def principal_of():
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity.access import resolve_session
 
     def get(actor: Actor):
         with db.session_scope() as session:

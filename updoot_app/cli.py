@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from updoot_app import db, migrations
-from updoot_app.services.errors import DomainError
+from updoot_app.services.platform.errors import DomainError
 from updoot_app.settings import PROJECT_ROOT
 
 
@@ -52,10 +52,10 @@ def serve(port: int, host: str) -> None:
         click.echo("Warning: UPDOOT_SECRET_KEY is not set; using a development key. Set a "
                    "long random value for any real deployment.", err=True)
     migrations.upgrade()
-    from updoot_app.services import demo
+    from updoot_app.services.demo import lifecycle
 
     with db.session_scope() as session:
-        purged = demo.purge_old_demos(session)
+        purged = lifecycle.purge_old_demos(session)
     if purged:
         click.echo(f"Purged {purged} old demo workspace(s).")
     from updoot_app import asgi_server
@@ -122,7 +122,7 @@ def user_create(email: str, password: str, workspace_name: str) -> None:
     from sqlmodel import select
 
     from updoot_app.models import Membership, Workspace
-    from updoot_app.services import auth
+    from updoot_app.services.identity import auth
 
     try:
         with db.session_scope() as session:
@@ -150,8 +150,8 @@ def token_create(email: str, slug: str, name: str) -> None:
     from sqlmodel import select
 
     from updoot_app.models import Membership, User, Workspace
-    from updoot_app.services import tokens
-    from updoot_app.services.access import Principal
+    from updoot_app.services.identity import tokens
+    from updoot_app.services.identity.access import Principal
 
     with db.session_scope() as session:
         row = session.exec(
@@ -176,7 +176,7 @@ def token_create(email: str, slug: str, name: str) -> None:
 @click.option("--companies", default=120, show_default=True, type=int)
 def demo(companies: int) -> None:
     """Seed a demo workspace and print how to log in to it."""
-    from updoot_app.services import demo as demo_service
+    from updoot_app.services.demo import lifecycle as demo_service
 
     migrations.upgrade()
     with db.session_scope() as session:
@@ -190,7 +190,7 @@ def demo(companies: int) -> None:
 @click.option("--max-age-hours", type=int, default=None)
 def purge_demos(max_age_hours: int | None) -> None:
     """Delete demo workspaces older than UPDOOT_DEMO_MAX_AGE_HOURS."""
-    from updoot_app.services import demo as demo_service
+    from updoot_app.services.demo import lifecycle as demo_service
 
     with db.session_scope() as session:
         count = demo_service.purge_old_demos(session, max_age_hours)
@@ -202,7 +202,7 @@ def _workspace_principal(session, slug: str):
     from sqlmodel import select
 
     from updoot_app.models import Membership, User, Workspace
-    from updoot_app.services.access import ROLE_RANK, Principal
+    from updoot_app.services.identity.access import ROLE_RANK, Principal
 
     rows = session.exec(
         select(User, Workspace, Membership.role)
@@ -231,7 +231,8 @@ def import_group() -> None:
               help="Write the per-row error report (CSV) to this file")
 def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: Path | None) -> None:
     """Import companies from FILE.csv, mapping columns from the header."""
-    from updoot_app.services import company_import, csv_io
+    from updoot_app.services.crm import company_import
+    from updoot_app.services.csvio import csv_io
 
     try:
         data = file.read_bytes()
@@ -275,7 +276,7 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
               help="The zip file to write")
 def export_cmd(slug: str, out: Path) -> None:
     """Write companies, contacts, deals, quotes and invoices as CSV files into FILE.zip."""
-    from updoot_app.services import export
+    from updoot_app.services.csvio import export
 
     with db.session_scope() as session:
         principal = _workspace_principal(session, slug)

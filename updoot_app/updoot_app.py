@@ -31,32 +31,32 @@ from updoot_app.pages.quotes import quotes_page
 from updoot_app.pages.settings import settings
 from updoot_app.pages.signup import signup
 from updoot_app.state.app_state import AppState
-from updoot_app.state.auth_state import AuthState
-from updoot_app.state.billing_settings_state import BillingSettingsState
-from updoot_app.state.billing_state import (
+from updoot_app.state.billing.billing_settings_state import BillingSettingsState
+from updoot_app.state.billing.billing_state import (
     InvoiceDetailState,
     InvoicesState,
     PublicQuoteState,
     QuoteEditorState,
     QuotesState,
 )
-from updoot_app.state.companies_state import CompaniesState
-from updoot_app.state.company_import_state import CompanyImportState
-from updoot_app.state.company_state import CompanyState
-from updoot_app.state.competitors_state import (
+from updoot_app.state.competitors.competitors_state import (
     CompareState,
     CompetitorDetailState,
     CompetitorsState,
 )
-from updoot_app.state.dashboard_state import DashboardState
-from updoot_app.state.deal_competitors_page_state import DealPageState
-from updoot_app.state.deal_state import DealState
-from updoot_app.state.goals_state import GoalsState
-from updoot_app.state.icp_wizard_state import IcpWizardState
-from updoot_app.state.pipeline_state import PipelineState
-from updoot_app.state.profiles_state import IcpDetailState, ProfilesState
-from updoot_app.state.settings_state import SettingsState
-from updoot_app.state.stages_state import StagesState
+from updoot_app.state.competitors.deal_page_state import DealPageState
+from updoot_app.state.crm.companies_state import CompaniesState
+from updoot_app.state.crm.company_import_state import CompanyImportState
+from updoot_app.state.crm.company_state import CompanyState
+from updoot_app.state.crm.deal_state import DealState
+from updoot_app.state.crm.pipeline_state import PipelineState
+from updoot_app.state.crm.stages_state import StagesState
+from updoot_app.state.identity.auth_state import AuthState
+from updoot_app.state.identity.settings_state import SettingsState
+from updoot_app.state.kpis.dashboard_state import DashboardState
+from updoot_app.state.kpis.goals_state import GoalsState
+from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
+from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 
 app = rx.App(
     api_transformer=create_api(),

@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 
 from updoot_app import db
 from updoot_app.api.app import create_api
-from updoot_app.services import tokens
-from updoot_app.services.access import resolve_session
+from updoot_app.services.identity import tokens
+from updoot_app.services.identity.access import resolve_session
 
 
 @pytest.fixture

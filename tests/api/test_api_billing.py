@@ -152,7 +152,7 @@ def test_products_api(client, h):
 def test_viewer_token_cannot_write(client, alice, api_token):
     from updoot_app import db
     from updoot_app.models import ApiToken, Membership
-    from updoot_app.services.security import token_hash
+    from updoot_app.services.platform.security import token_hash
 
     raw = api_token(alice)
     with db.session_scope() as s:

@@ -14,8 +14,8 @@ from tests.api.test_api_crm import post_company, url, viewer_h  # noqa: F401 - f
 from tests.api.test_api_foundation import ROUTES
 from updoot_app import db
 from updoot_app.models import Competitor, Deal, DealCompetitor
-from updoot_app.services import competitors
-from updoot_app.services.access import resolve_session
+from updoot_app.services.competitors import battlecards as competitors
+from updoot_app.services.identity.access import resolve_session
 
 COMP_ROUTES = [(m, p) for m, p in ROUTES if "competitors" in p]
 RIVAL = {"name": "Rival", "website": "https://rival.example",
@@ -47,7 +47,7 @@ def post_deal(client, headers, company_id, **fields):
 @pytest.fixture
 def bob_ids(bob):
     """A competitor and a deal (with the competitor on it) in Bob's workspace."""
-    from updoot_app.services import companies, deals
+    from updoot_app.services.crm import companies, deals
 
     with db.session_scope() as s:
         p = resolve_session(s, bob.token)

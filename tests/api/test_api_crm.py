@@ -17,8 +17,8 @@ from tests.conftest import make_actor
 from updoot_app import db
 from updoot_app.api.app import API_PREFIX
 from updoot_app.models import ApiToken, Company, Contact, Deal, Membership, Stage
-from updoot_app.services import security
-from updoot_app.services.demo_seed import seed_workspace
+from updoot_app.services.demo.seed import seed_workspace
+from updoot_app.services.platform import security
 
 ACME = {"name": "Acme", "domain": "acme.io", "industry": "Technology", "employees": 800,
         "annual_revenue": "50000000", "country": "US", "tech_stack": ["AWS"],

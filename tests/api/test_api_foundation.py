@@ -11,8 +11,8 @@ from fastapi.routing import APIRoute
 from tests.api.conftest import bearer
 from updoot_app import db
 from updoot_app.api.app import API_PREFIX, PUBLIC_PATHS, create_api
-from updoot_app.services import tokens
-from updoot_app.services.access import resolve_session
+from updoot_app.services.identity import tokens
+from updoot_app.services.identity.access import resolve_session
 
 
 def _walk(routes):

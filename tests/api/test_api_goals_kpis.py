@@ -9,8 +9,8 @@ from tests.unit.test_kpis import at, company, deal
 from updoot_app import db
 from updoot_app.api.app import API_PREFIX
 from updoot_app.models import Membership
-from updoot_app.services import icps
-from updoot_app.services.access import resolve_session
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.profiles import icps
 
 U = API_PREFIX
 

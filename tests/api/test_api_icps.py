@@ -11,8 +11,8 @@ from tests.api.conftest import bearer
 from updoot_app import db
 from updoot_app.api.app import API_PREFIX
 from updoot_app.models import Company, Membership
-from updoot_app.services import icps
-from updoot_app.services.demo_seed import seed_workspace
+from updoot_app.services.demo.seed import seed_workspace
+from updoot_app.services.profiles import icps
 
 EXAMPLE = {
     "name": "Mid-market security buyers", "kind": "b2b",

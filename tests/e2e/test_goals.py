@@ -28,7 +28,7 @@ def add_closed_deals_with_a_signal() -> int:
     from sqlmodel import Session, create_engine, select
 
     from updoot_app.models import Company, Deal, DealStageChange, Icp, Stage, Workspace
-    from updoot_app.services import fit
+    from updoot_app.services.profiles import fit
 
     engine = create_engine(SERVER_INFO["database_url"])
     now = datetime.now(UTC)

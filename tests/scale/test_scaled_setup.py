@@ -30,7 +30,7 @@ RECOVER_MS = 30_000  # socket reconnect with backoff + rehydrate from Redis
 
 def _session_principal(page: Page):
     from updoot_app import db
-    from updoot_app.services.access import resolve_session
+    from updoot_app.services.identity.access import resolve_session
 
     cookie = next(c for c in page.context.cookies() if c["name"] == "updoot_session")
     with db.session_scope() as session:
@@ -40,7 +40,8 @@ def _session_principal(page: Page):
 def _seed_deals(page: Page) -> tuple[str, list[int]]:
     """An API token and two deals for the signed-in person (services, same DB)."""
     from updoot_app import db
-    from updoot_app.services import companies, deals, tokens
+    from updoot_app.services.crm import companies, deals
+    from updoot_app.services.identity import tokens
 
     p = _session_principal(page)
     with db.session_scope() as session:

@@ -10,12 +10,12 @@ from sqlmodel import select
 from tests.state.conftest import call, new_state, redirect_target, toast_text
 from updoot_app import db
 from updoot_app.models import ApiToken, AuthSession, Membership, User, Workspace
-from updoot_app.services import workspaces
-from updoot_app.services.access import resolve_session
+from updoot_app.services.identity import workspaces
+from updoot_app.services.identity.access import resolve_session
 from updoot_app.state.app_state import AppState
-from updoot_app.state.auth_state import AuthState
-from updoot_app.state.dashboard_state import DashboardState
-from updoot_app.state.settings_state import SettingsState
+from updoot_app.state.identity.auth_state import AuthState
+from updoot_app.state.identity.settings_state import SettingsState
+from updoot_app.state.kpis.dashboard_state import DashboardState
 
 
 def test_signup_handler_sets_session_and_redirects(database):
@@ -138,7 +138,7 @@ def test_bad_ids_get_a_message(alice):
 def test_hydrated_state_holds_no_secrets_or_other_workspaces(alice, bob):
     # Bob's workspace has a token and an invite; Alice's state must show none of it.
     with db.session_scope() as s:
-        from updoot_app.services import tokens
+        from updoot_app.services.identity import tokens
 
         bob_p = resolve_session(s, bob.token)
         bob_api = tokens.create_token(s, bob_p, "bob-secret-token")

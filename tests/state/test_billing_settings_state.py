@@ -16,8 +16,8 @@ from tests.conftest import make_actor
 from tests.state.conftest import call, new_state, toast_text
 from updoot_app import db
 from updoot_app.models import AuthSession, BillingLogo, BillingSettings, Membership
-from updoot_app.services import billing_logo
-from updoot_app.state.billing_settings_state import BillingSettingsState
+from updoot_app.services.billing import logo as billing_logo
+from updoot_app.state.billing.billing_settings_state import BillingSettingsState
 
 GOOD = {"quote_prefix": "qt", "invoice_prefix": "FAC", "payment_terms_days": "14",
         "address": "1 Main St\nSpringfield", "locale": "de_DE", "win_deal_on_accept": "on"}

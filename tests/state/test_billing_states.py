@@ -24,8 +24,8 @@ from tests.unit.billing_helpers import (
 )
 from updoot_app import db
 from updoot_app.models import Quote
-from updoot_app.services import invoices
-from updoot_app.state.billing_state import (
+from updoot_app.services.billing import invoices
+from updoot_app.state.billing.billing_state import (
     NO_CONTACT,
     InvoiceDetailState,
     InvoicesState,

@@ -18,12 +18,14 @@ from starlette.datastructures import Headers
 from tests.state.conftest import call, new_state, redirect_target, toast_text
 from updoot_app import db
 from updoot_app.models import Company, Contact, Deal, Interaction
-from updoot_app.services import companies, demo_seed, icps, personas
-from updoot_app.services.access import resolve_session
-from updoot_app.state import company_import_state as cis
-from updoot_app.state.companies_state import PAGE_SIZE, CompaniesState
-from updoot_app.state.company_import_state import CompanyImportState
-from updoot_app.state.company_state import CompanyState
+from updoot_app.services.crm import companies
+from updoot_app.services.demo import seed as demo_seed
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.profiles import icps, personas
+from updoot_app.state.crm import company_import_state as cis
+from updoot_app.state.crm.companies_state import PAGE_SIZE, CompaniesState
+from updoot_app.state.crm.company_import_state import CompanyImportState
+from updoot_app.state.crm.company_state import CompanyState
 
 
 def P(actor):
@@ -352,7 +354,7 @@ def test_import_file_is_scoped_to_the_principal(alice, bob):
 
 
 def test_count_stops_early_on_big_lists_and_paging_still_reaches_the_end(alice, monkeypatch):
-    from updoot_app.state import companies_state
+    from updoot_app.state.crm import companies_state
 
     monkeypatch.setattr(companies_state, "COUNT_AHEAD", 10)
     seed(alice, 60)

@@ -7,15 +7,16 @@ from sqlmodel import select
 from tests.state.conftest import as_plotly, call, new_state, redirect_target, toast_text
 from updoot_app import db
 from updoot_app.models import Competitor, DealCompetitor, Membership
-from updoot_app.services import companies, competitors, deals
-from updoot_app.services.access import resolve_session
-from updoot_app.state.competitors_state import (
+from updoot_app.services.competitors import battlecards
+from updoot_app.services.crm import companies, deals
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.state.competitors.competitors_state import (
     CompareState,
     CompetitorDetailState,
     CompetitorsState,
 )
-from updoot_app.state.deal_competitors_page_state import DealPageState
-from updoot_app.state.deal_competitors_state import DealCompetitorsState
+from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState
+from updoot_app.state.competitors.deal_page_state import DealPageState
 
 FORM = {"name": "Rival", "website": "rival.example", "industries": "Technology, Retail",
         "geography": "Europe", "segments": "SMB", "employees_min": "10",
@@ -39,7 +40,7 @@ def make_deal(actor, title="Big deal"):
 
 def make_competitor(actor, name="Rival"):
     with db.session_scope() as s:
-        return competitors.create_competitor(s, principal(actor), {"name": name}).id
+        return battlecards.create_competitor(s, principal(actor), {"name": name}).id
 
 
 def test_create_from_the_list_page_redirects_to_the_battlecard(alice):

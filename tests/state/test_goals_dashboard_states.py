@@ -10,10 +10,12 @@ from sqlmodel import select
 from tests.state.conftest import as_plotly, call, new_state, toast_text
 from updoot_app import db
 from updoot_app.models import Goal, IcpVersion
-from updoot_app.services import demo_seed, goals, icps
-from updoot_app.services.access import resolve_session
-from updoot_app.state.dashboard_state import DashboardState, to_csv
-from updoot_app.state.goals_state import GoalsState
+from updoot_app.services.demo import seed as demo_seed
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.kpis import goals
+from updoot_app.services.profiles import icps
+from updoot_app.state.kpis.dashboard_state import DashboardState, to_csv
+from updoot_app.state.kpis.goals_state import GoalsState
 
 
 def seed(actor, n=60):
@@ -134,7 +136,7 @@ def test_viewer_cannot_write(alice):
 def test_dashboard_shows_invoiced_and_paid_revenue_from_billing(alice):
     from tests.unit.billing_helpers import new_invoice
     from tests.unit.billing_helpers import principal as billing_principal
-    from updoot_app.services import invoices
+    from updoot_app.services.billing import invoices
 
     today = datetime.now(UTC).date().isoformat()
     invoice_id = new_invoice(alice, issue_date=today)  # DESIGN.md example: 73.45

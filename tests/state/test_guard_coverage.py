@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 from tests.conftest import make_actor
 from tests.state.conftest import all_app_states, call, new_state, redirect_target, toast_text
 from updoot_app import db
-from updoot_app.services.access import ROLE_RANK
+from updoot_app.services.identity.access import ROLE_RANK
 from updoot_app.state.guard import PUBLIC, access_of
 
 # Handlers that deliberately work without a session. Keep this list short.
@@ -113,12 +113,12 @@ ABOVE_VIEWER = [(c, n, f) for c, n, f in GUARDED if ROLE_RANK[access_of(f)] > 0]
 @pytest.mark.parametrize(("cls", "name", "fn"), ABOVE_VIEWER,
                          ids=[f"{c.__name__}.{n}" for c, n, _ in ABOVE_VIEWER])
 def test_writing_handler_refuses_a_viewer(database, cls, name, fn):
-    from updoot_app.services import workspaces
+    from updoot_app.services.identity import workspaces
 
     owner = make_actor("owner@example.com")
     viewer = make_actor("viewer@example.com", "Viewer's own")
     with db.session_scope() as session:
-        from updoot_app.services.access import resolve_session
+        from updoot_app.services.identity.access import resolve_session
 
         p_owner = resolve_session(session, owner.token)
         raw = workspaces.invite(session, p_owner, viewer.email, "viewer")

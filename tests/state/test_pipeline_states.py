@@ -14,11 +14,13 @@ from sqlmodel import select
 from tests.state.conftest import call, new_state, toast_text
 from updoot_app import db
 from updoot_app.models import Contact, Deal, DealContact, Interaction, Membership, Stage
-from updoot_app.services import companies, deals, demo_seed, icps, personas
-from updoot_app.services.access import resolve_session
-from updoot_app.state.deal_state import DealState
-from updoot_app.state.pipeline_state import MORE_STEP, PER_COLUMN, PipelineState
-from updoot_app.state.stages_state import StagesState
+from updoot_app.services.crm import companies, deals
+from updoot_app.services.demo import seed as demo_seed
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.profiles import icps, personas
+from updoot_app.state.crm.deal_state import DealState
+from updoot_app.state.crm.pipeline_state import MORE_STEP, PER_COLUMN, PipelineState
+from updoot_app.state.crm.stages_state import StagesState
 
 
 def P(actor):
@@ -491,17 +493,17 @@ def test_filter_by_competitor(alice, bob):
     from sqlmodel import select
 
     from updoot_app.models import Deal
-    from updoot_app.services import competitors
+    from updoot_app.services.competitors import battlecards
 
     seed(alice, 40)
     with db.session_scope() as s:
-        rival = competitors.create_competitor(s, P(alice), {"name": "Rival"})
+        rival = battlecards.create_competitor(s, P(alice), {"name": "Rival"})
         deal_ids = s.exec(select(Deal.id).where(Deal.workspace_id == alice.workspace_id)
                           .order_by(Deal.id).limit(3)).all()
         for deal_id in deal_ids:
-            competitors.attach(s, P(alice), deal_id, rival.id)
+            battlecards.attach(s, P(alice), deal_id, rival.id)
         rival_id = rival.id
-        theirs = competitors.create_competitor(s, P(bob), {"name": "Theirs"}).id
+        theirs = battlecards.create_competitor(s, P(bob), {"name": "Theirs"}).id
     state = board(alice)
     assert [o["label"] for o in state.competitor_options] == ["Rival"]
     call(state, "set_filter", "competitor_id", str(rival_id))
@@ -512,7 +514,7 @@ def test_filter_by_competitor(alice, bob):
     assert "not found" in toast_text(call(state, "set_filter", "competitor_id", str(theirs)))
     assert state.filters["competitor_id"] == str(rival_id)
     with db.session_scope() as s:
-        from updoot_app.services import deals
+        from updoot_app.services.crm import deals
 
         rows, total = deals.list_deals(s, alice.workspace_id, competitor_id=rival_id)
     assert total == 3

@@ -9,11 +9,12 @@ from sqlmodel import select
 from tests.state.conftest import call, new_state, redirect_target, toast_text
 from updoot_app import db
 from updoot_app.models import Icp, Persona
-from updoot_app.services import demo_seed, icps
-from updoot_app.services.access import resolve_session
-from updoot_app.state.icp_wizard_state import IcpWizardState
-from updoot_app.state.profiles_state import IcpDetailState, ProfilesState
-from updoot_app.state.rescore import RescoreState
+from updoot_app.services.demo import seed as demo_seed
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.profiles import icps
+from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
+from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
+from updoot_app.state.profiles.rescore import RescoreState
 
 
 def wizard(actor, icp_id="new", template=""):

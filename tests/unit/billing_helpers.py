@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from updoot_app import db
-from updoot_app.services import companies, contacts, deals, invoices, quotes
-from updoot_app.services.access import resolve_session
+from updoot_app.services.billing import invoices, quotes
+from updoot_app.services.crm import companies, contacts, deals
+from updoot_app.services.identity.access import resolve_session
 
 EXAMPLE_LINES = [
     {"description": "Seats", "quantity": "3", "unit_price": "19.99", "discount_pct": "10",

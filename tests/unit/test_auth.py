@@ -10,10 +10,10 @@ from sqlmodel import select
 from tests.conftest import make_actor
 from updoot_app import db
 from updoot_app.models import AuthSession, User
-from updoot_app.services import auth
-from updoot_app.services.access import resolve_session
-from updoot_app.services.errors import AuthRequired, RateLimited, ValidationError
-from updoot_app.services.security import token_hash
+from updoot_app.services.identity import auth
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import AuthRequired, RateLimited, ValidationError
+from updoot_app.services.platform.security import token_hash
 
 
 def login(email, password, **kw):

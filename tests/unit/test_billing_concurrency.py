@@ -14,7 +14,7 @@ from sqlmodel import select
 from tests.unit.billing_helpers import accepted_quote, new_invoice, new_quote, principal
 from updoot_app import db
 from updoot_app.models import Invoice, InvoiceLine, Quote
-from updoot_app.services import invoices, quotes
+from updoot_app.services.billing import invoices, quotes
 
 THREADS = 12
 

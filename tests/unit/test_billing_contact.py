@@ -14,8 +14,8 @@ from tests.unit.billing_helpers import (
 )
 from tests.unit.test_billing_pdf import text_of
 from updoot_app import db
-from updoot_app.services import invoices, pdf, quotes
-from updoot_app.services.errors import NotFound, ValidationError
+from updoot_app.services.billing import invoices, pdf, quotes
+from updoot_app.services.platform.errors import NotFound, ValidationError
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from sqlmodel import select
 from tests.unit.billing_helpers import new_invoice, new_quote, principal
 from updoot_app import db
 from updoot_app.models import Activity
-from updoot_app.services import billing_logo, pdf
-from updoot_app.services.errors import Forbidden, ValidationError
+from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.billing import pdf
+from updoot_app.services.platform.errors import Forbidden, ValidationError
 
 
 def image_bytes(fmt: str = "PNG", size=(300, 100), mode: str = "RGBA", **save) -> bytes:

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from tests.unit.billing_helpers import new_invoice, new_quote, principal
 from updoot_app import db
-from updoot_app.services import billing_docs, invoices, money, pdf, quotes
-from updoot_app.services.money_format import format_money
+from updoot_app.services.billing import documents, invoices, money, pdf, quotes
+from updoot_app.services.platform.money_display import format_money
 
 
 def text_of(data: bytes) -> str:
@@ -38,7 +38,7 @@ def test_quote_pdf_has_number_and_totals(alice):
 def test_invoice_pdf_euro_locale_and_balance(alice):
     p = principal(alice)
     with db.session_scope() as s:
-        billing_docs.update_settings(s, p, {"locale": "de_DE", "address": "Hauptstraße 1\nBerlin"})
+        documents.update_settings(s, p, {"locale": "de_DE", "address": "Hauptstraße 1\nBerlin"})
     iid = new_invoice(alice, currency="EUR")
     invoices.finalise(p, iid)
     with db.session_scope() as s:

@@ -21,9 +21,9 @@ from tests.unit.billing_helpers import (
 )
 from updoot_app import db
 from updoot_app.models import Deal, Invoice, Quote, Stage
-from updoot_app.services import billing_docs, invoices, products, quotes, revenue
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
-from updoot_app.services.security import token_hash
+from updoot_app.services.billing import documents, invoices, products, quotes, revenue
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.platform.security import token_hash
 
 
 def test_worked_example_through_the_service(alice):
@@ -44,10 +44,10 @@ def test_numbers_per_workspace_and_prefix(alice, bob):
     assert quote_data(alice, new_quote(alice))["number"] == f"Q-{year}-0002"
     assert quote_data(bob, new_quote(bob))["number"] == f"Q-{year}-0001"
     with db.session_scope() as s:
-        billing_docs.update_settings(s, principal(alice), {"quote_prefix": "of"})
+        documents.update_settings(s, principal(alice), {"quote_prefix": "of"})
     assert quote_data(alice, new_quote(alice))["number"] == f"OF-{year}-0003"
     with db.session_scope() as s, pytest.raises(ValidationError):
-        billing_docs.update_settings(s, principal(alice), {"quote_prefix": "a b"})
+        documents.update_settings(s, principal(alice), {"quote_prefix": "a b"})
 
 
 def test_products_and_archived_product_stays_on_old_quotes(alice, bob):
@@ -178,7 +178,7 @@ def test_public_link_accept_wins_the_deal(alice):
 def test_win_deal_setting_off(alice):
     _company_id, deal_id = company_and_deal(alice)
     with db.session_scope() as s:
-        billing_docs.update_settings(s, principal(alice), {"win_deal_on_accept": False})
+        documents.update_settings(s, principal(alice), {"win_deal_on_accept": False})
     accepted_quote(alice, deal_id=deal_id)
     with db.session_scope() as s:
         assert s.get(Stage, s.get(Deal, deal_id).stage_id).kind == "open"

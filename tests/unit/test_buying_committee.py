@@ -11,10 +11,11 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Activity, DealContact
-from updoot_app.services import buying_committee as bc
-from updoot_app.services import companies, contacts, deals, icps, personas
-from updoot_app.services.access import resolve_session
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.crm import buying_committee as bc
+from updoot_app.services.crm import companies, contacts, deals
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.profiles import icps, personas
 
 ICP = {"name": "Security buyers", "kind": "b2b",
        "criteria": [{"field": "industry", "values": ["Technology"], "weight": 100}]}

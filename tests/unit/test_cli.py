@@ -9,7 +9,7 @@ from sqlmodel import select
 from updoot_app import db
 from updoot_app.cli import main
 from updoot_app.models import Company, Workspace
-from updoot_app.services.access import resolve_api_token
+from updoot_app.services.identity.access import resolve_api_token
 
 
 def run(*args):

@@ -14,10 +14,10 @@ from sqlmodel import select
 import updoot_app.services as services_pkg
 from updoot_app import db
 from updoot_app.models import Activity, Company, Deal, Stage
-from updoot_app.services import companies, deals
-from updoot_app.services.access import resolve_session
-from updoot_app.services.demo_seed import seed_workspace
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.crm import companies, deals
+from updoot_app.services.demo.seed import seed_workspace
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 ACME = {"name": "Acme", "domain": "acme.io", "industry": "Technology", "employees": 800,
         "annual_revenue": "50000000", "country": "US", "tech_stack": ["AWS"],
@@ -306,9 +306,9 @@ def test_fit_hook_is_called_when_the_fit_module_provides_it(alice, monkeypatch):
         return {"score": company.fit_score, "tier": company.fit_tier, "icp_id": None,
                 "coverage": 1.0, "explanation": [{"field": "industry"}]}
 
-    fake = types.ModuleType("updoot_app.services.fit")
+    fake = types.ModuleType("updoot_app.services.profiles.fit")
     fake.score_one, fake.fit_of = score_one, fit_of
-    monkeypatch.setitem(sys.modules, "updoot_app.services.fit", fake)
+    monkeypatch.setitem(sys.modules, "updoot_app.services.profiles.fit", fake)
     monkeypatch.setattr(services_pkg, "fit", fake, raising=False)
     acme = create(alice)
     with db.session_scope() as s:

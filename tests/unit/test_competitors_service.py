@@ -14,16 +14,13 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Activity, Company, Deal, DealCompetitor
-from updoot_app.services import (
-    companies,
-    competitor_stats,
-    competitors,
-    deals,
-    icps,
-    markdown_safe,
-)
-from updoot_app.services.access import resolve_session
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.competitors import battlecards
+from updoot_app.services.competitors import win_loss as competitor_stats
+from updoot_app.services.crm import companies, deals
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform import markdown_safe
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.profiles import icps
 
 
 def principal(actor):
@@ -33,7 +30,7 @@ def principal(actor):
 
 def new_competitor(actor, **fields):
     with db.session_scope() as s:
-        return competitors.create_competitor(s, principal(actor), {"name": "Rival", **fields})
+        return battlecards.create_competitor(s, principal(actor), {"name": "Rival", **fields})
 
 
 def new_company(actor, name="Acme", **fields):
@@ -49,7 +46,7 @@ def new_deal(actor, company_id, value="1000", **fields):
 
 def attach(actor, deal_id, competitor_id):
     with db.session_scope() as s:
-        return competitors.attach(s, principal(actor), deal_id, competitor_id)
+        return battlecards.attach(s, principal(actor), deal_id, competitor_id)
 
 
 def close(actor, deal_id, stage, when=None):
@@ -185,7 +182,7 @@ def test_overlap_with_active_icp(alice):
     assert rows["geography"]["status"] == "no_overlap"
     assert rows["tech_stack"]["status"] == "not_stated"
     with db.session_scope() as s:
-        competitors.update_competitor(s, principal(alice), rival.id, {
+        battlecards.update_competitor(s, principal(alice), rival.id, {
             "target": {"geography": ["US", "Germany"], "employees_max": 100}})
     rows = {r["field"]: r for r in stats(alice, rival.id)["overlap"]}
     assert rows["geography"]["status"] == "overlap"
@@ -206,11 +203,11 @@ def test_create_update_review_delete(alice):
     assert c.reviewed_at is None
     p = principal(alice)
     with db.session_scope() as s:
-        competitors.update_competitor(s, p, c.id, {"weaknesses": "Slow support"})
+        battlecards.update_competitor(s, p, c.id, {"weaknesses": "Slow support"})
         when = datetime(2026, 5, 1, tzinfo=UTC)
-        competitors.mark_reviewed(s, p, c.id, now=when)
+        battlecards.mark_reviewed(s, p, c.id, now=when)
     with db.session_scope() as s:
-        out = competitors.competitor_out(s, competitors.get_competitor(s, alice.workspace_id,
+        out = battlecards.competitor_out(s, battlecards.get_competitor(s, alice.workspace_id,
                                                                        c.id))
     assert out["weaknesses"] == "Slow support"
     assert out["reviewed_at"].startswith("2026-05-01")
@@ -220,9 +217,9 @@ def test_create_update_review_delete(alice):
         actions = set(s.exec(select(Activity.action)).all())
     assert {"competitor.create", "competitor.update", "competitor.review"} <= actions
     with db.session_scope() as s:
-        competitors.delete_competitor(s, p, c.id)
+        battlecards.delete_competitor(s, p, c.id)
     with db.session_scope() as s, pytest.raises(NotFound):
-        competitors.get_competitor(s, alice.workspace_id, c.id)
+        battlecards.get_competitor(s, alice.workspace_id, c.id)
 
 
 @pytest.mark.parametrize("data,field", [
@@ -246,10 +243,10 @@ def test_create_update_review_delete(alice):
 ])
 def test_bad_input_is_refused_and_nothing_is_written(alice, data, field):
     with db.session_scope() as s, pytest.raises(ValidationError) as err:
-        competitors.create_competitor(s, principal(alice), data)
+        battlecards.create_competitor(s, principal(alice), data)
     assert err.value.field == field
     with db.session_scope() as s:
-        assert competitors.list_competitors(s, alice.workspace_id) == []
+        assert battlecards.list_competitors(s, alice.workspace_id) == []
 
 
 def test_names_are_unique_per_workspace_case_insensitive(alice, bob):
@@ -267,29 +264,29 @@ def test_other_workspace_is_not_found_and_viewers_cannot_write(alice, bob):
     bob_deal = new_deal(bob, new_company(bob).id)
     pb = principal(bob)
     with db.session_scope() as s:
-        for call in (lambda: competitors.get_competitor(s, bob.workspace_id, rival.id),
-                     lambda: competitors.update_competitor(s, pb, rival.id, {"name": "x"}),
-                     lambda: competitors.mark_reviewed(s, pb, rival.id),
-                     lambda: competitors.delete_competitor(s, pb, rival.id),
-                     lambda: competitors.attach(s, pb, deal.id, bob_rival.id),
-                     lambda: competitors.attach(s, pb, bob_deal.id, rival.id),
-                     lambda: competitors.competitors_on_deal(s, bob.workspace_id, deal.id),
+        for call in (lambda: battlecards.get_competitor(s, bob.workspace_id, rival.id),
+                     lambda: battlecards.update_competitor(s, pb, rival.id, {"name": "x"}),
+                     lambda: battlecards.mark_reviewed(s, pb, rival.id),
+                     lambda: battlecards.delete_competitor(s, pb, rival.id),
+                     lambda: battlecards.attach(s, pb, deal.id, bob_rival.id),
+                     lambda: battlecards.attach(s, pb, bob_deal.id, rival.id),
+                     lambda: battlecards.competitors_on_deal(s, bob.workspace_id, deal.id),
                      lambda: competitor_stats.competitor_stats(s, bob.workspace_id, rival.id),
-                     lambda: competitors.competitor_condition(s, bob.workspace_id, rival.id),
-                     lambda: competitors.get_competitor(s, alice.workspace_id, 10**15),
+                     lambda: battlecards.competitor_condition(s, bob.workspace_id, rival.id),
+                     lambda: battlecards.get_competitor(s, alice.workspace_id, 10**15),
                      ):
             with pytest.raises(NotFound):
                 call()
         with pytest.raises(ValidationError):
-            competitors.get_competitor(s, alice.workspace_id, "1 OR 1=1")
+            battlecards.get_competitor(s, alice.workspace_id, "1 OR 1=1")
     viewer = dataclasses.replace(principal(alice), role="viewer")
     with db.session_scope() as s:
-        for call in (lambda: competitors.create_competitor(s, viewer, {"name": "V"}),
-                     lambda: competitors.update_competitor(s, viewer, rival.id, {"name": "V"}),
-                     lambda: competitors.mark_reviewed(s, viewer, rival.id),
-                     lambda: competitors.delete_competitor(s, viewer, rival.id),
-                     lambda: competitors.attach(s, viewer, deal.id, rival.id),
-                     lambda: competitors.detach(s, viewer, deal.id, rival.id)):
+        for call in (lambda: battlecards.create_competitor(s, viewer, {"name": "V"}),
+                     lambda: battlecards.update_competitor(s, viewer, rival.id, {"name": "V"}),
+                     lambda: battlecards.mark_reviewed(s, viewer, rival.id),
+                     lambda: battlecards.delete_competitor(s, viewer, rival.id),
+                     lambda: battlecards.attach(s, viewer, deal.id, rival.id),
+                     lambda: battlecards.detach(s, viewer, deal.id, rival.id)):
             with pytest.raises(Forbidden):
                 call()
 
@@ -302,20 +299,20 @@ def test_attach_is_idempotent_detach_and_pipeline_filter(alice):
     assert attach(alice, d1.id, rival.id)[1] is False
     with db.session_scope() as s:
         assert len(s.exec(select(DealCompetitor)).all()) == 1
-        assert [c.id for c in competitors.competitors_on_deal(s, alice.workspace_id, d1.id)] \
+        assert [c.id for c in battlecards.competitors_on_deal(s, alice.workspace_id, d1.id)] \
             == [rival.id]
-        cond = competitors.competitor_condition(s, alice.workspace_id, rival.id)
+        cond = battlecards.competitor_condition(s, alice.workspace_id, rival.id)
         assert s.exec(select(Deal.id).where(cond)).all() == [d1.id]
-        assert d2.id not in s.exec(competitors.deal_ids_with_competitor(
+        assert d2.id not in s.exec(battlecards.deal_ids_with_competitor(
             s, alice.workspace_id, str(rival.id))).all()
     with db.session_scope() as s:
-        competitors.detach(s, principal(alice), d1.id, rival.id)
+        battlecards.detach(s, principal(alice), d1.id, rival.id)
     with db.session_scope() as s, pytest.raises(NotFound):
-        competitors.detach(s, principal(alice), d1.id, rival.id)
+        battlecards.detach(s, principal(alice), d1.id, rival.id)
     # deleting the competitor or the deal removes the links
     attach(alice, d2.id, rival.id)
     with db.session_scope() as s:
-        competitors.delete_competitor(s, principal(alice), rival.id)
+        battlecards.delete_competitor(s, principal(alice), rival.id)
     with db.session_scope() as s:
         assert s.exec(select(DealCompetitor)).all() == []
 
@@ -378,7 +375,7 @@ def test_markdown_keeps_formatting_and_safe_links():
 def test_battlecard_with_attack_is_stored_raw_and_rendered_safe(alice):
     rival = new_competitor(alice, strengths="<script>alert(1)</script> [x](javascript:alert(1))")
     with db.session_scope() as s:
-        out = competitors.competitor_out(s, competitors.get_competitor(s, alice.workspace_id,
+        out = battlecards.competitor_out(s, battlecards.get_competitor(s, alice.workspace_id,
                                                                        rival.id))
     assert out["strengths"].startswith("<script>")  # raw text is kept as typed
     assert "<script" not in out["html"]["strengths"]

@@ -11,10 +11,10 @@ from sqlmodel import select
 from updoot_app import db
 from updoot_app.models import Contact, Deal, Interaction
 from updoot_app.models.types import utcnow
-from updoot_app.services import companies, contacts, deals, interactions
-from updoot_app.services.access import resolve_session
-from updoot_app.services.demo_seed import seed_workspace
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.crm import companies, contacts, deals, interactions
+from updoot_app.services.demo.seed import seed_workspace
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 
 def principal(actor):

@@ -1,4 +1,4 @@
-"""CSV import parsing/validation and CSV export safety (updoot_app.services.csv_io)."""
+"""CSV import parsing/validation and CSV export safety (updoot_app.services.csvio.csv_io)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from updoot_app.services.csv_io import (
+from updoot_app.services.csvio.csv_io import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
     ROW_INDEX_NAME,

@@ -1,4 +1,4 @@
-"""Property tests for updoot_app.services.csv_io.
+"""Property tests for updoot_app.services.csvio.csv_io.
 
 Generated text is restricted where a CSV file is ambiguous by nature, and only
 there: no NUL; no bare carriage return in a
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from updoot_app.services.csv_io import (
+from updoot_app.services.csvio.csv_io import (
     frame_to_csv_bytes,
     neutralise_cell,
     parse_decimal,

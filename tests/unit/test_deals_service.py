@@ -22,11 +22,11 @@ from updoot_app.models import (
     Workspace,
 )
 from updoot_app.models.types import utcnow
-from updoot_app.services import companies, deals, stages
-from updoot_app.services.access import resolve_session
-from updoot_app.services.demo_seed import seed_workspace
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
-from updoot_app.services.stages import list_stages
+from updoot_app.services.crm import companies, deals, stages
+from updoot_app.services.crm.stages import list_stages
+from updoot_app.services.demo.seed import seed_workspace
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 
 def principal(actor):
@@ -304,7 +304,7 @@ def test_stale_follows_the_workspace_setting(alice, acme):
         s.add(workspace)
     assert stale() is True
     with db.session_scope() as s:  # logging an interaction freshens the deal
-        from updoot_app.services import interactions
+        from updoot_app.services.crm import interactions
         interactions.log_interaction(s, principal(alice), {"kind": "call", "deal_id": deal_id})
     assert stale() is False
 

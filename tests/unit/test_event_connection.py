@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from updoot_app import db
-from updoot_app.services.access import resolve_session
+from updoot_app.services.identity.access import resolve_session
 
 
 def _count_workspaces(conn) -> int:

@@ -1,12 +1,12 @@
-"""Countries and regions (updoot_app.services.geo)."""
+"""Countries and regions (updoot_app.services.platform.geo)."""
 
 from collections import Counter
 
 import pycountry
 import pytest
 
-from updoot_app.services import geo
-from updoot_app.services.geo import REGIONS, expand_geography, normalise_country
+from updoot_app.services.platform import geo
+from updoot_app.services.platform.geo import REGIONS, expand_geography, normalise_country
 
 ALL_CODES = {country.alpha_2 for country in pycountry.countries}
 

@@ -11,8 +11,11 @@ from sqlmodel import select
 from tests.unit.test_kpis import at, company, deal
 from updoot_app import db
 from updoot_app.models import Goal, Icp, IcpVersion
-from updoot_app.services import goals, icp_calibration, icps, kpis
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.kpis import calibration as icp_calibration
+from updoot_app.services.kpis import goals
+from updoot_app.services.kpis import metrics as kpis
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.profiles import icps
 
 NOV = kpis.parse_period("2026-11")
 MID_NOV = datetime(2026, 11, 16, tzinfo=UTC)  # half of November elapsed

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from updoot_app.services import icp_draft, icps, scoring
-from updoot_app.services.errors import ValidationError
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.profiles import icps, scoring
+from updoot_app.services.profiles import wizard_draft as icp_draft
 
 
 def template_draft():

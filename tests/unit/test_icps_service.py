@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Activity, Company, Contact, Icp, IcpVersion, Membership, Persona
-from updoot_app.services import fit, icps, personas, scoring
-from updoot_app.services.access import resolve_session
-from updoot_app.services.demo_seed import seed_workspace
-from updoot_app.services.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.demo.seed import seed_workspace
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.profiles import fit, icps, personas, scoring
 
 EXAMPLE = {
     "name": "Mid-market security buyers", "kind": "b2b",

@@ -1,4 +1,4 @@
-"""Goal figures in batches (services/kpi_batch.py) equal the per-goal figures; the
+"""Goal figures in batches (services/batch.py) equal the per-goal figures; the
 shared-query memo runs a query once across threads; the funnel's lost-from rule."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import pytest
 
 from tests.unit.test_kpis import NOV, OCT, Q4, at, company, deal, sample  # noqa: F401
 from updoot_app import db
-from updoot_app.services import goals, kpi_batch, kpis
-from updoot_app.services.kpis import Segment
+from updoot_app.services.kpis import batch, goals
+from updoot_app.services.kpis import metrics as kpis
+from updoot_app.services.kpis.metrics import Segment
 
 SEGMENTS = [Segment("fit_tier", t) for t in ("A", "B", "C", "D", "none")] + [
     Segment("icp", "1"), Segment("icp", "2"), Segment("industry", "retail"),
@@ -41,7 +42,7 @@ def richer(sample):  # noqa: F811 - the fixture imported from test_kpis
 
 def _requests():
     return [(metric, period, seg, None)
-            for metric in kpi_batch.FAMILIES for period in (NOV, OCT, Q4) for seg in SEGMENTS]
+            for metric in batch.FAMILIES for period in (NOV, OCT, Q4) for seg in SEGMENTS]
 
 
 def test_batched_figures_equal_the_per_goal_ones(richer):
@@ -49,9 +50,9 @@ def test_batched_figures_equal_the_per_goal_ones(richer):
     requests = _requests()
     with db.session_scope() as s:
         one_by_one = [kpis.metric_value(s, ws, m, p, seg, st) for m, p, seg, st in requests]
-        batched = kpi_batch.metric_values(s, ws, requests)
+        batched = batch.metric_values(s, ws, requests)
         with kpis.memoized():  # fit tier / ICP from the calibration's grouped query
-            reused = kpi_batch.metric_values(s, ws, requests, {NOV, Q4})
+            reused = batch.metric_values(s, ws, requests, {NOV, Q4})
     assert batched == one_by_one
     assert reused == one_by_one
     figures = dict(zip(((m, p, seg) for m, p, seg, _ in requests), batched, strict=True))
@@ -70,8 +71,8 @@ def test_batched_figures_equal_the_per_goal_ones(richer):
 def test_lone_segments_and_other_metrics_use_the_per_goal_query(richer, monkeypatch):
     ws = richer.workspace_id
     grouped = []
-    real = kpi_batch._closed_table
-    monkeypatch.setattr(kpi_batch, "_closed_table",
+    real = batch._closed_table
+    monkeypatch.setattr(batch, "_closed_table",
                         lambda *a: grouped.append(a[2:4]) or real(*a))
     requests = [("revenue", NOV, Segment("fit_tier", "A"), None),
                 ("win_rate", NOV, Segment("country", "DE"), None),
@@ -79,7 +80,7 @@ def test_lone_segments_and_other_metrics_use_the_per_goal_query(richer, monkeypa
                 ("pipeline_value", NOV, Segment("country", "DE"), None),
                 ("revenue", NOV, kpis.ALL, None)]
     with db.session_scope() as s:
-        out = kpi_batch.metric_values(s, ws, requests)
+        out = batch.metric_values(s, ws, requests)
         assert out == [kpis.metric_value(s, ws, *r) for r in requests]
     assert grouped == [(NOV, "country")]  # one grouped query for the two countries
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from updoot_app.services import money
-from updoot_app.services.errors import ValidationError
+from updoot_app.services.billing import money
+from updoot_app.services.platform.errors import ValidationError
 
 
 def test_design_worked_example():

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from tests.unit.test_kpis import at, company, deal, sample  # noqa: F401
 from updoot_app import db
-from updoot_app.services import overview
+from updoot_app.services.kpis import at_a_glance
 
 
 def test_overview_counts_and_values_per_stage(sample, bob):  # noqa: F811
     other = company(bob.workspace_id, "Bob's", tier="A", created=at(3))
     deal(bob.workspace_id, other, ["New", "Won"], "777", created=at(3), closed=at(4))
     with db.session_scope() as s:
-        o = overview.overview(s, sample.workspace_id)
+        o = at_a_glance.overview(s, sample.workspace_id)
     assert (o["companies"], o["contacts"], o["open_deals"]) == (3, 0, 2)
     assert o["pipeline_value"] == Decimal("10000") and o["weighted_value"] == Decimal("4000.00")
     assert (o["won"], o["lost"], o["win_rate"]) == (4, 1, 4 / 5)

@@ -1,4 +1,4 @@
-"""Fit scoring engine (updoot_app.services.scoring)."""
+"""Fit scoring engine (updoot_app.services.profiles.scoring)."""
 
 import copy
 import math
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from updoot_app.services.errors import ValidationError
-from updoot_app.services.scoring import (
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.profiles.scoring import (
     Criterion,
     Disqualifier,
     Fit,

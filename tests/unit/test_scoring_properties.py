@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from updoot_app.services.geo import expand_geography
-from updoot_app.services.scoring import (
+from updoot_app.services.platform.geo import expand_geography
+from updoot_app.services.profiles.scoring import (
     FIELDS,
     LIST_FIELDS,
     RANGE_FIELDS,

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from updoot_app import db
-from updoot_app.services import access, auth
-from updoot_app.services.errors import AuthRequired
-from updoot_app.services.session_cache import SessionCache
+from updoot_app.services.identity import access, auth
+from updoot_app.services.identity.session_cache import SessionCache
+from updoot_app.services.platform.errors import AuthRequired
 
 TABLES = ("auth_sessions", "users", "memberships", "workspaces")
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)

@@ -10,10 +10,12 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Activity, ApiToken, Company, Deal, Stage, User, Workspace
-from updoot_app.services import activity, demo, tokens
-from updoot_app.services.access import resolve_api_token, resolve_session
-from updoot_app.services.activity import AppendOnlyError
-from updoot_app.services.errors import AuthRequired, NotFound, ValidationError
+from updoot_app.services.demo import lifecycle
+from updoot_app.services.identity import tokens
+from updoot_app.services.identity.access import resolve_api_token, resolve_session
+from updoot_app.services.platform import activity
+from updoot_app.services.platform.activity import AppendOnlyError
+from updoot_app.services.platform.errors import AuthRequired, NotFound, ValidationError
 
 
 def principal(token):
@@ -73,7 +75,7 @@ def test_activity_log_is_append_only(alice):
 
 def test_demo_workspace_is_seeded_with_every_stage(database):
     with db.session_scope() as s:
-        ws, token = demo.create_demo(s)
+        ws, token = lifecycle.create_demo(s)
     p = principal(token)
     assert p.is_demo and p.role == "owner" and p.workspace_id == ws.id
     with db.session_scope() as s:
@@ -101,11 +103,11 @@ def test_demo_tells_the_whole_story_icp_personas_committees_competitors_goals(da
         Icp,
         Persona,
     )
-    from updoot_app.services import buying_committee
+    from updoot_app.services.crm import buying_committee
 
     with db.session_scope() as s:
-        ws_id = demo.create_demo(s)[0].id
-        other_id = demo.create_demo(s)[0].id
+        ws_id = lifecycle.create_demo(s)[0].id
+        other_id = lifecycle.create_demo(s)[0].id
 
     def rows(s, model):
         return s.exec(select(model).where(model.workspace_id == ws_id)).all()
@@ -131,7 +133,7 @@ def test_demo_tells_the_whole_story_icp_personas_committees_competitors_goals(da
         assert len(rows(s, Goal)) == 3
     # Purging removes every row of the demo, whatever table it is in.
     with db.session_scope() as s:
-        demo.delete_workspaces(s, [ws_id])
+        lifecycle.delete_workspaces(s, [ws_id])
     with db.session_scope() as s:
         from sqlmodel import SQLModel
 
@@ -146,21 +148,21 @@ def test_demo_tells_the_whole_story_icp_personas_committees_competitors_goals(da
 
 def test_two_demos_are_isolated(database):
     with db.session_scope() as s:
-        ws1, t1 = demo.create_demo(s)
-        ws2, t2 = demo.create_demo(s)
+        ws1, t1 = lifecycle.create_demo(s)
+        ws2, t2 = lifecycle.create_demo(s)
     assert principal(t1).workspace_id != principal(t2).workspace_id
 
 
 def test_old_demos_are_purged_and_real_workspaces_kept(alice):
     with db.session_scope() as s:
-        old, old_token = demo.create_demo(s)
-        fresh, _ = demo.create_demo(s)
+        old, old_token = lifecycle.create_demo(s)
+        fresh, _ = lifecycle.create_demo(s)
     with db.session_scope() as s:
         ws = s.get(Workspace, old.id)
         ws.created_at = ws.created_at - timedelta(hours=48)
         s.add(ws)
     with db.session_scope() as s:
-        assert demo.purge_old_demos(s, max_age_hours=24) == 1
+        assert lifecycle.purge_old_demos(s, max_age_hours=24) == 1
     with db.session_scope() as s:
         ids = set(s.exec(select(Workspace.id)).all())
         assert ids == {alice.workspace_id, fresh.id}

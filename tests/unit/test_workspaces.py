@@ -8,9 +8,9 @@ from sqlmodel import select
 from tests.conftest import make_actor
 from updoot_app import db
 from updoot_app.models import Membership, Stage
-from updoot_app.services import workspaces
-from updoot_app.services.access import resolve_session
-from updoot_app.services.errors import AuthRequired, Forbidden, NotFound, ValidationError
+from updoot_app.services.identity import workspaces
+from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform.errors import AuthRequired, Forbidden, NotFound, ValidationError
 
 
 def principal(token):

@@ -24,7 +24,7 @@ from updoot_app.api import (
     routes_stages,
 )
 from updoot_app.api.deps import principal
-from updoot_app.services.errors import (
+from updoot_app.services.platform.errors import (
     AuthRequired,
     DomainError,
     Forbidden,

@@ -18,9 +18,9 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from updoot_app import db
-from updoot_app.services import access
-from updoot_app.services.access import Principal
-from updoot_app.services.errors import AuthRequired
+from updoot_app.services.identity import access
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform.errors import AuthRequired
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _REQUEST = "updoot_request_"

@@ -18,9 +18,10 @@ from sqlmodel import Session
 from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body
-from updoot_app.services import billing_docs, billing_logo
-from updoot_app.services.access import Principal
-from updoot_app.services.errors import NotFound, ValidationError
+from updoot_app.services.billing import documents
+from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform.errors import NotFound, ValidationError
 
 router = APIRouter(tags=["billing settings"], route_class=SessionRoute)
 _LOGO_BODY = {"requestBody": {"required": True, "content": {
@@ -51,12 +52,12 @@ def _logo_out(logo) -> dict:
 
 @router.get("/billing-settings")
 def get_settings(p: Principal = READ, session: Session = DB) -> dict:
-    return _settings_out(session, billing_docs.get_settings(session, p.workspace_id))
+    return _settings_out(session, documents.get_settings(session, p.workspace_id))
 
 
 @router.patch("/billing-settings")
 def update_settings(body: SettingsIn, p: Principal = WRITE, session: Session = DB) -> dict:
-    row = billing_docs.update_settings(session, p, body.model_dump(exclude_unset=True))
+    row = documents.update_settings(session, p, body.model_dump(exclude_unset=True))
     return _settings_out(session, row)
 
 

@@ -21,8 +21,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
-from updoot_app.services import companies
-from updoot_app.services.access import Principal
+from updoot_app.services.crm import companies
+from updoot_app.services.identity.access import Principal
 
 # --- shared by the CRM routers ------------------------------------------------------
 

@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, to_json
-from updoot_app.services import competitor_stats, competitors
-from updoot_app.services.access import Principal
+from updoot_app.services.competitors import battlecards as competitors
+from updoot_app.services.competitors import win_loss as competitor_stats
+from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["competitors"], route_class=SessionRoute)
 

@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, paged, to_json
-from updoot_app.services import contacts
-from updoot_app.services.access import Principal
+from updoot_app.services.crm import contacts
+from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["contacts"], route_class=SessionRoute)
 

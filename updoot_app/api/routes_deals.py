@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services import deals
-from updoot_app.services.access import Principal
+from updoot_app.services.crm import deals
+from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["deals"], route_class=SessionRoute)
 

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Body, Depends, Response
 from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
-from updoot_app.services import goals
-from updoot_app.services.access import Principal
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.kpis import goals
 
 router = APIRouter(tags=["goals"], route_class=SessionRoute)
 

@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.models import Company, Persona
-from updoot_app.services import fit, icps, personas, scoring
-from updoot_app.services.access import Principal
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.profiles import fit, icps, personas, scoring
 
 router = APIRouter(tags=["icps"], route_class=SessionRoute)
 

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute, get_session, principal
-from updoot_app.services import icp_calibration, kpis
-from updoot_app.services.access import Principal
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.kpis import calibration as icp_calibration
+from updoot_app.services.kpis import metrics as kpis
 
 router = APIRouter(tags=["kpis"], route_class=SessionRoute)
 
@@ -45,7 +46,7 @@ def get_kpis(metric: str | None = None, period: str | None = None, segment: str 
                              if k != "period"})
     stage = None
     if stage_id not in (None, ""):
-        from updoot_app.services.validation import clean_id
+        from updoot_app.services.platform.validation import clean_id
 
         stage = clean_id(stage_id, "stage_id")
     figure = kpis.metric_value(s, p.workspace_id, metric, when, seg, stage)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from updoot_app.api.deps import SessionRoute, principal
-from updoot_app.services.access import Principal
+from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["me"], route_class=SessionRoute)
 

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services import products
-from updoot_app.services.access import Principal
+from updoot_app.services.billing import products
+from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["products"], route_class=SessionRoute)
 

@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body
-from updoot_app.services import stages
-from updoot_app.services.access import Principal
+from updoot_app.services.crm import stages
+from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["stages"], route_class=SessionRoute)
 

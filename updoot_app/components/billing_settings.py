@@ -6,8 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app.components.forms import field, form_error, section
-from updoot_app.services.billing_logo import MAX_LOGO_BYTES
-from updoot_app.state.billing_settings_state import BillingSettingsState as S
+from updoot_app.services.billing.logo import MAX_LOGO_BYTES
+from updoot_app.state.billing.billing_settings_state import BillingSettingsState as S
 
 LOGO_UPLOAD_ID = "billing-logo"
 

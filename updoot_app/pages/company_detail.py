@@ -5,7 +5,7 @@ import reflex as rx
 from updoot_app.components.fit_badge import fit_badge
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.company_state import NO_PERSONA, CompanyState
+from updoot_app.state.crm.company_state import NO_PERSONA, CompanyState
 
 RESULT_COLORS = {"match": "green", "miss": "red", "unknown": "gray", "disqualified": "red"}
 

@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.company_import_state import FIELD_OPTIONS, CompanyImportState
+from updoot_app.state.crm.company_import_state import FIELD_OPTIONS, CompanyImportState
 
 UPLOAD_ID = "companies-csv"
 

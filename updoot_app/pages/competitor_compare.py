@@ -6,7 +6,7 @@ import reflex as rx
 
 from updoot_app.components.battlecard import MARKDOWN_STYLE
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.competitors_state import CompareState as C
+from updoot_app.state.competitors.competitors_state import CompareState as C
 
 
 def picker() -> rx.Component:

@@ -9,7 +9,7 @@ from updoot_app.components.battlecard import battlecard
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.plot import plot
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors_state import CompetitorDetailState as D
+from updoot_app.state.competitors.competitors_state import CompetitorDetailState as D
 
 STATUS_COLORS = {"overlap": "amber", "no_overlap": "green", "not_stated": "gray"}
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors_state import CompetitorsState as S
+from updoot_app.state.competitors.competitors_state import CompetitorsState as S
 
 
 def _input(label: str, name: str, placeholder: str = "", required: bool = False):

@@ -7,7 +7,7 @@ import reflex as rx
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.plot import plot
 from updoot_app.components.stat import stat_card
-from updoot_app.state.dashboard_state import DashboardState as D
+from updoot_app.state.kpis.dashboard_state import DashboardState as D
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
 

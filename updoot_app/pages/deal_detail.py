@@ -7,7 +7,7 @@ from updoot_app.components.fit_badge import fit_badge
 from updoot_app.components.forms import form_error
 from updoot_app.components.kanban import stage_menu
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.deal_state import DealState as D
+from updoot_app.state.crm.deal_state import DealState as D
 
 ROLE_COLORS = {"economic_buyer": "green", "champion": "blue", "user": "gray",
                "technical_evaluator": "purple", "blocker": "red"}

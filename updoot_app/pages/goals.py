@@ -3,12 +3,12 @@
 import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.goals_state import (
+from updoot_app.state.kpis.goals_state import (
     METRIC_CHOICES,
     PERIOD_CHOICES,
     SEGMENT_CHOICES,
 )
-from updoot_app.state.goals_state import GoalsState as G
+from updoot_app.state.kpis.goals_state import GoalsState as G
 
 
 def choice(label: str, name: str, options: list[dict], default: str, **props) -> rx.Component:

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from updoot_app.components.layout import color_mode_button, logo
-from updoot_app.state.auth_state import AuthState
+from updoot_app.state.identity.auth_state import AuthState
 
 FEATURES = (
     ("target", "Ideal Customer Profile", "Define who you sell to; every lead gets a fit score "

@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.forms import auth_card, field, form_error
 from updoot_app.components.layout import logo
-from updoot_app.state.auth_state import AuthState
+from updoot_app.state.identity.auth_state import AuthState
 
 
 def login() -> rx.Component:

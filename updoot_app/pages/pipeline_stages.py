@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.stages_state import StagesState as S
+from updoot_app.state.crm.stages_state import StagesState as S
 
 
 def stage_row(r) -> rx.Component:

@@ -5,8 +5,8 @@ import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.tier_counts import tier_counts
-from updoot_app.services.personas import ROLE_LABELS
-from updoot_app.state.profiles_state import IcpDetailState as D
+from updoot_app.services.profiles.personas import ROLE_LABELS
+from updoot_app.state.profiles.profiles_state import IcpDetailState as D
 
 ROLE_COLORS = {"economic_buyer": "green", "champion": "blue", "user": "gray",
                "technical_evaluator": "purple", "blocker": "red"}

@@ -5,8 +5,8 @@ import reflex as rx
 from updoot_app.components.fit_badge import TIER_COLORS
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.tier_counts import tier_counts
-from updoot_app.state.icp_wizard_state import STEPS
-from updoot_app.state.icp_wizard_state import IcpWizardState as W
+from updoot_app.state.profiles.icp_wizard_state import STEPS
+from updoot_app.state.profiles.icp_wizard_state import IcpWizardState as W
 
 
 def weight_input(key: str, label: str = "Weight") -> rx.Component:

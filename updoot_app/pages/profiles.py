@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.tier_counts import tier_counts
-from updoot_app.state.profiles_state import ProfilesState
+from updoot_app.state.profiles.profiles_state import ProfilesState
 
 
 def icp_card(row: dict) -> rx.Component:

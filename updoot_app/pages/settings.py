@@ -5,8 +5,8 @@ import reflex as rx
 from updoot_app.components.billing_settings import billing_section
 from updoot_app.components.forms import field, form_error, section
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.auth_state import AuthState
-from updoot_app.state.settings_state import SettingsState
+from updoot_app.state.identity.auth_state import AuthState
+from updoot_app.state.identity.settings_state import SettingsState
 
 ROLE_CHOICES = ["owner", "admin", "member", "viewer"]
 

@@ -4,8 +4,8 @@ import reflex as rx
 
 from updoot_app.components.forms import auth_card, field, form_error
 from updoot_app.components.layout import logo
-from updoot_app.services.security import MIN_PASSWORD_LENGTH
-from updoot_app.state.auth_state import AuthState
+from updoot_app.services.platform.security import MIN_PASSWORD_LENGTH
+from updoot_app.state.identity.auth_state import AuthState
 
 
 def signup() -> rx.Component:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services import auth, workspaces
-from updoot_app.services.access import ROLE_LABELS, Principal
+from updoot_app.services.identity import auth, workspaces
+from updoot_app.services.identity.access import ROLE_LABELS, Principal
 from updoot_app.settings import load_settings
 from updoot_app.state.guard import guard, public
 

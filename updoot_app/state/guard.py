@@ -27,8 +27,8 @@ from collections.abc import Callable
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services import access
-from updoot_app.services.errors import AuthRequired, DomainError, Forbidden
+from updoot_app.services.identity import access
+from updoot_app.services.platform.errors import AuthRequired, DomainError, Forbidden
 
 ACCESS_ATTR = "__updoot_access__"
 PUBLIC = "public"

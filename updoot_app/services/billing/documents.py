@@ -1,0 +1,266 @@
+"""What quotes and invoices share: billing settings, gapless numbering, line
+validation, party (company/contact/deal) checks, totals and dicts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from updoot_app.models import BillingSettings, Company, Contact, Deal, DocumentCounter, Workspace
+from updoot_app.services.billing import money
+from updoot_app.services.crm.companies import clean_long_text
+from updoot_app.services.crm.contacts import get_contact
+from updoot_app.services.crm.deals import get_deal
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.platform.validation import clean_text
+
+MAX_LINES = 200
+LINE_FIELDS = ("product_id", "description", "unit", "quantity", "unit_price", "discount_pct",
+               "tax_rate")
+PREFIX_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/")
+
+
+# --- settings -------------------------------------------------------------------------
+
+def get_settings(session: Session, workspace_id: int) -> BillingSettings:
+    found = session.get(BillingSettings, workspace_id)
+    return found if found is not None else BillingSettings(workspace_id=workspace_id)
+
+
+def clean_prefix(raw: object, field: str) -> str:
+    value = clean_text(raw, field, "Prefix", max_len=12).upper()
+    if not set(value) <= PREFIX_CHARS:
+        raise ValidationError(field, "A prefix uses letters, digits, - _ or / only.")
+    return value
+
+
+def update_settings(session: Session, principal, data: Mapping[str, Any]) -> BillingSettings:
+    principal.require("admin")
+    allowed = {"quote_prefix", "invoice_prefix", "win_deal_on_accept", "payment_terms_days",
+               "address", "locale"}
+    unknown = set(data) - allowed
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, f"Unknown field {name}.")
+    row = session.get(BillingSettings, principal.workspace_id) or BillingSettings(
+        workspace_id=principal.workspace_id)
+    if "quote_prefix" in data:
+        row.quote_prefix = clean_prefix(data["quote_prefix"], "quote_prefix")
+    if "invoice_prefix" in data:
+        row.invoice_prefix = clean_prefix(data["invoice_prefix"], "invoice_prefix")
+    if "win_deal_on_accept" in data:
+        if not isinstance(data["win_deal_on_accept"], bool):
+            raise ValidationError("win_deal_on_accept", "Must be true or false.")
+        row.win_deal_on_accept = data["win_deal_on_accept"]
+    if "payment_terms_days" in data:
+        row.payment_terms_days = clean_days(data["payment_terms_days"])
+    if "address" in data:
+        row.address = clean_long_text(data["address"], "address", "Address", 500)
+    if "locale" in data:
+        from babel import Locale, UnknownLocaleError
+
+        text = clean_text(data["locale"], "locale", "Locale", max_len=12)
+        try:
+            Locale.parse(text)
+        except (ValueError, UnknownLocaleError):
+            raise ValidationError("locale", "Unknown locale (try en_US, de_DE, fr_FR).") from None
+        row.locale = text
+    session.add(row)
+    session.flush()
+    return row
+
+
+def clean_days(raw: object) -> int:
+    if isinstance(raw, bool):
+        raise ValidationError("payment_terms_days", "Payment terms are a number of days.")
+    try:
+        days = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError("payment_terms_days",
+                              "Payment terms are a number of days.") from None
+    if not 0 <= days <= 365:
+        raise ValidationError("payment_terms_days", "Payment terms are 0 to 365 days.")
+    return days
+
+
+# --- numbering --------------------------------------------------------------------------
+
+def take_number(session: Session, workspace_id: int, kind: str, year: int) -> int:
+    """The next number of `kind` in this workspace and year, in the caller's
+    transaction: an atomic UPDATE … RETURNING on the counter row (a row lock on
+    PostgreSQL; on SQLite call inside `db.write_scope()` which holds the write
+    lock). Rolled back with the caller, so a number is never lost or reused."""
+    bind = session.get_bind()
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    session.exec(
+        dialect.insert(DocumentCounter)
+        .values(workspace_id=workspace_id, kind=kind, year=year, next_number=1)
+        .on_conflict_do_nothing(index_elements=["workspace_id", "kind", "year"])
+    )
+    taken = session.exec(
+        update(DocumentCounter)
+        .where(DocumentCounter.workspace_id == workspace_id, DocumentCounter.kind == kind,
+               DocumentCounter.year == year)
+        .values(next_number=DocumentCounter.next_number + 1)
+        .returning(DocumentCounter.next_number)
+    ).scalar_one()
+    return int(taken) - 1
+
+
+def format_number(prefix: str, year: int, number: int) -> str:
+    return f"{prefix}-{year}-{number:04d}"
+
+
+# --- fields -----------------------------------------------------------------------------
+
+def clean_date(raw: object, field: str, label: str) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str) and raw.strip():
+        try:
+            value = date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+        else:
+            if 2000 <= value.year <= 2200:
+                return value
+    raise ValidationError(field, f"{label} must be a date like 2026-03-31.")
+
+
+def clean_party(session: Session, workspace_id: int, data: Mapping[str, Any],
+                current: Mapping[str, int | None] | None = None) -> dict:
+    """company_id / contact_id / deal_id: each optional, each in this workspace;
+    a deal or contact fills in the company when it is not given, and must be
+    the document's company's when it is (a contact without a company is refused
+    on a document with one: the addressee works at the client)."""
+    out: dict[str, int | None] = {}
+    for key, getter in (("company_id", None), ("contact_id", get_contact),
+                        ("deal_id", get_deal)):
+        if key not in data:
+            continue
+        raw = data[key]
+        if raw in (None, ""):
+            out[key] = None
+            continue
+        if getter is None:
+            from updoot_app.services.crm.companies import get_company
+
+            out[key] = get_company(session, workspace_id, raw).id
+        else:
+            out[key] = getter(session, workspace_id, raw).id
+    merged = dict(current or {})
+    merged.update(out)
+    company_id = merged.get("company_id")
+    for key, model in (("deal_id", Deal), ("contact_id", Contact)):
+        ref = merged.get(key)
+        if ref is None:
+            continue
+        row_company = session.get(model, ref).company_id
+        if company_id is None and row_company is not None:
+            company_id = row_company
+            out["company_id"] = row_company
+        elif row_company != company_id:
+            if key == "deal_id":
+                raise ValidationError(key, "That deal belongs to another company.")
+            raise ValidationError(key, "That contact is not one of this company's contacts.")
+    return out
+
+
+def default_currency(session: Session, workspace_id: int, party: Mapping[str, Any]) -> str:
+    deal_id = party.get("deal_id")
+    if deal_id:
+        return session.get(Deal, deal_id).currency
+    return session.get(Workspace, workspace_id).currency
+
+
+def clean_lines(session: Session, workspace_id: int, raw: object) -> list[dict]:
+    """Validated lines. A line with a product_id takes the product's name,
+    unit, price and tax rate unless it gives its own; free-text lines need a
+    description and a unit price."""
+    from updoot_app.services.billing.products import get_product
+
+    if not isinstance(raw, list | tuple):
+        raise ValidationError("lines", "Lines must be a list.")
+    if len(raw) > MAX_LINES:
+        raise ValidationError("lines", f"At most {MAX_LINES} lines per document.")
+    lines = []
+    for i, item in enumerate(raw):
+        where = f"lines.{i}"
+        if not isinstance(item, Mapping):
+            raise ValidationError(where, f"Line {i + 1} must be an object.")
+        unknown = set(item) - set(LINE_FIELDS) - {"id", "position"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ValidationError(f"{where}.{name}", f"Line {i + 1}: unknown field {name}.")
+        product = None
+        if item.get("product_id") not in (None, ""):
+            product = get_product(session, workspace_id, item["product_id"])
+        desc = item.get("description")
+        if (desc is None or (isinstance(desc, str) and not desc.strip())) and product:
+            desc = product.name
+        try:
+            line = {
+                "product_id": product.id if product else None,
+                "description": clean_long_text(desc, "description", "Description", 2000),
+                "unit": clean_text(item.get("unit", product.unit if product else ""), "unit",
+                                   "Unit", max_len=30, required=False),
+                "quantity": money.clean_quantity(item.get("quantity", "1")),
+                "unit_price": money.clean_price(
+                    item["unit_price"] if item.get("unit_price") not in (None, "") or not product
+                    else product.unit_price),
+                "discount_pct": money.clean_percent(item.get("discount_pct"), "discount_pct",
+                                                    "Discount", default=Decimal(0)),
+                "tax_rate": money.clean_percent(
+                    item.get("tax_rate"), "tax_rate", "Tax rate",
+                    default=product.tax_rate if product else Decimal(0)),
+            }
+        except ValidationError as exc:
+            raise ValidationError(f"{where}.{exc.field}", f"Line {i + 1}: {exc.message}") from None
+        if not line["description"]:
+            raise ValidationError(f"{where}.description", f"Line {i + 1}: enter a description.")
+        lines.append(line)
+    return lines
+
+
+def line_dicts(lines, currency: str, totals: money.Totals) -> list[dict]:
+    out = []
+    for line, amounts in zip(lines, totals.lines, strict=True):
+        out.append({
+            "id": line.id, "position": line.position, "product_id": line.product_id,
+            "description": line.description, "unit": line.unit,
+            "quantity": format(line.quantity.normalize(), "f"),
+            "unit_price": format(line.unit_price.normalize(), "f"), "discount_pct": format(
+                line.discount_pct.normalize(), "f"),
+            "tax_rate": format(line.tax_rate.normalize(), "f"),
+            "net": amounts.net, "tax": amounts.tax, "total": amounts.total,
+        })
+    return out
+
+
+def totals_dict(totals: money.Totals) -> dict:
+    return {
+        "subtotal": totals.subtotal, "discount_total": totals.discount_total,
+        "net_total": totals.net_total, "tax_total": totals.tax_total, "total": totals.total,
+        "taxes": [{"rate": money.percent_text(t.rate), "base": t.base, "tax": t.tax}
+                  for t in totals.taxes],
+    }
+
+
+def party_names(session: Session, doc) -> dict:
+    company = session.get(Company, doc.company_id) if doc.company_id else None
+    contact = session.get(Contact, doc.contact_id) if doc.contact_id else None
+    deal = session.get(Deal, doc.deal_id) if doc.deal_id else None
+    return {
+        "company_name": company.name if company else "",
+        "contact_name": f"{contact.first_name} {contact.last_name}".strip() if contact else "",
+        "contact_email": (contact.email or "") if contact else "",
+        "deal_title": deal.title if deal else "",
+    }

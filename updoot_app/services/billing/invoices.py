@@ -1,0 +1,376 @@
+"""Invoices: from a quote (see quotes.convert_quote) or from scratch.
+
+* A draft has no number and can be edited or deleted.
+* `send_invoice` finalises: it takes the next number (INV-2026-0001, gapless
+  per workspace and year, in the same transaction as the status change) and
+  locks the invoice: from then on lines, amounts and dates cannot change.
+  Call it inside `db.write_scope()` (or use `finalise`, which does).
+* A finalised invoice is never deleted; it can only be voided, keeping its number.
+* Payments (date, amount, method, reference), partial ones too, up to the balance.
+* Status: draft, sent, partially_paid, paid, void are stored; "overdue" is
+  computed (sent or partially paid and past the due date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, select
+
+from updoot_app import db
+from updoot_app.models import Company, Invoice, InvoiceLine, Payment, Quote
+from updoot_app.models.billing import PAYMENT_METHODS
+from updoot_app.models.types import utcnow
+from updoot_app.services.billing import documents, money
+from updoot_app.services.crm.companies import (
+    clean_long_text,
+    clean_paging,
+    clean_ref,
+    clean_search,
+    like_pattern,
+)
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform import activity
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.platform.rows import get_in_workspace
+from updoot_app.services.platform.validation import clean_currency, clean_text
+
+FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "due_date",
+          "payment_terms_days", "discount_pct", "notes", "terms", "lines")
+OPEN = ("sent", "partially_paid")
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def effective_status(invoice: Invoice, on: date | None = None) -> str:
+    if invoice.status in OPEN and invoice.due_date < (on or today()):
+        return "overdue"
+    return invoice.status
+
+
+def balance(invoice: Invoice) -> Decimal:
+    if invoice.status == "void":
+        return money.round_money(0, invoice.currency)
+    return money.round_money(invoice.total - invoice.amount_paid, invoice.currency)
+
+
+def get_invoice(session: Session, workspace_id: int, invoice_id: object, *,
+                lock: bool = False) -> Invoice:
+    return get_in_workspace(session, Invoice, workspace_id, invoice_id, "Invoice", "invoice_id",
+                            lock=lock)
+
+
+def invoice_lines(session: Session, invoice_id: int) -> list[InvoiceLine]:
+    return list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+                             .order_by(InvoiceLine.position, InvoiceLine.id)).all())
+
+
+def totals_of(session: Session, invoice: Invoice) -> money.Totals:
+    return money.document_totals(invoice_lines(session, invoice.id), invoice.currency,
+                                 invoice.discount_pct)
+
+
+def _locked(invoice: Invoice) -> None:
+    if invoice.status != "draft":
+        raise ValidationError("status", f"Invoice {invoice.number} is {invoice.status.replace('_', ' ')} "
+                              "and locked: it can no longer be edited.")
+
+
+def _clean(session: Session, invoice: Invoice | None, workspace_id: int,
+           data: Mapping[str, Any]) -> dict:
+    unknown = set(data) - set(FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, f"Unknown field {name}.")
+    current = None if invoice is None else {"company_id": invoice.company_id,
+                                            "contact_id": invoice.contact_id,
+                                            "deal_id": invoice.deal_id}
+    out: dict[str, Any] = documents.clean_party(session, workspace_id, data, current)
+    if "currency" in data:
+        out["currency"] = clean_currency(data["currency"])
+    if data.get("issue_date") not in (None, ""):
+        out["issue_date"] = documents.clean_date(data["issue_date"], "issue_date",
+                                                    "Issue date")
+    if data.get("due_date") not in (None, ""):
+        out["due_date"] = documents.clean_date(data["due_date"], "due_date", "Due date")
+    if data.get("payment_terms_days") not in (None, ""):
+        out["payment_terms_days"] = documents.clean_days(data["payment_terms_days"])
+    if "discount_pct" in data:
+        out["discount_pct"] = money.clean_percent(data["discount_pct"], "discount_pct",
+                                                  "Document discount", default=Decimal(0))
+    if "notes" in data:
+        out["notes"] = clean_long_text(data["notes"], "notes", "Notes", 5000)
+    if "terms" in data:
+        out["terms"] = clean_long_text(data["terms"], "terms", "Terms", 5000)
+    if "lines" in data:
+        out["lines"] = documents.clean_lines(session, workspace_id, data["lines"])
+    return out
+
+
+def _store_totals(invoice: Invoice, totals: money.Totals) -> None:
+    invoice.subtotal = totals.subtotal
+    invoice.discount_total = totals.discount_total
+    invoice.tax_total = totals.tax_total
+    invoice.total = totals.total
+
+
+def _replace_lines(session: Session, invoice: Invoice, lines: list[dict]) -> None:
+    for old in invoice_lines(session, invoice.id):
+        session.delete(old)
+    session.flush()
+    for position, line in enumerate(lines):
+        session.add(InvoiceLine(invoice_id=invoice.id, position=position, **line))
+    session.flush()
+
+
+def _dates(invoice: Invoice, fields: Mapping[str, Any]) -> None:
+    """An explicit due date wins; otherwise due = issue + payment terms."""
+    if "due_date" not in fields and ({"issue_date", "payment_terms_days"} & set(fields)):
+        invoice.due_date = invoice.issue_date + timedelta(days=invoice.payment_terms_days)
+    if invoice.due_date < invoice.issue_date:
+        raise ValidationError("due_date", "The due date cannot be before the issue date.")
+
+
+def create_invoice(session: Session, principal: Principal, data: Mapping[str, Any]) -> Invoice:
+    """A draft invoice from scratch (no number until it is sent)."""
+    principal.require("member")
+    ws = principal.workspace_id
+    fields = _clean(session, None, ws, data)
+    lines = fields.pop("lines", [])
+    fields.setdefault("currency", documents.default_currency(session, ws, fields))
+    settings = documents.get_settings(session, ws)
+    fields.setdefault("issue_date", today())
+    fields.setdefault("payment_terms_days", settings.payment_terms_days)
+    fields.setdefault("due_date", fields["issue_date"]
+                      + timedelta(days=fields["payment_terms_days"]))
+    invoice = Invoice(workspace_id=ws, created_by=principal.user_id, **fields)
+    _dates(invoice, {})
+    _store_totals(invoice, money.document_totals(lines, invoice.currency, invoice.discount_pct))
+    session.add(invoice)
+    session.flush()
+    _replace_lines(session, invoice, lines)
+    activity.log(session, workspace_id=ws, user_id=principal.user_id, action="invoice.create",
+                 entity_type="invoice", entity_id=invoice.id, summary="Created a draft invoice")
+    return invoice
+
+
+def update_invoice(session: Session, principal: Principal, invoice_id: object,
+                   data: Mapping[str, Any]) -> Invoice:
+    principal.require("member")
+    ws = principal.workspace_id
+    invoice = get_invoice(session, ws, invoice_id, lock=True)
+    _locked(invoice)
+    fields = _clean(session, invoice, ws, data)
+    lines = fields.pop("lines", None)
+    for key, value in fields.items():
+        setattr(invoice, key, value)
+    _dates(invoice, fields)
+    if lines is not None:
+        _replace_lines(session, invoice, lines)
+    _store_totals(invoice, totals_of(session, invoice))
+    invoice.updated_at = utcnow()
+    session.add(invoice)
+    activity.log(session, workspace_id=ws, user_id=principal.user_id, action="invoice.update",
+                 entity_type="invoice", entity_id=invoice.id, summary="Edited a draft invoice")
+    session.flush()
+    return invoice
+
+
+def delete_invoice(session: Session, principal: Principal, invoice_id: object) -> None:
+    """Only a draft (unnumbered) invoice can be deleted; a finalised one is voided."""
+    principal.require("member")
+    invoice = get_invoice(session, principal.workspace_id, invoice_id, lock=True)
+    if invoice.status != "draft" or invoice.number is not None:
+        raise ValidationError("status", "A finalised invoice is never deleted; void it instead.")
+    if invoice.quote_id is not None:
+        raise ValidationError("status", "This invoice comes from a quote; it cannot be deleted.")
+    activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
+                 action="invoice.delete", entity_type="invoice", entity_id=invoice.id,
+                 summary="Deleted a draft invoice")
+    session.delete(invoice)
+    session.flush()
+
+
+def send_invoice(session: Session, principal: Principal, invoice_id: object) -> Invoice:
+    """Finalise (number it) and mark sent; sending again changes nothing.
+    Call inside `db.write_scope()`."""
+    principal.require("member")
+    invoice = get_invoice(session, principal.workspace_id, invoice_id, lock=True)
+    if invoice.status != "draft":
+        if invoice.status == "void":
+            raise ValidationError("status", "A void invoice cannot be sent.")
+        return invoice
+    lines = invoice_lines(session, invoice.id)
+    if not lines:
+        raise ValidationError("lines", "Add at least one line before sending.")
+    _store_totals(invoice, money.document_totals(lines, invoice.currency, invoice.discount_pct))
+    settings = documents.get_settings(session, invoice.workspace_id)
+    year = invoice.issue_date.year
+    number = documents.take_number(session, invoice.workspace_id, "invoice", year)
+    invoice.number = documents.format_number(settings.invoice_prefix, year, number)
+    now = utcnow()
+    invoice.finalised_at = now
+    invoice.sent_at = now
+    invoice.updated_at = now
+    invoice.status = "paid" if invoice.total == 0 else "sent"
+    session.add(invoice)
+    activity.log(session, workspace_id=invoice.workspace_id, user_id=principal.user_id,
+                 action="invoice.send", entity_type="invoice", entity_id=invoice.id,
+                 summary=f"Sent invoice {invoice.number}")
+    session.flush()
+    return invoice
+
+
+def finalise(principal: Principal, invoice_id: object) -> int:
+    """`send_invoice` in its own write-locked transaction; returns the invoice id."""
+    with db.write_scope() as session:
+        return send_invoice(session, principal, invoice_id).id
+
+
+def _clean_method(raw: object) -> str:
+    value = (raw or "bank_transfer") if raw is None or isinstance(raw, str) else raw
+    if value not in PAYMENT_METHODS:
+        raise ValidationError("method", f"Method must be one of {', '.join(PAYMENT_METHODS)}.")
+    return value
+
+
+def record_payment(session: Session, principal: Principal, invoice_id: object,
+                   data: Mapping[str, Any]) -> Payment:
+    principal.require("member")
+    unknown = set(data) - {"paid_on", "amount", "method", "reference"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, f"Unknown field {name}.")
+    invoice = get_invoice(session, principal.workspace_id, invoice_id, lock=True)
+    if invoice.status == "draft":
+        raise ValidationError("status", "Send the invoice before recording a payment.")
+    if invoice.status == "void":
+        raise ValidationError("status", "A void invoice takes no payments.")
+    if invoice.status == "paid":
+        raise ValidationError("amount", "This invoice is already paid in full.")
+    amount = money.clean_amount(data.get("amount"), "amount", "Amount", invoice.currency)
+    due = balance(invoice)
+    if amount > due:
+        raise ValidationError(
+            "amount", f"The amount is more than the balance ({money.money_text(due, invoice.currency)}"
+            f" {invoice.currency}).")
+    paid_on = documents.clean_date(data["paid_on"], "paid_on", "Payment date") \
+        if data.get("paid_on") not in (None, "") else today()
+    payment = Payment(workspace_id=invoice.workspace_id, invoice_id=invoice.id, paid_on=paid_on,
+                      amount=amount, method=_clean_method(data.get("method")),
+                      reference=clean_text(data.get("reference"), "reference", "Reference",
+                                           max_len=200, required=False),
+                      created_by=principal.user_id)
+    session.add(payment)
+    invoice.amount_paid = invoice.amount_paid + amount
+    invoice.status = "paid" if invoice.amount_paid >= invoice.total else "partially_paid"
+    invoice.updated_at = utcnow()
+    session.add(invoice)
+    activity.log(session, workspace_id=invoice.workspace_id, user_id=principal.user_id,
+                 action="invoice.payment", entity_type="invoice", entity_id=invoice.id,
+                 summary=f"Payment of {money.money_text(amount, invoice.currency)} "
+                         f"{invoice.currency} on {invoice.number}")
+    session.flush()
+    return payment
+
+
+def void_invoice(session: Session, principal: Principal, invoice_id: object,
+                 reason: object = None) -> Invoice:
+    """A finalised invoice becomes void and keeps its number. A draft is deleted instead;
+    an invoice with payments cannot be voided."""
+    principal.require("member")
+    invoice = get_invoice(session, principal.workspace_id, invoice_id, lock=True)
+    if invoice.status == "draft":
+        raise ValidationError("status", "A draft has no number: delete it instead of voiding.")
+    if invoice.status == "void":
+        return invoice
+    if invoice.amount_paid > 0:
+        raise ValidationError("status", "This invoice has payments; it cannot be voided.")
+    invoice.status = "void"
+    invoice.voided_at = utcnow()
+    invoice.void_reason = clean_text(reason, "reason", "Reason", max_len=500,
+                                     required=False) or None
+    invoice.updated_at = invoice.voided_at
+    session.add(invoice)
+    activity.log(session, workspace_id=invoice.workspace_id, user_id=principal.user_id,
+                 action="invoice.void", entity_type="invoice", entity_id=invoice.id,
+                 summary=f"Voided invoice {invoice.number}")
+    session.flush()
+    return invoice
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+def payments_of(session: Session, invoice_id: int) -> list[Payment]:
+    return list(session.exec(select(Payment).where(Payment.invoice_id == invoice_id)
+                             .order_by(Payment.paid_on, Payment.id)).all())
+
+
+def invoice_dict(session: Session, invoice: Invoice) -> dict:
+    lines = invoice_lines(session, invoice.id)
+    totals = money.document_totals(lines, invoice.currency, invoice.discount_pct)
+    quote = session.get(Quote, invoice.quote_id) if invoice.quote_id else None
+    out = {
+        "id": invoice.id, "number": invoice.number, "status": effective_status(invoice),
+        "quote_id": invoice.quote_id, "quote_number": quote.number if quote else None,
+        "company_id": invoice.company_id, "contact_id": invoice.contact_id,
+        "deal_id": invoice.deal_id, "currency": invoice.currency,
+        "issue_date": invoice.issue_date.isoformat(), "due_date": invoice.due_date.isoformat(),
+        "payment_terms_days": invoice.payment_terms_days,
+        "discount_pct": format(invoice.discount_pct.normalize(), "f"),
+        "notes": invoice.notes, "terms": invoice.terms,
+        "lines": documents.line_dicts(lines, invoice.currency, totals),
+        "amount_paid": invoice.amount_paid, "balance": balance(invoice),
+        "locked": invoice.status != "draft",
+        "sent_at": invoice.sent_at.isoformat() if invoice.sent_at else None,
+        "voided_at": invoice.voided_at.isoformat() if invoice.voided_at else None,
+        "void_reason": invoice.void_reason,
+        "payments": [{"id": p.id, "paid_on": p.paid_on.isoformat(), "amount": p.amount,
+                      "method": p.method, "reference": p.reference}
+                     for p in payments_of(session, invoice.id)],
+    }
+    out.update(documents.totals_dict(totals))
+    out.update(documents.party_names(session, invoice))
+    return out
+
+
+def list_invoices(session: Session, workspace_id: int, *, status: object = None,
+                  search: object = None, company_id: object = None, deal_id: object = None,
+                  page: object = 1, page_size: object = 25) -> tuple[list[dict], int]:
+    page_n, size = clean_paging(page, page_size)
+    query = (select(Invoice, Company.name)
+             .join(Company, Company.id == Invoice.company_id, isouter=True)
+             .where(Invoice.workspace_id == workspace_id))
+    day = today()
+    if status not in (None, ""):
+        if status == "overdue":
+            query = query.where(Invoice.status.in_(OPEN), Invoice.due_date < day)
+        elif status in OPEN:
+            query = query.where(Invoice.status == status, Invoice.due_date >= day)
+        elif status in ("draft", "paid", "void"):
+            query = query.where(Invoice.status == status)
+        else:
+            raise ValidationError("status", "Unknown invoice status.")
+    if company_id not in (None, ""):
+        query = query.where(Invoice.company_id == clean_ref(company_id, "company_id", "Company"))
+    if deal_id not in (None, ""):
+        query = query.where(Invoice.deal_id == clean_ref(deal_id, "deal_id", "Deal"))
+    term = clean_search(search)
+    if term:
+        pattern = like_pattern(term.lower())
+        query = query.where(or_(func.lower(Invoice.number).like(pattern, escape="\\"),
+                                and_(Company.name.is_not(None),
+                                     func.lower(Company.name).like(pattern, escape="\\"))))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Invoice.id.desc()).offset((page_n - 1) * size)
+                        .limit(size)).all()
+    return [{"id": i.id, "number": i.number or "Draft", "status": effective_status(i, day),
+             "company_id": i.company_id, "company_name": name or "", "currency": i.currency,
+             "issue_date": i.issue_date.isoformat(), "due_date": i.due_date.isoformat(),
+             "total": i.total, "balance": balance(i)} for i, name in rows], total

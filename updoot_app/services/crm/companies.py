@@ -1,0 +1,531 @@
+"""Companies: the target account list (firmographics, trigger signals, tags).
+
+Also home of the small validators the other CRM services share (money, ids,
+paging, free text, JSON-list filters), so companies, contacts, deals and
+interactions check their input the same way.
+
+Concurrency note: domain uniqueness per workspace is checked here, in the
+service (the schema has an index, not a unique constraint, on
+(workspace_id, domain)); two simultaneous creates of the same domain could
+both pass. That is acceptable for a CRM list and keeps the migration as is.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import exists, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from updoot_app.models import Company, Deal, Membership, Stage, User
+from updoot_app.models.types import utcnow
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform import activity, geo
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.platform.rows import get_in_workspace
+from updoot_app.services.platform.validation import MAX_DB_ID, clean_ref, clean_text
+
+# --- shared validators ---------------------------------------------------------
+
+# Money is stored as a 64-bit count of ten-thousandths (max ~9.2e14), and SQL sums
+# must not overflow either: 10^14 (a hundred trillion) leaves room for ~90,000
+# maximal amounts in one sum, and is beyond any real revenue or deal.
+MAX_MONEY = Decimal("1e14")
+MAX_PAGE_SIZE = 100
+FIT_TIERS = ("A", "B", "C", "D", "not_a_fit")
+UNSCORED = "unscored"  # fit_tier filter value for companies without a score
+LIST_MAX_ITEMS = 50
+LIST_ITEM_MAX_LEN = 60
+
+
+
+
+def clean_money(raw: object, field: str, label: str, *, required: bool = False) -> Decimal | None:
+    """A non-negative Decimal from a decimal string, int or Decimal (never a float).
+
+    At most 4 decimal places (the storage precision), finite, at most 10^14.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise ValidationError(field, f"{label} is required.")
+        return None
+    if isinstance(raw, bool) or isinstance(raw, float):
+        raise ValidationError(field, f"{label} must be a decimal string such as \"1234.50\".")
+    if isinstance(raw, int | Decimal):
+        value = Decimal(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+            raise ValidationError(
+                field, f"{label} must be a decimal number such as \"1234.50\" (no commas).")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the regex already excludes these
+            raise ValidationError(field, f"{label} must be a decimal number.") from None
+    else:
+        raise ValidationError(field, f"{label} must be a decimal string such as \"1234.50\".")
+    if not value.is_finite():
+        raise ValidationError(field, f"{label} must be a finite number.")
+    if value < 0:
+        raise ValidationError(field, f"{label} cannot be negative.")
+    if value > MAX_MONEY:
+        raise ValidationError(field, f"{label} is too large (at most 100,000,000,000,000).")
+    if value != value.quantize(Decimal("0.0001")):
+        raise ValidationError(field, f"{label} can have at most 4 decimal places.")
+    return value.quantize(Decimal("0.0001"))
+
+
+def clean_count(raw: object, field: str, label: str) -> int | None:
+    """An optional whole number ≥ 0 (int or digit string)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise ValidationError(field, f"{label} must be a whole number.")
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and re.fullmatch(r"\+?\d{1,12}", raw.strip()):
+        value = int(raw.strip())
+    else:
+        raise ValidationError(field, f"{label} must be a whole number.")
+    if value < 0:
+        raise ValidationError(field, f"{label} cannot be negative.")
+    if value > MAX_DB_ID:
+        raise ValidationError(field, f"{label} is too large.")
+    return value
+
+
+def clean_long_text(raw: object, field: str, label: str, max_len: int) -> str:
+    """Optional multi-line text: keeps line breaks, strips the ends."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(field, f"{label} must be text.")
+    value = raw.strip().replace("\r\n", "\n")
+    if len(value) > max_len:
+        raise ValidationError(field, f"{label} must be at most {max_len} characters.")
+    return value
+
+
+def clean_optional_text(raw: object, field: str, label: str, max_len: int) -> str | None:
+    value = clean_text(raw, field, label, max_len=max_len, required=False)
+    return value or None
+
+
+def clean_string_list(raw: object, field: str, label: str) -> list[str]:
+    """A list of non-empty strings (≤60 chars, ≤50 items), de-duplicated case-insensitively."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raise ValidationError(field, f"{label} must be a list of text values.")
+    if not isinstance(raw, list | tuple):
+        raise ValidationError(field, f"{label} must be a list of text values.")
+    seen: set[str] = set()
+    values: list[str] = []
+    for item in raw:
+        if not isinstance(item, str):
+            raise ValidationError(field, f"{label} must be a list of text values.")
+        value = " ".join(item.split())
+        if not value:
+            raise ValidationError(field, f"{label} cannot contain empty values.")
+        if len(value) > LIST_ITEM_MAX_LEN:
+            raise ValidationError(
+                field, f"Each of {label.lower()} must be at most {LIST_ITEM_MAX_LEN} characters.")
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            values.append(value)
+    if len(values) > LIST_MAX_ITEMS:
+        raise ValidationError(field, f"{label} can have at most {LIST_MAX_ITEMS} values.")
+    return values
+
+
+def clean_paging(page: object, page_size: object) -> tuple[int, int]:
+    try:
+        page_n = int(str(page if page is not None else 1))
+        size_n = int(str(page_size if page_size is not None else 25))
+    except ValueError:
+        raise ValidationError("page", "Page and page size must be whole numbers.") from None
+    if page_n < 1 or page_n > 1_000_000:
+        raise ValidationError("page", "Page must be 1 or more.")
+    if not 1 <= size_n <= MAX_PAGE_SIZE:
+        raise ValidationError("page_size", f"Page size must be between 1 and {MAX_PAGE_SIZE}.")
+    return page_n, size_n
+
+
+def clean_direction(direction: object) -> str:
+    value = (direction or "asc") if isinstance(direction, str | type(None)) else None
+    if value not in ("asc", "desc"):
+        raise ValidationError("direction", "Direction must be asc or desc.")
+    return value
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with %, _ and \\ escaped (ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def clean_search(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise ValidationError("search", "Search must be text.")
+    value = " ".join(raw.split())
+    if len(value) > 200:
+        raise ValidationError("search", "Search must be at most 200 characters.")
+    return value or None
+
+
+def clean_fit_tiers(raw: object) -> list[str] | None:
+    """Fit tier filter: "A", "A,B", ["A", "B"], "unscored" (no score yet)."""
+    if raw is None or raw == "" or raw == []:
+        return None
+    values = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(values, list | tuple):
+        raise ValidationError("fit_tier", "Fit tier must be A, B, C, D, not_a_fit or unscored.")
+    tiers = []
+    for value in values:
+        value = value.strip() if isinstance(value, str) else value
+        match = next((t for t in (*FIT_TIERS, UNSCORED)
+                      if isinstance(value, str) and t.lower() == value.lower()), None)
+        if match is None:
+            raise ValidationError(
+                "fit_tier", "Fit tier must be A, B, C, D, not_a_fit or unscored.")
+        tiers.append(match)
+    return tiers
+
+
+def fit_tier_condition(column, tiers: list[str]):
+    named = [t for t in tiers if t != UNSCORED]
+    conds = []
+    if named:
+        conds.append(column.in_(named))
+    if UNSCORED in tiers:
+        conds.append(column.is_(None))
+    return or_(*conds)
+
+
+def json_list_contains(session: Session, column, value: str):
+    """SQL condition: the JSON list in `column` has an element equal to `value`
+    (case-insensitive). Uses the database's own JSON functions: json_each on
+    SQLite, json_array_elements_text on PostgreSQL (the column type is `json`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(column).table_valued("value")
+    else:
+        elements = func.json_each(column).table_valued("value")
+    return exists(
+        sa_select(1).select_from(elements)
+        .where(func.lower(elements.c.value) == value.lower())
+    )
+
+
+def check_member(session: Session, workspace_id: int, raw: object,
+                 field: str = "owner_id") -> int | None:
+    """An optional user id that must belong to a member of the workspace."""
+    if raw is None or raw == "":
+        return None
+    user_id = clean_ref(raw, field, "Owner")
+    member = session.exec(
+        select(Membership.id).where(Membership.workspace_id == workspace_id,
+                                    Membership.user_id == user_id)
+    ).first()
+    if member is None:
+        raise ValidationError(field, "The owner must be a member of this workspace.")
+    return user_id
+
+
+# --- domain and country ----------------------------------------------------------
+
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def clean_domain(raw: object) -> str | None:
+    """`https://www.Acme.io/about` -> `acme.io`; empty -> None."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise ValidationError("domain", "Domain must be text.")
+    value = raw.strip().lower()
+    if not value:
+        return None
+    value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value)
+    value = re.split(r"[/?#]", value, maxsplit=1)[0]
+    value = value.rsplit("@", 1)[-1]  # user@ or user:pass@
+    value = re.sub(r":\d*$", "", value).rstrip(".")
+    if value.startswith("www."):
+        value = value[4:]
+    try:
+        value = value.encode("idna").decode("ascii") if not value.isascii() else value
+    except UnicodeError:
+        raise ValidationError("domain", "That domain is not valid.") from None
+    labels = value.split(".")
+    if (len(value) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels)
+            or labels[-1].isdigit()):
+        raise ValidationError("domain", f"\"{raw.strip()[:80]}\" is not a valid domain (e.g. acme.io).")
+    return value
+
+
+def clean_country(raw: object) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    code = geo.normalise_country(raw) if isinstance(raw, str) else None
+    if code is None:
+        raise ValidationError(
+            "country", "Country must be an ISO 3166 code (e.g. US, DE) or a country name.")
+    return code
+
+
+# --- fit hook (services.fit is optional) -------------------------------------------
+
+def _fit_module():
+    try:
+        from updoot_app.services.profiles import fit as fit_module
+    except ModuleNotFoundError as exc:
+        if exc.name in ("updoot_app.services.profiles.fit",):
+            return None
+        raise
+    return fit_module
+
+
+def _rescore(session: Session, company: Company) -> None:
+    score_one = getattr(_fit_module(), "score_one", None)
+    if score_one is not None:
+        score_one(session, company)
+
+
+def stored_fit(company: Company) -> dict:
+    return {"score": company.fit_score, "tier": company.fit_tier, "icp_id": company.fit_icp_id,
+            "coverage": company.fit_coverage, "explanation": []}
+
+
+def fit_builder(session: Session, workspace_id: int):
+    """A function company -> fit dict, loading the workspace's ICPs once (for lists)."""
+    module = _fit_module()
+    fit_of = getattr(module, "fit_of", None)
+    specs_by_id = getattr(module, "specs_by_id", None)
+    if fit_of is None:
+        return stored_fit
+    if specs_by_id is not None:
+        specs = specs_by_id(session, workspace_id)
+        return lambda company: fit_of(company, specs)
+    return lambda company: fit_dict(session, company)
+
+
+def fit_dict(session: Session, company: Company) -> dict:
+    """The company's fit: services.fit.fit_of when available, else the stored columns."""
+    fit_of = getattr(_fit_module(), "fit_of", None)
+    if fit_of is None:
+        return stored_fit(company)
+    try:
+        n_params = len(inspect.signature(fit_of).parameters)
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        n_params = 2
+    return fit_of(session, company) if n_params >= 2 else fit_of(company)
+
+
+# --- CRUD ---------------------------------------------------------------------------
+
+FIELDS = ("name", "domain", "industry", "employees", "annual_revenue", "country", "tech_stack",
+          "triggers", "tags", "owner_id", "notes")
+
+
+def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
+                  company_id: int | None) -> dict:
+    unknown = set(data) - set(FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, f"Unknown field {name}.")
+    out: dict[str, Any] = {}
+    if "name" in data or company_id is None:
+        out["name"] = clean_text(data.get("name"), "name", "Name", max_len=200)
+    if "domain" in data:
+        out["domain"] = clean_domain(data["domain"])
+        if out["domain"]:
+            clash = session.exec(
+                select(Company.id).where(Company.workspace_id == workspace_id,
+                                         Company.domain == out["domain"],
+                                         Company.id != (company_id or 0))
+            ).first()
+            if clash is not None:
+                raise ValidationError(
+                    "domain", f"Another company already has the domain {out['domain']}.")
+    if "industry" in data:
+        out["industry"] = clean_optional_text(data["industry"], "industry", "Industry", 100)
+    if "employees" in data:
+        out["employees"] = clean_count(data["employees"], "employees", "Employees")
+    if "annual_revenue" in data:
+        out["annual_revenue"] = clean_money(data["annual_revenue"], "annual_revenue",
+                                            "Annual revenue")
+    if "country" in data:
+        out["country"] = clean_country(data["country"])
+    for key, label in (("tech_stack", "Tech stack"), ("triggers", "Triggers"), ("tags", "Tags")):
+        if key in data:
+            out[key] = clean_string_list(data[key], key, label)
+    if "owner_id" in data:
+        out["owner_id"] = check_member(session, workspace_id, data["owner_id"])
+    if "notes" in data:
+        out["notes"] = clean_long_text(data["notes"], "notes", "Notes", 5000)
+    return out
+
+
+def get_company(session: Session, workspace_id: int, company_id: object) -> Company:
+    return get_in_workspace(session, Company, workspace_id, company_id, "Company", "company_id")
+
+
+def create_company(session: Session, principal: Principal, data: Mapping[str, Any]) -> Company:
+    principal.require("member")
+    fields = _clean_fields(session, principal.workspace_id, data, None)
+    company = Company(workspace_id=principal.workspace_id, **fields)
+    session.add(company)
+    session.flush()
+    _rescore(session, company)
+    activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
+                 action="company.create", entity_type="company", entity_id=company.id,
+                 summary=f"Added company {company.name}")
+    return company
+
+
+def update_company(session: Session, principal: Principal, company_id: object,
+                   data: Mapping[str, Any]) -> Company:
+    """Partial update: only the keys present in `data` change."""
+    principal.require("member")
+    company = get_company(session, principal.workspace_id, company_id)
+    fields = _clean_fields(session, principal.workspace_id, data, company.id)
+    changes = {}
+    for key, value in fields.items():
+        old = getattr(company, key)
+        if old != value:
+            changes[key] = [_loggable(old), _loggable(value)]
+            setattr(company, key, value)
+    if changes:
+        company.updated_at = utcnow()
+        session.add(company)
+        session.flush()
+        _rescore(session, company)
+        activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
+                     action="company.update", entity_type="company", entity_id=company.id,
+                     summary=f"Updated company {company.name}", detail=changes)
+    return company
+
+
+def _loggable(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def delete_company(session: Session, principal: Principal, company_id: object) -> None:
+    """Real delete; the database cascades to its deals and interactions and
+    detaches its contacts (ON DELETE SET NULL)."""
+    principal.require("member")
+    company = get_company(session, principal.workspace_id, company_id)
+    name, cid = company.name, company.id
+    session.delete(company)
+    session.flush()
+    activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
+                 action="company.delete", entity_type="company", entity_id=cid,
+                 summary=f"Deleted company {name}")
+
+
+def company_dict(session: Session, company: Company, owner_email: str | None = None,
+                 *, fit: dict | None = None, fetch_owner: bool = True) -> dict:
+    if fetch_owner and owner_email is None and company.owner_id is not None:
+        owner_email = session.exec(select(User.email).where(User.id == company.owner_id)).first()
+    return {
+        "id": company.id,
+        "name": company.name,
+        "domain": company.domain,
+        "industry": company.industry,
+        "employees": company.employees,
+        "annual_revenue": company.annual_revenue,
+        "country": company.country,
+        "tech_stack": list(company.tech_stack or []),
+        "triggers": list(company.triggers or []),
+        "tags": list(company.tags or []),
+        "owner_id": company.owner_id,
+        "owner_email": owner_email,
+        "notes": company.notes,
+        "fit": fit if fit is not None else fit_dict(session, company),
+        "created_at": company.created_at,
+        "updated_at": company.updated_at,
+    }
+
+
+# --- list ---------------------------------------------------------------------------
+
+SORT_COLUMNS = {
+    "name": Company.name,
+    "fit_score": Company.fit_score,
+    "employees": Company.employees,
+    "annual_revenue": Company.annual_revenue,
+    "country": Company.country,
+    "industry": Company.industry,
+    "created_at": Company.created_at,
+}
+
+
+def list_companies(session: Session, workspace_id: int, *, search: object = None,
+                   fit_tier: object = None, industry: object = None, country: object = None,
+                   owner_id: object = None, tag: object = None,
+                   has_open_deal: bool | None = None, sort: object = "name",
+                   direction: object = "asc", page: object = 1,
+                   page_size: object = 25,
+                   count_limit: int | None = None) -> tuple[list[dict], int]:
+    """One page of companies, filtered, sorted and paged in SQL; (rows, total).
+
+    With ``count_limit`` the count stops after that many rows (counting is a scan
+    of every matching row): a total above ``count_limit`` means "more than"."""
+    page, page_size = clean_paging(page, page_size)
+    sort = sort or "name"
+    if sort not in SORT_COLUMNS:
+        raise ValidationError("sort", f"Sort must be one of {', '.join(SORT_COLUMNS)}.")
+    direction = clean_direction(direction)
+    conds = [Company.workspace_id == workspace_id]
+    search = clean_search(search)
+    if search:
+        pattern = like_pattern(search)
+        conds.append(or_(Company.name.ilike(pattern, escape="\\"),
+                         Company.domain.ilike(pattern, escape="\\")))
+    tiers = clean_fit_tiers(fit_tier)
+    if tiers:
+        conds.append(fit_tier_condition(Company.fit_tier, tiers))
+    if industry not in (None, ""):
+        industry = clean_text(industry, "industry", "Industry", max_len=100)
+        conds.append(func.lower(Company.industry) == industry.lower())
+    if country not in (None, ""):
+        conds.append(Company.country == clean_country(country))
+    if owner_id not in (None, ""):
+        conds.append(Company.owner_id == clean_ref(owner_id, "owner_id", "Owner"))
+    if tag not in (None, ""):
+        tag = clean_text(tag, "tag", "Tag", max_len=LIST_ITEM_MAX_LEN)
+        conds.append(json_list_contains(session, Company.tags, tag))
+    if has_open_deal is not None:
+        open_deal = exists(
+            sa_select(1).select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
+            .where(Deal.company_id == Company.id, Stage.kind == "open")
+        )
+        conds.append(open_deal if has_open_deal else ~open_deal)
+
+    if count_limit is None:
+        total = session.exec(select(func.count()).select_from(Company).where(*conds)).one()
+    else:
+        capped = sa_select(Company.id).where(*conds).limit(count_limit + 1).subquery()
+        total = session.exec(select(func.count()).select_from(capped)).one()
+    column = SORT_COLUMNS[sort]
+    order = column.asc() if direction == "asc" else column.desc()
+    rows = session.exec(
+        select(Company, User.email)
+        .join(User, User.id == Company.owner_id, isouter=True)
+        .where(*conds)
+        .order_by(order.nulls_last(), Company.id.asc() if direction == "asc"
+                  else Company.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    fit = fit_builder(session, workspace_id)
+    return [company_dict(session, c, email, fit=fit(c), fetch_owner=False)
+            for c, email in rows], total

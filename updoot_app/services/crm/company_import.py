@@ -1,0 +1,425 @@
+"""Import of validated CSV records into the companies (and contacts) tables.
+
+The flow (UI, CLI and API share it):
+
+    frame = csv_io.read_csv_bytes(data)
+    mapping = csv_io.guess_mapping(list(frame.columns), IMPORT_COMPANY_FIELDS)   # user confirms
+    result = validate_companies(frame, mapping)          # records + per-row errors
+    counts = import_companies(principal, result.records, on_duplicate="skip"|"update")
+
+Writes go in batches of ``BATCH_SIZE`` rows, each batch in its own
+transaction with bulk INSERT / executemany UPDATE through SQLAlchemy core: a
+batch is written whole or not at all, so no row is ever half imported. A
+failing batch rolls back and stops the import; the batches before it stay.
+
+Duplicates are detected by domain, against the workspace's existing
+companies and against earlier rows of the same file. ``skip`` leaves the
+existing company as it is; ``update`` overwrites it with the row's non-empty
+cells (an empty cell keeps the stored value). Rows without a domain are
+always created. After the writes, the workspace is re-scored in bulk
+(``fit.rescore_workspace``), which only writes the fits that changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+
+from updoot_app import db
+from updoot_app.models import Company, Contact, Membership, User
+from updoot_app.models.types import utcnow
+from updoot_app.services.crm.companies import LIST_ITEM_MAX_LEN, LIST_MAX_ITEMS, MAX_MONEY
+from updoot_app.services.csvio import csv_io
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform import activity
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.profiles import fit, scoring
+from updoot_app.services.profiles import icps as icp_service
+
+BATCH_SIZE = 2000
+MAX_IMPORT_ROWS = 200_000
+DUPLICATE_MODES = ("skip", "update")
+
+_LIMITS = {"name": 200, "industry": 100, "notes": 5000, "tech_stack": LIST_ITEM_MAX_LEN,
+           "triggers": LIST_ITEM_MAX_LEN, "tags": LIST_ITEM_MAX_LEN}
+
+
+def _tightened(fields: csv_io.FieldSet, limits: dict[str, int]) -> csv_io.FieldSet:
+    """The csv_io field set with the database's column lengths as limits."""
+    return dataclasses.replace(fields, fields=tuple(
+        dataclasses.replace(f, max_length=limits[f.name]) if f.name in limits else f
+        for f in fields.fields))
+
+
+IMPORT_COMPANY_FIELDS = _tightened(csv_io.COMPANY_FIELDS, _LIMITS)
+IMPORT_CONTACT_FIELDS = _tightened(csv_io.CONTACT_FIELDS, {
+    "first_name": 100, "last_name": 100, "title": 150, "notes": 5000, "company_name": 200})
+
+Progress = Callable[[str, int, int], Any]
+"""progress(phase, done, total): phase is "import" (rows) or "score"."""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    invalid: int = 0
+    errors: list[csv_io.RowError] = field(default_factory=list)
+    tiers: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "skipped": self.skipped,
+                "invalid": self.invalid}
+
+    def summary(self) -> str:
+        return (f"{self.created:,} created, {self.updated:,} updated, "
+                f"{self.skipped:,} skipped (duplicates), {self.invalid:,} invalid rows")
+
+
+def clean_mode(raw: object) -> str:
+    if raw not in DUPLICATE_MODES:
+        raise ValidationError("on_duplicate", "On duplicate must be \"skip\" or \"update\".")
+    return str(raw)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _extra_company_checks(record: dict, header_of: dict[str, str]) -> list[tuple[str, str]]:
+    """Checks csv_io does not know about: the database's ranges and list sizes."""
+    problems = []
+    revenue = record.get("annual_revenue")
+    if isinstance(revenue, Decimal):
+        if revenue < 0:
+            problems.append(("annual_revenue", "cannot be negative"))
+        elif revenue > MAX_MONEY:
+            problems.append(("annual_revenue", "is too large"))
+        elif revenue != revenue.quantize(Decimal("0.0001")):
+            problems.append(("annual_revenue", "has more than 4 decimal places"))
+    employees = record.get("employees")
+    if isinstance(employees, int) and not 0 <= employees <= 2_147_483_647:
+        problems.append(("employees", "is out of range"))
+    for key in ("tech_stack", "triggers", "tags"):
+        values = record.get(key)
+        if values and len(values) > LIST_MAX_ITEMS \
+                and len({v.lower() for v in values}) > LIST_MAX_ITEMS:
+            problems.append((key, f"has more than {LIST_MAX_ITEMS} items"))
+    return [(header_of[k], reason) for k, reason in problems if k in header_of]
+
+
+def validate_companies(frame: pd.DataFrame, mapping: dict[str, str | None]
+                       ) -> csv_io.ValidationResult:
+    """csv_io.validate_rows with the database's limits; a row is valid or not at all."""
+    result = csv_io.validate_rows(frame, mapping, IMPORT_COMPANY_FIELDS)
+    header_of = {name: header for header, name in mapping.items() if name}
+    kept, extra = [], []
+    for record in result.records:
+        problems = _extra_company_checks(record, header_of)
+        if problems:
+            extra += [csv_io.RowError(record["_row"], h, r) for h, r in problems]
+        else:
+            _dedupe_lists(record)
+            kept.append(record)
+    if extra:
+        result.errors = sorted(result.errors + extra, key=lambda e: e.row)
+    result.records = kept
+    return result
+
+
+def validate_contacts(frame: pd.DataFrame, mapping: dict[str, str | None]
+                      ) -> csv_io.ValidationResult:
+    return csv_io.validate_rows(frame, mapping, IMPORT_CONTACT_FIELDS)
+
+
+def _dedupe_lists(record: dict) -> None:
+    for key in ("tech_stack", "triggers", "tags"):
+        values = record.get(key)
+        if values and len(values) > 1:
+            seen, out = set(), []
+            for value in values:
+                if value.lower() not in seen:
+                    seen.add(value.lower())
+                    out.append(value)
+            record[key] = out
+
+
+# --------------------------------------------------------------------------- import
+
+_table = Company.__table__
+_COMPANY_COLUMNS = ("name", "domain", "industry", "employees", "annual_revenue", "country",
+                    "tech_stack", "triggers", "tags", "owner_id", "notes")
+
+
+def _owner_ids(workspace_id: int, records: Sequence[dict]) -> dict[str, int]:
+    emails = {r["owner_email"] for r in records if r.get("owner_email")}
+    if not emails:
+        return {}
+    with db.session_scope() as session:
+        rows = session.execute(
+            select(func.lower(User.email), User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == workspace_id)
+        ).all()
+    return {email: uid for email, uid in rows}
+
+
+def _existing_domains(workspace_id: int) -> dict[str, int]:
+    with db.session_scope() as session:
+        rows = session.execute(
+            select(_table.c.domain, _table.c.id)
+            .where(_table.c.workspace_id == workspace_id, _table.c.domain.is_not(None))
+            .order_by(_table.c.id)
+        ).all()
+    out: dict[str, int] = {}
+    for domain, cid in rows:
+        out.setdefault(domain, cid)
+    return out
+
+
+def _row_values(record: dict, owners: dict[str, int]) -> dict:
+    values = {key: record[key] for key in _COMPANY_COLUMNS if key in record}
+    if "owner_email" in record:
+        email = record.get("owner_email")
+        values["owner_id"] = owners.get(email.lower()) if email else None
+    return values
+
+
+def _insert_row(workspace_id: int, values: dict, now) -> dict:
+    row = {key: None for key in _COMPANY_COLUMNS}
+    row.update(tech_stack=[], triggers=[], tags=[], notes="")
+    row.update({k: v for k, v in values.items() if v is not None})
+    row.update(workspace_id=workspace_id, created_at=now, updated_at=now)
+    return row
+
+
+def _non_empty(values: dict) -> dict:
+    return {k: v for k, v in values.items() if v is not None and v != [] and v != ""}
+
+
+def _score_rows(rows: list[dict], specs) -> None:
+    """Set the fit columns of rows about to be inserted (vectorised, one call per batch)."""
+    frame = pd.DataFrame({name: [row.get(name) for row in rows]
+                          for name in fit.SCORING_COLUMNS if name != "id"})
+    scored = scoring.score_frame(frame, specs)
+    for row, score, tier, icp, cov, res in zip(
+            rows, fit._py(scored["score"]), fit._py(scored["tier"]), fit._py(scored["icp_id"]),
+            fit._py(scored["coverage"]), fit._py(scored["results"]), strict=True):
+        row.update(fit_score=score, fit_tier=tier, fit_icp_id=icp, fit_coverage=cov,
+                   fit_results=res)
+
+
+def _tier_counts(workspace_id: int) -> dict[str, int]:
+    with db.session_scope() as session:
+        counts = dict(session.execute(
+            select(_table.c.fit_tier, func.count()).where(_table.c.workspace_id == workspace_id)
+            .group_by(_table.c.fit_tier)).all())
+    return {tier: int(counts.get(tier, 0)) for tier in ("A", "B", "C", "D", "not_a_fit")}
+
+
+def _resolve_ids(session, workspace_id: int, known: dict[str, int | None],
+                 domains: set[str]) -> None:
+    """Fill in the ids of companies this import inserted in earlier batches."""
+    missing = [d for d in domains if known.get(d) is None]
+    for start in range(0, len(missing), 500):
+        part = missing[start:start + 500]
+        rows = session.execute(
+            select(_table.c.domain, func.min(_table.c.id))
+            .where(_table.c.workspace_id == workspace_id, _table.c.domain.in_(part))
+            .group_by(_table.c.domain)).all()
+        known.update(dict(rows))
+
+
+def import_companies(principal: Principal, records: Sequence[dict], *,
+                     on_duplicate: str = "skip", invalid_rows: int = 0,
+                     progress: Progress | None = None, batch_size: int = BATCH_SIZE,
+                     score: bool = True) -> ImportResult:
+    """Write validated records (from :func:`validate_companies`) to the workspace.
+
+    Opens its own sessions: one transaction per batch. New companies are
+    scored (in bulk, per batch) before they are inserted; updated ones are
+    re-scored at the end. Owner emails that are not members of the workspace
+    become per-row errors (the row is not imported). Returns the counts;
+    ``invalid_rows`` (from validation) is added to the invalid count.
+    """
+    principal.require("member")
+    mode = clean_mode(on_duplicate)
+    if batch_size < 1:
+        raise ValueError("batch_size")
+    ws = principal.workspace_id
+    owners = _owner_ids(ws, records)
+    known: dict[str, int | None] = dict(_existing_domains(ws))
+    specs = None
+    if score:
+        with db.session_scope() as session:
+            specs = icp_service.specs_for_workspace(session, ws)
+    result = ImportResult(invalid=invalid_rows)
+    total = len(records)
+    if progress is not None:
+        progress("import", 0, total)
+    done = 0
+    any_updates = False
+    for start in range(0, total, batch_size):
+        batch = records[start:start + batch_size]
+        inserts: list[dict] = []
+        pending: dict[str, dict] = {}  # domain -> insert row of this batch
+        updates: dict[str, dict] = {}  # domain of an earlier company -> new values
+        updated = skipped = 0
+        bad: list[csv_io.RowError] = []
+        now = utcnow()
+        for record in batch:
+            email = record.get("owner_email")
+            if email and email.lower() not in owners:
+                bad.append(csv_io.RowError(record["_row"], "Owner email",
+                                           f"{email} is not a member of this workspace"))
+                continue
+            values = _row_values(record, owners)
+            domain = values.get("domain")
+            if domain and (domain in known or domain in pending):
+                if mode == "skip":
+                    skipped += 1
+                    continue
+                changes = _non_empty(values)
+                changes.pop("domain", None)
+                if domain in pending:
+                    pending[domain].update(changes)
+                else:
+                    updates.setdefault(domain, {}).update(changes)
+                updated += 1
+                continue
+            row = _insert_row(ws, values, now)
+            inserts.append(row)
+            if domain:
+                pending[domain] = row
+        if specs is not None and inserts:
+            _score_rows(inserts, specs)
+        with db.session_scope() as session:
+            if inserts:
+                session.execute(insert(_table), inserts)
+            if updates:
+                _resolve_ids(session, ws, known, set(updates))
+                for domain, changes in updates.items():
+                    if changes:
+                        session.execute(update(_table).where(_table.c.id == known[domain],
+                                                             _table.c.workspace_id == ws)
+                                        .values(**changes, updated_at=now))
+        # The batch committed: count it.
+        for domain in pending:
+            known.setdefault(domain, None)
+        result.created += len(inserts)
+        result.updated += updated
+        result.skipped += skipped
+        result.invalid += len(bad)
+        result.errors += bad
+        any_updates = any_updates or bool(updates)
+        done += len(batch)
+        if progress is not None:
+            progress("import", done, total)
+    if score and any_updates:
+        with db.session_scope() as session:
+            result.tiers = fit.rescore_workspace(
+                session, ws,
+                progress=(lambda d, t: progress("score", d, t)) if progress else None)
+    else:
+        result.tiers = _tier_counts(ws)
+    with db.session_scope() as session:
+        activity.log(session, workspace_id=ws, user_id=principal.user_id,
+                     action="company.import", entity_type="company",
+                     summary=f"Imported companies: {result.summary()}",
+                     detail=result.as_dict())
+    return result
+
+
+# --------------------------------------------------------------------------- contacts
+
+_CONTACT_COLUMNS = ("first_name", "last_name", "title", "email", "phone", "notes")
+
+
+def import_contacts(principal: Principal, records: Sequence[dict], *, invalid_rows: int = 0,
+                    on_duplicate: str = "skip", progress: Progress | None = None,
+                    batch_size: int = BATCH_SIZE) -> ImportResult:
+    """Write validated contact records; the company is matched by domain (of the
+    company column or of the email) or by name. Duplicates by email."""
+    principal.require("member")
+    mode = clean_mode(on_duplicate)
+    ws = principal.workspace_id
+    with db.session_scope() as session:
+        companies = session.execute(
+            select(_table.c.id, _table.c.domain, func.lower(_table.c.name))
+            .where(_table.c.workspace_id == ws).order_by(_table.c.id)).all()
+        existing = dict(session.execute(
+            select(func.lower(Contact.email), Contact.id)
+            .where(Contact.workspace_id == ws, Contact.email.is_not(None))).all())
+    by_domain: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    for cid, domain, name in companies:
+        if domain:
+            by_domain.setdefault(domain, cid)
+        by_name.setdefault(name, cid)
+    table = Contact.__table__
+    result = ImportResult(invalid=invalid_rows)
+    total = len(records)
+    for start in range(0, total, batch_size):
+        batch = records[start:start + batch_size]
+        inserts, updates, seen = [], {}, set()
+        skipped = updated = 0
+        now = utcnow()
+        for record in batch:
+            values = {k: record.get(k) for k in _CONTACT_COLUMNS if k in record}
+            values["first_name"] = values.get("first_name") or ""
+            values["last_name"] = values.get("last_name") or ""
+            values["title"] = values.get("title") or ""
+            values["notes"] = values.get("notes") or ""
+            company_id = _match_company(record, by_domain, by_name)
+            email = (values.get("email") or "").lower() or None
+            if email and (email in existing or email in seen):
+                if mode == "skip" or email in seen:
+                    skipped += 1
+                    continue
+                changes = _non_empty(values)
+                if company_id:
+                    changes["company_id"] = company_id
+                updates[existing[email]] = changes
+                updated += 1
+                continue
+            if email:
+                seen.add(email)
+            inserts.append({**values, "company_id": company_id, "workspace_id": ws,
+                            "persona_id": None, "created_at": now})
+        with db.session_scope() as session:
+            if inserts:
+                session.execute(insert(table), inserts)
+            for cid, changes in updates.items():
+                if changes:
+                    session.execute(update(table).where(table.c.id == cid,
+                                                        table.c.workspace_id == ws)
+                                    .values(**changes))
+        result.created += len(inserts)
+        result.updated += updated
+        result.skipped += skipped
+        if progress is not None:
+            progress("import", min(start + batch_size, total), total)
+    with db.session_scope() as session:
+        activity.log(session, workspace_id=ws, user_id=principal.user_id,
+                     action="contact.import", entity_type="contact",
+                     summary=f"Imported contacts: {result.summary()}", detail=result.as_dict())
+    return result
+
+
+def _match_company(record: dict, by_domain: dict[str, int], by_name: dict[str, int]) -> int | None:
+    domain = record.get("company_domain")
+    if domain and domain in by_domain:
+        return by_domain[domain]
+    name = (record.get("company_name") or "").strip().lower()
+    if name and name in by_name:
+        return by_name[name]
+    email = record.get("email")
+    if email and "@" in email:
+        return by_domain.get(email.rsplit("@", 1)[1].lower())
+    return None

@@ -1,0 +1,99 @@
+"""Competitors on one deal: their battlecards, attach and detach.
+
+Placed on the deal page with `components.deal_competitors.deal_competitors_panel()`;
+the page's on_load (or its own load handler) calls
+`DealCompetitorsState.load_for_deal(deal_id)`.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from updoot_app import db
+from updoot_app.services.competitors import battlecards as competitors
+from updoot_app.services.competitors import win_loss as competitor_stats
+from updoot_app.services.competitors.battlecards import describe_target
+from updoot_app.services.crm import deals
+from updoot_app.services.identity.access import Principal
+from updoot_app.state.app_state import AppState
+from updoot_app.state.guard import guard
+
+
+def battlecard_dict(session, workspace_id: int, competitor, win: dict | None = None
+                    ) -> dict[str, str]:
+    """One battlecard as strings for `components.battlecard` (HTML already sanitised)."""
+    out = competitors.competitor_out(session, competitor)
+    win = win or competitor_stats.summary(session, workspace_id, competitor.id)
+    target = describe_target(out["target"])
+    reviewed = "Never reviewed"
+    if out["reviewed_at"]:
+        who = out["reviewed_by_email"] or "a former member"
+        reviewed = f"Reviewed {out['reviewed_at'][:10]} by {who}"
+    card = {"id": str(out["id"]), "name": out["name"], "website": out["website"],
+            "reviewed": reviewed, "win_label": win["label"],
+            "win_detail": f"won {win['won']} · lost {win['lost']} · open {win.get('open', 0)}",
+            "target_industries": target["industries"] or "—",
+            "target_employees": target["employees"] or "—",
+            "target_geography": target["geography"] or "—",
+            "target_segments": target["segments"] or "—"}
+    for key, html in out["html"].items():
+        card[f"{key}_html"] = html
+    return card
+
+
+class DealCompetitorsState(AppState):
+    deal_id: str = ""
+    cards: list[dict[str, str]] = []
+    options: list[dict[str, str]] = []
+    choice: str = ""
+    panel_error: str = ""
+
+    def _fill(self, session, p: Principal, deal_id: object) -> None:
+        deal = deals.get_deal(session, p.workspace_id, deal_id)
+        on_deal = competitors.competitors_on_deal(session, p.workspace_id, deal.id)
+        sums = competitor_stats.summaries(session, p.workspace_id)
+        empty = {**competitor_stats.win_rate(0, 0), "open": 0}
+        self.deal_id = str(deal.id)
+        self.cards = [battlecard_dict(session, p.workspace_id, c, sums.get(c.id, empty))
+                      for c in on_deal]
+        present = {c.id for c in on_deal}
+        self.options = [{"id": str(c.id), "name": c.name}
+                        for c in competitors.list_competitors(session, p.workspace_id)
+                        if c.id not in present]
+        self.choice = ""
+
+    @rx.event
+    @guard("viewer")
+    def load_for_deal(self, p: Principal, deal_id: str):
+        self.panel_error = ""
+        self.cards, self.options, self.deal_id = [], [], ""
+        with db.session_scope() as session:
+            self._fill(session, p, deal_id)
+
+    @rx.event
+    @guard("member")
+    def set_choice(self, p: Principal, value: str):
+        self.choice = value if isinstance(value, str) else ""
+
+    @rx.event
+    @guard("member")
+    def attach(self, p: Principal, competitor_id: str = ""):
+        chosen = competitor_id or self.choice
+        if not chosen:
+            self.panel_error = "Choose a competitor to add."
+            return None
+        with db.session_scope() as session:
+            competitors.attach(session, p, self.deal_id, chosen)
+        with db.session_scope() as session:
+            self._fill(session, p, self.deal_id)
+        self.panel_error = ""
+        return rx.toast.success("Competitor added to this deal.")
+
+    @rx.event
+    @guard("member")
+    def detach(self, p: Principal, competitor_id: str):
+        with db.session_scope() as session:
+            competitors.detach(session, p, self.deal_id, competitor_id)
+        with db.session_scope() as session:
+            self._fill(session, p, self.deal_id)
+        return rx.toast.success("Competitor removed from this deal.")

@@ -1,0 +1,57 @@
+"""The small page /deals/[deal_id]/competitors: the deal's title and stage, a
+"Mark as lost" button, and the competitors panel."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from updoot_app import db
+from updoot_app.services.crm import deals
+from updoot_app.services.crm.stages import list_stages
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform.errors import ValidationError
+from updoot_app.state.app_state import AppState
+from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState
+from updoot_app.state.guard import guard
+
+
+class DealPageState(AppState):
+    deal: dict[str, str] = {}
+    lost_reason: str = ""
+
+    def _deal_id(self) -> str:
+        return self.router.page.params.get("deal_id", "")
+
+    def _fill(self, session, p: Principal) -> None:
+        row = deals.deal_dict(session, deals.get_deal(session, p.workspace_id, self._deal_id()))
+        self.deal = {"id": str(row["id"]), "title": row["title"],
+                     "company": row["company_name"], "stage": row["stage"],
+                     "stage_kind": row["stage_kind"], "lost_reason": row["lost_reason"] or ""}
+
+    @rx.event
+    @guard("viewer", page=True)
+    def load(self, p: Principal):
+        self.deal = {}
+        with db.session_scope() as session:
+            self._fill(session, p)
+        return DealCompetitorsState.load_for_deal(self.deal["id"])
+
+    @rx.event
+    @guard("member")
+    def set_lost_reason(self, p: Principal, value: str):
+        self.lost_reason = value[:300] if isinstance(value, str) else ""
+
+    @rx.event
+    @guard("member")
+    def mark_lost(self, p: Principal):
+        with db.session_scope() as session:
+            lost = next((s for s in list_stages(session, p.workspace_id) if s.kind == "lost"),
+                        None)
+            if lost is None:
+                raise ValidationError("stage", "This pipeline has no lost stage.")
+            deals.move_stage(session, p, self._deal_id(), lost.id,
+                             self.lost_reason or "Lost to a competitor")
+        with db.session_scope() as session:
+            self._fill(session, p)
+        return [rx.toast.success("Deal marked as lost."),
+                DealCompetitorsState.load_for_deal(self.deal["id"])]
