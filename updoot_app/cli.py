@@ -276,7 +276,7 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
               help="The zip file to write")
 def export_cmd(slug: str, out: Path) -> None:
     """Write companies, contacts, deals, quotes and invoices as CSV files into FILE.zip."""
-    from updoot_app.services.csvio import export
+    from updoot_app.services.archive import export
 
     with db.session_scope() as session:
         principal = _workspace_principal(session, slug)

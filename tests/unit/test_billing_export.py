@@ -22,9 +22,9 @@ from tests.unit.billing_helpers import (
 from updoot_app import db
 from updoot_app.cli import main
 from updoot_app.models import Invoice, Quote
+from updoot_app.services.archive import export
 from updoot_app.services.billing import invoices, quotes
 from updoot_app.services.crm import companies, contacts, deals
-from updoot_app.services.csvio import export
 
 
 def rows_of(data: bytes) -> list[dict]:

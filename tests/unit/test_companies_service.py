@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-import updoot_app.services as services_pkg
+import updoot_app.services.profiles as services_pkg
 from updoot_app import db
 from updoot_app.models import Activity, Company, Deal, Stage
 from updoot_app.services.crm import companies, deals

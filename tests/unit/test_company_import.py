@@ -15,8 +15,9 @@ from sqlmodel import select
 from updoot_app import db
 from updoot_app.cli import main
 from updoot_app.models import Activity, Company, Contact
+from updoot_app.services.archive import export
 from updoot_app.services.crm import companies, company_import
-from updoot_app.services.csvio import csv_io, export
+from updoot_app.services.csvio import csv_io
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, ValidationError
 from updoot_app.services.profiles import icps

@@ -13,7 +13,7 @@ from updoot_app.models import Activity, Company, Contact, Icp, IcpVersion, Membe
 from updoot_app.services.demo.seed import seed_workspace
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
-from updoot_app.services.profiles import fit, icps, personas, scoring
+from updoot_app.services.profiles import fit, icps, personas, scoring, tiers
 
 EXAMPLE = {
     "name": "Mid-market security buyers", "kind": "b2b",
@@ -312,7 +312,7 @@ def test_score_one_matches_the_bulk_path(alice):
 def test_rescore_of_an_empty_workspace(alice):
     create(alice)
     with db.session_scope() as s:
-        assert fit.rescore_workspace(s, alice.workspace_id) == dict.fromkeys(scoring.TIERS, 0)
+        assert fit.rescore_workspace(s, alice.workspace_id) == dict.fromkeys(tiers.FIT_TIERS, 0)
 
 
 # --------------------------------------------------------------------------- templates

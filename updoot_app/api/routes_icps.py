@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.models import Company, Persona
 from updoot_app.services.identity.access import Principal
-from updoot_app.services.profiles import fit, icps, personas, scoring
+from updoot_app.services.profiles import fit, icps, personas
+from updoot_app.services.profiles.tiers import zero_filled
 
 router = APIRouter(tags=["icps"], route_class=SessionRoute)
 
@@ -48,7 +49,7 @@ def _tier_counts(session: Session, workspace_id: int) -> dict[str, int]:
         .group_by(Company.fit_tier)
     ).all()
     found = dict(rows)
-    return {tier: int(found.get(tier, 0)) for tier in scoring.TIERS}
+    return zero_filled(found)
 
 
 def _detail(session: Session, icp) -> dict:

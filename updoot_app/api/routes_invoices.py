@@ -16,8 +16,8 @@ from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
 from updoot_app.api.routes_quotes import DecimalStr, LineIn, csv_response, dump
+from updoot_app.services.archive import export
 from updoot_app.services.billing import invoices, pdf, revenue
-from updoot_app.services.csvio import export
 from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["invoices"], route_class=SessionRoute)

@@ -22,8 +22,8 @@ from sqlmodel import Session
 from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
+from updoot_app.services.archive import export
 from updoot_app.services.billing import invoices, pdf, quotes
-from updoot_app.services.csvio import export
 from updoot_app.services.identity.access import Principal
 from updoot_app.settings import load_settings
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from updoot_app.services.profiles.tiers import TIER_LABELS, UNSCORED_LABEL
+
 TIER_COLORS = {"A": "green", "B": "teal", "C": "amber", "D": "gray", "not_a_fit": "red"}
 
 
@@ -20,8 +22,8 @@ def fit_label(tier: rx.Var, score: rx.Var) -> rx.Var:
     """"A · 82", "Not a fit" or "Not scored"."""
     return rx.match(
         tier,
-        ("not_a_fit", "Not a fit"),
-        ("", "Not scored"),
+        ("not_a_fit", TIER_LABELS["not_a_fit"]),
+        ("", UNSCORED_LABEL),
         f"{tier} · {score}",
     )
 

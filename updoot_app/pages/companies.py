@@ -5,10 +5,10 @@ import reflex as rx
 from updoot_app.components.fit_badge import fit_badge
 from updoot_app.components.forms import field, form_error
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.services.profiles.tiers import TIER_LABELS
 from updoot_app.state.crm.companies_state import NONE, CompaniesState
 
-TIER_OPTIONS = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("not_a_fit", "Not a fit"),
-                ("unscored", "Not scored")]
+TIER_OPTIONS = list(TIER_LABELS.items())
 
 
 def sort_header(label: str, column: str) -> rx.Component:

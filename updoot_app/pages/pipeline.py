@@ -6,11 +6,11 @@ from updoot_app.components import kanban
 from updoot_app.components.fit_badge import fit_badge
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.services.profiles import tiers
 from updoot_app.state.crm.pipeline_state import ALL
 from updoot_app.state.crm.pipeline_state import PipelineState as S
 
-TIER_LABELS = (("A", "Tier A"), ("B", "Tier B"), ("C", "Tier C"), ("D", "Tier D"),
-               ("not_a_fit", "Not a fit"))
+TIER_LABELS = [(t, f"Tier {t}" if len(t) == 1 else tiers.TIER_LABELS[t]) for t in tiers.FIT_TIERS]
 
 
 def filter_select(key: str, label: str, options, fid: str) -> rx.Component:

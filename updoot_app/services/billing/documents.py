@@ -14,11 +14,10 @@ from sqlmodel import Session
 
 from updoot_app.models import BillingSettings, Company, Contact, Deal, DocumentCounter, Workspace
 from updoot_app.services.billing import money
-from updoot_app.services.crm.companies import clean_long_text
 from updoot_app.services.crm.contacts import get_contact
 from updoot_app.services.crm.deals import get_deal
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.validation import clean_text
+from updoot_app.services.platform.validation import clean_long_text, clean_text, reject_unknown
 
 MAX_LINES = 200
 LINE_FIELDS = ("product_id", "description", "unit", "quantity", "unit_price", "discount_pct",
@@ -44,10 +43,7 @@ def update_settings(session: Session, principal, data: Mapping[str, Any]) -> Bil
     principal.require("admin")
     allowed = {"quote_prefix", "invoice_prefix", "win_deal_on_accept", "payment_terms_days",
                "address", "locale"}
-    unknown = set(data) - allowed
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, allowed)
     row = session.get(BillingSettings, principal.workspace_id) or BillingSettings(
         workspace_id=principal.workspace_id)
     if "quote_prefix" in data:

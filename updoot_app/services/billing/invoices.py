@@ -26,18 +26,20 @@ from updoot_app.models import Company, Invoice, InvoiceLine, Payment, Quote
 from updoot_app.models.billing import PAYMENT_METHODS
 from updoot_app.models.types import utcnow
 from updoot_app.services.billing import documents, money
-from updoot_app.services.crm.companies import (
-    clean_long_text,
-    clean_paging,
-    clean_ref,
-    clean_search,
-    like_pattern,
-)
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_currency, clean_text
+from updoot_app.services.platform.sql import like_pattern
+from updoot_app.services.platform.validation import (
+    clean_currency,
+    clean_long_text,
+    clean_paging,
+    clean_ref,
+    clean_search,
+    clean_text,
+    reject_unknown,
+)
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "due_date",
           "payment_terms_days", "discount_pct", "notes", "terms", "lines")
@@ -84,10 +86,7 @@ def _locked(invoice: Invoice) -> None:
 
 def _clean(session: Session, invoice: Invoice | None, workspace_id: int,
            data: Mapping[str, Any]) -> dict:
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     current = None if invoice is None else {"company_id": invoice.company_id,
                                             "contact_id": invoice.contact_id,
                                             "deal_id": invoice.deal_id}
@@ -243,10 +242,7 @@ def _clean_method(raw: object) -> str:
 def record_payment(session: Session, principal: Principal, invoice_id: object,
                    data: Mapping[str, Any]) -> Payment:
     principal.require("member")
-    unknown = set(data) - {"paid_on", "amount", "method", "reference"}
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, {"paid_on", "amount", "method", "reference"})
     invoice = get_invoice(session, principal.workspace_id, invoice_id, lock=True)
     if invoice.status == "draft":
         raise ValidationError("status", "Send the invoice before recording a payment.")

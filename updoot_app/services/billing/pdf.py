@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 from babel.dates import format_date
@@ -24,7 +25,8 @@ from updoot_app.services.billing import documents, invoices, quotes
 from updoot_app.services.billing import logo as billing_logo
 from updoot_app.services.platform.money_display import format_money
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+# The fonts ship inside the package (updoot_app/fonts), found wherever the module sits.
+FONT_DIR = Path(str(resources.files("updoot_app") / "fonts"))
 LOGO_MAX_W, LOGO_MAX_H = 60.0, 20.0  # mm
 STATUS_LABELS = {"draft": "Draft", "sent": "Sent", "accepted": "Accepted",
                  "declined": "Declined", "expired": "Expired", "converted": "Converted",

@@ -12,21 +12,24 @@ from sqlmodel import Session, select
 from updoot_app.models import Product, Workspace
 from updoot_app.models.types import utcnow
 from updoot_app.services.billing.money import clean_percent, clean_price
-from updoot_app.services.crm.companies import clean_paging, clean_search, like_pattern
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_currency, clean_text
+from updoot_app.services.platform.sql import like_pattern
+from updoot_app.services.platform.validation import (
+    clean_currency,
+    clean_paging,
+    clean_search,
+    clean_text,
+    reject_unknown,
+)
 
 FIELDS = ("name", "description", "unit_price", "currency", "tax_rate", "unit", "archived")
 
 
 def _clean(data: Mapping[str, Any], creating: bool) -> dict:
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     out: dict[str, Any] = {}
     if "name" in data or creating:
         out["name"] = clean_text(data.get("name"), "name", "Name", max_len=200)

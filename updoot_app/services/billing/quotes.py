@@ -30,13 +30,20 @@ from updoot_app import db
 from updoot_app.models import Invoice, InvoiceLine, Quote, QuoteLine, Stage, Workspace
 from updoot_app.models.types import utcnow
 from updoot_app.services.billing import documents, money
-from updoot_app.services.crm.companies import clean_long_text, clean_paging, clean_ref, clean_search
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.security import new_token, token_hash
-from updoot_app.services.platform.validation import clean_currency, clean_text
+from updoot_app.services.platform.validation import (
+    clean_currency,
+    clean_long_text,
+    clean_paging,
+    clean_ref,
+    clean_search,
+    clean_text,
+    reject_unknown,
+)
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "valid_until",
           "discount_pct", "notes", "terms", "lines")
@@ -79,10 +86,7 @@ def _store_totals(quote: Quote, totals: money.Totals) -> None:
 
 def _clean(session: Session, quote: Quote | None, workspace_id: int,
            data: Mapping[str, Any]) -> dict:
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     current = None if quote is None else {"company_id": quote.company_id,
                                           "contact_id": quote.contact_id,
                                           "deal_id": quote.deal_id}
@@ -445,7 +449,7 @@ def list_quotes(session: Session, workspace_id: int, *, status: object = None,
         query = query.where(Quote.deal_id == clean_ref(deal_id, "deal_id", "Deal"))
     term = clean_search(search)
     if term:
-        from updoot_app.services.crm.companies import like_pattern
+        from updoot_app.services.platform.sql import like_pattern
 
         pattern = like_pattern(term.lower())
         query = query.where(func.lower(Quote.number).like(pattern, escape="\\")

@@ -21,12 +21,13 @@ from sqlmodel import Session, select
 from updoot_app.models import Competitor, Deal, DealCompetitor, User
 from updoot_app.models.competitor import MARKDOWN_FIELDS
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm.deals import aware, get_deal
+from updoot_app.services.crm.deals import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity, geo, markdown_safe
+from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_text
+from updoot_app.services.platform.validation import clean_text, reject_unknown
 
 FIELDS = ("name", "website", "target", *MARKDOWN_FIELDS)
 TARGET_KEYS = ("industries", "employees_min", "employees_max", "geography", "segments")
@@ -167,10 +168,7 @@ def _clean_fields(session: Session, workspace_id: int, data: object, *, creating
                   exclude_id: int | None = None) -> dict:
     if not isinstance(data, Mapping):
         raise ValidationError("", "Send the battlecard as an object.")
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     out: dict[str, Any] = {}
     if "name" in data or creating:
         out["name"] = _clean_name(session, workspace_id, data.get("name"), exclude_id)

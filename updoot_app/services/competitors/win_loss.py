@@ -25,11 +25,10 @@ from updoot_app.services.competitors.battlecards import full_target, get_competi
 from updoot_app.services.platform import geo
 from updoot_app.services.profiles import icps
 from updoot_app.services.profiles.scoring import icp_to_payload
+from updoot_app.services.profiles.tiers import FIT_TIERS, TIER_LABELS, UNSCORED
 from updoot_app.services.profiles.wizard_draft import FIELD_LABELS, describe_condition
 
-TIER_ORDER = ("A", "B", "C", "D", "not_a_fit", "unscored")
-TIER_LABELS = {"A": "A", "B": "B", "C": "C", "D": "D", "not_a_fit": "Not a fit",
-               "unscored": "Not scored"}
+TIER_ORDER = (*FIT_TIERS, UNSCORED)
 CENT = Decimal("0.01")
 TOP_SEGMENTS = 5
 

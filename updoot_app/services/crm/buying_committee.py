@@ -18,12 +18,12 @@ from sqlalchemy import bindparam, distinct, func
 from sqlmodel import Session, select
 
 from updoot_app.models import Contact, DealContact, Persona
-from updoot_app.services.crm.companies import clean_ref
 from updoot_app.services.crm.contacts import get_contact
 from updoot_app.services.crm.deals import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
+from updoot_app.services.platform.validation import clean_ref
 from updoot_app.services.profiles.personas import ROLE_LABELS
 
 HELPFUL_ROLES = ("economic_buyer", "champion", "technical_evaluator", "user")

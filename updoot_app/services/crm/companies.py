@@ -1,9 +1,5 @@
 """Companies: the target account list (firmographics, trigger signals, tags).
 
-Also home of the small validators the other CRM services share (money, ids,
-paging, free text, JSON-list filters), so companies, contacts, deals and
-interactions check their input the same way.
-
 Concurrency note: domain uniqueness per workspace is checked here, in the
 service (the schema has an index, not a unique constraint, on
 (workspace_id, domain)); two simultaneous creates of the same domain could
@@ -15,230 +11,36 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from updoot_app.models import Company, Deal, Membership, Stage, User
+from updoot_app.models import Company, Deal, Stage, User
 from updoot_app.models.types import utcnow
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.identity.membership import check_member
 from updoot_app.services.platform import activity, geo
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import MAX_DB_ID, clean_ref, clean_text
-
-# --- shared validators ---------------------------------------------------------
-
-# Money is stored as a 64-bit count of ten-thousandths (max ~9.2e14), and SQL sums
-# must not overflow either: 10^14 (a hundred trillion) leaves room for ~90,000
-# maximal amounts in one sum, and is beyond any real revenue or deal.
-MAX_MONEY = Decimal("1e14")
-MAX_PAGE_SIZE = 100
-FIT_TIERS = ("A", "B", "C", "D", "not_a_fit")
-UNSCORED = "unscored"  # fit_tier filter value for companies without a score
-LIST_MAX_ITEMS = 50
-LIST_ITEM_MAX_LEN = 60
-
-
-
-
-def clean_money(raw: object, field: str, label: str, *, required: bool = False) -> Decimal | None:
-    """A non-negative Decimal from a decimal string, int or Decimal (never a float).
-
-    At most 4 decimal places (the storage precision), finite, at most 10^14.
-    """
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            raise ValidationError(field, f"{label} is required.")
-        return None
-    if isinstance(raw, bool) or isinstance(raw, float):
-        raise ValidationError(field, f"{label} must be a decimal string such as \"1234.50\".")
-    if isinstance(raw, int | Decimal):
-        value = Decimal(raw)
-    elif isinstance(raw, str):
-        text = raw.strip()
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-            raise ValidationError(
-                field, f"{label} must be a decimal number such as \"1234.50\" (no commas).")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the regex already excludes these
-            raise ValidationError(field, f"{label} must be a decimal number.") from None
-    else:
-        raise ValidationError(field, f"{label} must be a decimal string such as \"1234.50\".")
-    if not value.is_finite():
-        raise ValidationError(field, f"{label} must be a finite number.")
-    if value < 0:
-        raise ValidationError(field, f"{label} cannot be negative.")
-    if value > MAX_MONEY:
-        raise ValidationError(field, f"{label} is too large (at most 100,000,000,000,000).")
-    if value != value.quantize(Decimal("0.0001")):
-        raise ValidationError(field, f"{label} can have at most 4 decimal places.")
-    return value.quantize(Decimal("0.0001"))
-
-
-def clean_count(raw: object, field: str, label: str) -> int | None:
-    """An optional whole number ≥ 0 (int or digit string)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        raise ValidationError(field, f"{label} must be a whole number.")
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, str) and re.fullmatch(r"\+?\d{1,12}", raw.strip()):
-        value = int(raw.strip())
-    else:
-        raise ValidationError(field, f"{label} must be a whole number.")
-    if value < 0:
-        raise ValidationError(field, f"{label} cannot be negative.")
-    if value > MAX_DB_ID:
-        raise ValidationError(field, f"{label} is too large.")
-    return value
-
-
-def clean_long_text(raw: object, field: str, label: str, max_len: int) -> str:
-    """Optional multi-line text: keeps line breaks, strips the ends."""
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        raise ValidationError(field, f"{label} must be text.")
-    value = raw.strip().replace("\r\n", "\n")
-    if len(value) > max_len:
-        raise ValidationError(field, f"{label} must be at most {max_len} characters.")
-    return value
-
-
-def clean_optional_text(raw: object, field: str, label: str, max_len: int) -> str | None:
-    value = clean_text(raw, field, label, max_len=max_len, required=False)
-    return value or None
-
-
-def clean_string_list(raw: object, field: str, label: str) -> list[str]:
-    """A list of non-empty strings (≤60 chars, ≤50 items), de-duplicated case-insensitively."""
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        raise ValidationError(field, f"{label} must be a list of text values.")
-    if not isinstance(raw, list | tuple):
-        raise ValidationError(field, f"{label} must be a list of text values.")
-    seen: set[str] = set()
-    values: list[str] = []
-    for item in raw:
-        if not isinstance(item, str):
-            raise ValidationError(field, f"{label} must be a list of text values.")
-        value = " ".join(item.split())
-        if not value:
-            raise ValidationError(field, f"{label} cannot contain empty values.")
-        if len(value) > LIST_ITEM_MAX_LEN:
-            raise ValidationError(
-                field, f"Each of {label.lower()} must be at most {LIST_ITEM_MAX_LEN} characters.")
-        if value.lower() not in seen:
-            seen.add(value.lower())
-            values.append(value)
-    if len(values) > LIST_MAX_ITEMS:
-        raise ValidationError(field, f"{label} can have at most {LIST_MAX_ITEMS} values.")
-    return values
-
-
-def clean_paging(page: object, page_size: object) -> tuple[int, int]:
-    try:
-        page_n = int(str(page if page is not None else 1))
-        size_n = int(str(page_size if page_size is not None else 25))
-    except ValueError:
-        raise ValidationError("page", "Page and page size must be whole numbers.") from None
-    if page_n < 1 or page_n > 1_000_000:
-        raise ValidationError("page", "Page must be 1 or more.")
-    if not 1 <= size_n <= MAX_PAGE_SIZE:
-        raise ValidationError("page_size", f"Page size must be between 1 and {MAX_PAGE_SIZE}.")
-    return page_n, size_n
-
-
-def clean_direction(direction: object) -> str:
-    value = (direction or "asc") if isinstance(direction, str | type(None)) else None
-    if value not in ("asc", "desc"):
-        raise ValidationError("direction", "Direction must be asc or desc.")
-    return value
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with %, _ and \\ escaped (ESCAPE '\\')."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def clean_search(raw: object) -> str | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, str):
-        raise ValidationError("search", "Search must be text.")
-    value = " ".join(raw.split())
-    if len(value) > 200:
-        raise ValidationError("search", "Search must be at most 200 characters.")
-    return value or None
-
-
-def clean_fit_tiers(raw: object) -> list[str] | None:
-    """Fit tier filter: "A", "A,B", ["A", "B"], "unscored" (no score yet)."""
-    if raw is None or raw == "" or raw == []:
-        return None
-    values = raw.split(",") if isinstance(raw, str) else raw
-    if not isinstance(values, list | tuple):
-        raise ValidationError("fit_tier", "Fit tier must be A, B, C, D, not_a_fit or unscored.")
-    tiers = []
-    for value in values:
-        value = value.strip() if isinstance(value, str) else value
-        match = next((t for t in (*FIT_TIERS, UNSCORED)
-                      if isinstance(value, str) and t.lower() == value.lower()), None)
-        if match is None:
-            raise ValidationError(
-                "fit_tier", "Fit tier must be A, B, C, D, not_a_fit or unscored.")
-        tiers.append(match)
-    return tiers
-
-
-def fit_tier_condition(column, tiers: list[str]):
-    named = [t for t in tiers if t != UNSCORED]
-    conds = []
-    if named:
-        conds.append(column.in_(named))
-    if UNSCORED in tiers:
-        conds.append(column.is_(None))
-    return or_(*conds)
-
-
-def json_list_contains(session: Session, column, value: str):
-    """SQL condition: the JSON list in `column` has an element equal to `value`
-    (case-insensitive). Uses the database's own JSON functions: json_each on
-    SQLite, json_array_elements_text on PostgreSQL (the column type is `json`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        elements = func.json_array_elements_text(column).table_valued("value")
-    else:
-        elements = func.json_each(column).table_valued("value")
-    return exists(
-        sa_select(1).select_from(elements)
-        .where(func.lower(elements.c.value) == value.lower())
-    )
-
-
-def check_member(session: Session, workspace_id: int, raw: object,
-                 field: str = "owner_id") -> int | None:
-    """An optional user id that must belong to a member of the workspace."""
-    if raw is None or raw == "":
-        return None
-    user_id = clean_ref(raw, field, "Owner")
-    member = session.exec(
-        select(Membership.id).where(Membership.workspace_id == workspace_id,
-                                    Membership.user_id == user_id)
-    ).first()
-    if member is None:
-        raise ValidationError(field, "The owner must be a member of this workspace.")
-    return user_id
-
+from updoot_app.services.platform.sql import json_list_contains, like_pattern
+from updoot_app.services.platform.validation import (
+    LIST_ITEM_MAX_LEN,
+    clean_count,
+    clean_direction,
+    clean_long_text,
+    clean_money,
+    clean_optional_text,
+    clean_paging,
+    clean_ref,
+    clean_search,
+    clean_string_list,
+    clean_text,
+    reject_unknown,
+)
+from updoot_app.services.profiles.tiers import clean_fit_tiers, fit_tier_condition
 
 # --- domain and country ----------------------------------------------------------
 
@@ -337,10 +139,7 @@ FIELDS = ("name", "domain", "industry", "employees", "annual_revenue", "country"
 
 def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
                   company_id: int | None) -> dict:
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     out: dict[str, Any] = {}
     if "name" in data or company_id is None:
         out["name"] = clean_text(data.get("name"), "name", "Name", max_len=200)

@@ -34,13 +34,14 @@ from sqlalchemy import func, insert, select, update
 from updoot_app import db
 from updoot_app.models import Company, Contact, Membership, User
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm.companies import LIST_ITEM_MAX_LEN, LIST_MAX_ITEMS, MAX_MONEY
 from updoot_app.services.csvio import csv_io
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.platform.validation import LIST_ITEM_MAX_LEN, LIST_MAX_ITEMS, MAX_MONEY
 from updoot_app.services.profiles import fit, scoring
 from updoot_app.services.profiles import icps as icp_service
+from updoot_app.services.profiles.tiers import zero_filled
 
 BATCH_SIZE = 2000
 MAX_IMPORT_ROWS = 200_000
@@ -220,7 +221,7 @@ def _tier_counts(workspace_id: int) -> dict[str, int]:
         counts = dict(session.execute(
             select(_table.c.fit_tier, func.count()).where(_table.c.workspace_id == workspace_id)
             .group_by(_table.c.fit_tier)).all())
-    return {tier: int(counts.get(tier, 0)) for tier in ("A", "B", "C", "D", "not_a_fit")}
+    return zero_filled(counts)
 
 
 def _resolve_ids(session, workspace_id: int, known: dict[str, int | None],

@@ -9,19 +9,21 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from updoot_app.models import Company, Contact
-from updoot_app.services.crm.companies import (
-    clean_long_text,
-    clean_paging,
-    clean_ref,
-    clean_search,
-    get_company,
-    like_pattern,
-)
+from updoot_app.services.crm.companies import get_company
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_email, clean_text
+from updoot_app.services.platform.sql import like_pattern
+from updoot_app.services.platform.validation import (
+    clean_email,
+    clean_long_text,
+    clean_paging,
+    clean_ref,
+    clean_search,
+    clean_text,
+    reject_unknown,
+)
 
 FIELDS = ("first_name", "last_name", "title", "email", "phone", "company_id", "persona_id",
           "notes")
@@ -49,10 +51,7 @@ def _clean_persona(session: Session, workspace_id: int, raw: object) -> int | No
 
 def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
                   creating: bool) -> dict:
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     out: dict[str, Any] = {}
     if "first_name" in data or creating:
         out["first_name"] = clean_text(data.get("first_name"), "first_name", "First name",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -31,36 +31,31 @@ from updoot_app.models import (
 )
 from updoot_app.models.types import utcnow
 from updoot_app.services.crm import deal_moves
-from updoot_app.services.crm.companies import (
-    check_member,
+from updoot_app.services.crm.companies import get_company
+from updoot_app.services.crm.deal_moves import clean_lost_reason
+from updoot_app.services.crm.stages import get_stage, list_stages, resolve_stage
+from updoot_app.services.identity.access import Principal
+from updoot_app.services.identity.membership import check_member
+from updoot_app.services.platform import activity
+from updoot_app.services.platform.clock import aware
+from updoot_app.services.platform.errors import NotFound, ValidationError
+from updoot_app.services.platform.rows import get_in_workspace
+from updoot_app.services.platform.sql import like_pattern
+from updoot_app.services.platform.validation import (
+    clean_currency,
     clean_direction,
-    clean_fit_tiers,
     clean_money,
     clean_paging,
     clean_ref,
     clean_search,
-    fit_tier_condition,
-    get_company,
-    like_pattern,
+    clean_text,
+    reject_unknown,
 )
-from updoot_app.services.crm.deal_moves import clean_lost_reason
-from updoot_app.services.crm.stages import get_stage, list_stages, resolve_stage
-from updoot_app.services.identity.access import Principal
-from updoot_app.services.platform import activity
-from updoot_app.services.platform.errors import NotFound, ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_currency, clean_text
+from updoot_app.services.profiles.tiers import clean_fit_tiers, fit_tier_condition
 
 FIELDS = ("company_id", "title", "value", "currency", "stage", "owner_id", "expected_close",
           "lost_reason")
 CENT = Decimal("0.01")
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """Datetimes from the database as aware UTC (naive ones are UTC)."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def weighted(value: Decimal, probability: int) -> Decimal:
@@ -85,10 +80,7 @@ def _clean_date(raw: object, field: str, label: str) -> date | None:
 
 def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
                   creating: bool) -> dict:
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     out: dict[str, Any] = {}
     if "company_id" in data or creating:
         if data.get("company_id") in (None, ""):

@@ -12,12 +12,14 @@ from sqlmodel import Session, select
 
 from updoot_app.models import Interaction, User
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm.companies import clean_long_text, clean_paging, get_company
+from updoot_app.services.crm.companies import get_company
 from updoot_app.services.crm.contacts import get_contact
-from updoot_app.services.crm.deals import aware, get_deal
+from updoot_app.services.crm.deals import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
+from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.platform.validation import clean_long_text, clean_paging, reject_unknown
 
 LOGGABLE_KINDS = ("call", "email", "meeting", "note")
 ALL_KINDS = (*LOGGABLE_KINDS, "stage_change")
@@ -52,10 +54,7 @@ def log_interaction(session: Session, principal: Principal,
     last_activity_at (never moving it backwards)."""
     principal.require("member")
     ws = principal.workspace_id
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(name, f"Unknown field {name}.")
+    reject_unknown(data, FIELDS)
     kind = data.get("kind")
     if kind not in LOGGABLE_KINDS:
         raise ValidationError("kind", "Kind must be call, email, meeting or note.")

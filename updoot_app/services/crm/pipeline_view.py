@@ -15,8 +15,6 @@ from updoot_app.models import Membership, Persona, User
 from updoot_app.services.crm import buying_committee, deals
 from updoot_app.services.platform.money_display import format_money
 
-FIT_TIERS = ("A", "B", "C", "D", "not_a_fit")
-
 
 def owner_label(email: str | None) -> str:
     return (email or "").split("@")[0] or "—"

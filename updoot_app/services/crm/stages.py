@@ -6,12 +6,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from updoot_app.models import Deal, Stage
-from updoot_app.services.crm.companies import clean_ref
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_text
+from updoot_app.services.platform.validation import clean_ref, clean_text, reject_unknown
 
 DEFAULT_STAGES = (
     ("New", 5, "open"),
@@ -138,10 +137,7 @@ def update_stage(session: Session, principal: Principal, stage_id: object,
     """Rename and/or set the probability (0–100) of a stage."""
     principal.require("member")
     stage = get_stage(session, principal.workspace_id, stage_id)
-    unknown = set(data) - {"name", "probability"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise ValidationError(field, f"Unknown field {field}.")
+    reject_unknown(data, {"name", "probability"})
     changes = {}
     if "name" in data:
         name = _clean_name(session, principal.workspace_id, data["name"], stage.id)

@@ -30,9 +30,10 @@ from updoot_app.services.kpis import batch
 from updoot_app.services.kpis import metrics as kpis
 from updoot_app.services.kpis.metrics import Period
 from updoot_app.services.platform import activity
+from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.validation import clean_id
+from updoot_app.services.platform.validation import clean_id, reject_unknown
 
 ON_TRACK, AT_RISK, NO_DATA, NOT_STARTED = "on_track", "at_risk", "no_data", "not_started"
 STATUS_LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", NO_DATA: "No data yet",
@@ -113,15 +114,13 @@ def _clean_name(raw: object) -> str:
 def _validated(session: Session, principal: Principal, data: dict, base: Goal | None) -> dict:
     if not isinstance(data, dict):
         raise ValidationError("", "Send the goal as a JSON object.")
-    unknown = sorted(set(data) - set(FIELDS))
-    if unknown:
-        raise ValidationError(unknown[0], f"Unknown field {unknown[0]!r}.")
+    reject_unknown(data, FIELDS)
     metric = kpis.clean_metric(data.get("metric", base.metric if base else None))
     seg_type = data.get("segment_type", base.segment_type if base else "all")
     seg_value = data.get("segment_value", base.segment_value if base else "")
     segment = kpis.clean_segment(seg_type, seg_value)
     if base is not None and not {"period", "period_kind", "start", "end"} & set(data):
-        period = Period(base.period_kind, _aware(base.start), _aware(base.end))
+        period = Period(base.period_kind, aware(base.start), aware(base.end))
     else:
         period = _clean_period(data)
     target = _clean_target(data.get("target", base.target if base else None), metric)
@@ -134,10 +133,6 @@ def _validated(session: Session, principal: Principal, data: dict, base: Goal | 
             "segment_value": segment.value, "stage_id": stage_id,
             "period_kind": period.kind, "start": period.start, "end": period.end,
             "target": target, "owner_id": owner_id}
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- CRUD
@@ -197,7 +192,7 @@ def delete_goal(session: Session, principal: Principal, goal_id: object) -> None
 
 
 def period_of_goal(goal: Goal) -> Period:
-    return Period(goal.period_kind, _aware(goal.start), _aware(goal.end))
+    return Period(goal.period_kind, aware(goal.start), aware(goal.end))
 
 
 def segment_of_goal(goal: Goal) -> kpis.Segment:

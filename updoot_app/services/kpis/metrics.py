@@ -63,6 +63,7 @@ from updoot_app.models import Company, Contact, Deal, DealStageChange, Stage
 from updoot_app.models.types import money_from_db
 from updoot_app.services.platform import geo
 from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.profiles import tiers
 
 # metric -> (label, unit, kind). unit: count | rate | money | days.
 # kind "sum": accumulates over the period (goals compare with the pace so far);
@@ -88,7 +89,7 @@ SEGMENT_LABELS = {"all": "All deals", "fit_tier": "Fit tier", "icp": "ICP",
                   "industry": "Industry", "country": "Country", "region": "Region",
                   "persona": "Persona", "owner": "Owner",
                   "competitor": "Competitor"}
-FIT_TIERS = ("A", "B", "C", "D", "not_a_fit", "none")
+FIT_TIERS = (*tiers.FIT_TIERS, "none")  # "none": the segment of unscored companies
 FIT_SEGMENTS = ("fit_tier", "icp")  # segments that are a condition on the fit itself
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
 BREAKDOWNS = ("fit_tier", "industry", "country", "owner", "icp")

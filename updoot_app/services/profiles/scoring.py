@@ -30,12 +30,12 @@ import pandas as pd
 
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.geo import expand_geography, normalise_country
+from updoot_app.services.profiles.tiers import FIT_TIERS, zero_filled
 
 FIELDS = ("industry", "employees", "annual_revenue", "geography", "tech_stack", "triggers", "tags")
 RANGE_FIELDS = frozenset({"employees", "annual_revenue"})
 LIST_FIELDS = frozenset({"tech_stack", "triggers", "tags"})
 KINDS = ("b2b", "b2c")
-TIERS = ("A", "B", "C", "D", "not_a_fit")
 
 COLUMN_OF = {f: f for f in FIELDS} | {"geography": "country"}
 FIELD_LABELS = {
@@ -52,7 +52,7 @@ UNKNOWN, MISS, MATCH = 0, 1, 2
 _CRITERION_CHARS = np.frombuffer(b"UXM", dtype=np.uint8)  # indexed by UNKNOWN/MISS/MATCH
 _RESULT_NAMES = {"U": "unknown", "X": "miss", "M": "match"}
 _FIRED, _NOT_FIRED = ord("D"), ord("-")
-_TIER_ARRAY = np.array(TIERS, dtype=object)
+_TIER_ARRAY = np.array(FIT_TIERS, dtype=object)
 
 Number = Decimal | int
 
@@ -509,8 +509,7 @@ def _unscored_frame(companies: pd.DataFrame) -> pd.DataFrame:
 
 def tier_counts(frame: pd.DataFrame) -> dict[str, int]:
     """Companies per tier (A, B, C, D, not_a_fit), zeros included; unscored ignored."""
-    counts = frame["tier"].value_counts()
-    return {tier: int(counts.get(tier, 0)) for tier in TIERS}
+    return zero_filled(frame["tier"].value_counts())
 
 
 # --------------------------------------------------------------------------- single company

@@ -12,6 +12,7 @@ import pandas as pd
 
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.profiles import scoring
+from updoot_app.services.profiles.tiers import FIT_TIERS
 
 # (draft weight key, criterion field, draft values key or (min key, max key), label)
 CRITERIA = (
@@ -26,7 +27,6 @@ CRITERIA = (
 LIST_KEYS = ("industries", "geography", "tech_stack", "triggers", "tags", "pain_points",
              "dq_industries", "dq_geography")
 TEXT_KEYS = ("name", "kind", "emp_min", "emp_max", "rev_min", "rev_max", "dq_emp_below")
-TIERS = ("A", "B", "C", "D", "not_a_fit")
 
 
 def empty_draft() -> dict:
@@ -201,15 +201,15 @@ def preview_spec(draft: dict) -> scoring.IcpSpec:
 def preview(frame: pd.DataFrame, draft: dict, names: dict[int, str],
             examples: int = 5) -> dict:
     """Tier counts and up to `examples` companies per tier under the draft."""
-    counts = {tier: 0 for tier in TIERS}
-    listed: dict[str, list[dict]] = {tier: [] for tier in TIERS}
+    counts = {tier: 0 for tier in FIT_TIERS}
+    listed: dict[str, list[dict]] = {tier: [] for tier in FIT_TIERS}
     spec = preview_spec(draft)
     if frame.empty or not spec.criteria:
         return {"counts": counts, "examples": listed, "total": int(len(frame))}
     scored = scoring.score_frame(frame, [spec])
     counts.update({k: int(v) for k, v in scoring.tier_counts(scored).items() if k in counts})
     ranked = scored.sort_values(["score", "id"], ascending=[False, True])
-    for tier in TIERS:
+    for tier in FIT_TIERS:
         top = ranked[ranked["tier"] == tier].head(examples)
         listed[tier] = [{"name": names.get(int(cid), f"#{cid}"), "score": int(score)}
                         for cid, score in zip(top["id"], top["score"], strict=True)]

@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Company, Deal, Product
+from updoot_app.services.archive import export
 from updoot_app.services.billing import documents, invoices, pdf, products, quotes
 from updoot_app.services.crm import contacts
-from updoot_app.services.csvio import export
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import ratelimit
 from updoot_app.services.platform.errors import DomainError, ValidationError

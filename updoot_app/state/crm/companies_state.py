@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Company, Membership, User
+from updoot_app.services.archive import export
 from updoot_app.services.crm import companies
-from updoot_app.services.csvio import export
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState

@@ -18,6 +18,7 @@ from updoot_app.services.crm.stages import get_stage
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import DomainError, NotFound, ValidationError
 from updoot_app.services.platform.validation import clean_id
+from updoot_app.services.profiles.tiers import FIT_TIERS
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 
@@ -25,7 +26,7 @@ PER_COLUMN = 8  # a screenful: at 800 px a column shows six or seven cards
 MORE_STEP = 24
 MAX_PER_COLUMN = 200  # deals.board's own ceiling
 LIST_PAGE_SIZE = 25
-FILTERS = {"fit_tier": pipeline_view.FIT_TIERS, "owner_id": None, "persona_id": None,
+FILTERS = {"fit_tier": FIT_TIERS, "owner_id": None, "persona_id": None,
            "competitor_id": None}
 ALL = "all"
 
@@ -37,7 +38,7 @@ def _filter_value(key: object, value: object) -> str:
     if value in (None, "", ALL):
         return ""
     if key == "fit_tier":
-        if value not in pipeline_view.FIT_TIERS:
+        if value not in FIT_TIERS:
             raise ValidationError("fit_tier", "Unknown fit tier.")
         return str(value)
     return str(clean_id(value, key))

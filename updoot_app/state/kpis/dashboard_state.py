@@ -23,12 +23,12 @@ from updoot_app.services.kpis import metrics as kpis
 from updoot_app.services.kpis.calibration import MIN_N, PRIOR_STRENGTH, apply_suggestion
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.money_display import format_money
+from updoot_app.services.profiles import tiers
 from updoot_app.state.guard import guard
 from updoot_app.state.kpis import charts as figures
 from updoot_app.state.profiles.rescore import RescoreState
 
-TIER_LABELS = {"A": "A", "B": "B", "C": "C", "D": "D", "not_a_fit": "Not a fit",
-               "none": "Unscored", "all": "All"}
+TIER_LABELS = {**tiers.TIER_LABELS, "none": tiers.UNSCORED_LABEL, "all": "All"}
 STATUS_COLORS = {"on_track": "green", "at_risk": "orange", "no_data": "gray",
                  "not_started": "gray"}
 CHARTS = ("funnel", "trend", "tiers")

@@ -13,6 +13,7 @@ from updoot_app.services.platform import geo
 from updoot_app.services.platform.errors import DomainError, ValidationError
 from updoot_app.services.profiles import icps, preview_cache
 from updoot_app.services.profiles import wizard_draft as icp_draft
+from updoot_app.services.profiles.tiers import TIER_LABELS
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 from updoot_app.state.profiles.rescore import RescoreState
@@ -21,7 +22,6 @@ STEPS = ["Start", "Industries", "Company size", "Geography", "Signals", "Disqual
          "Weights & save"]
 TEXT_FIELDS = {"name", "emp_min", "emp_max", "rev_min", "rev_max", "dq_emp_below"}
 GEO_KEYS = {"geography", "dq_geography"}
-TIER_LABELS = {"A": "A", "B": "B", "C": "C", "D": "D", "not_a_fit": "Not a fit"}
 
 
 class IcpWizardState(AppState):

@@ -12,6 +12,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.profiles import icps, personas
 from updoot_app.services.profiles import wizard_draft as icp_draft
+from updoot_app.services.profiles.tiers import zero_filled
 from updoot_app.state.guard import guard
 from updoot_app.state.profiles.rescore import RescoreState
 
@@ -24,7 +25,7 @@ def _tier_counts(session, workspace_id: int, icp_id: int | None = None) -> dict[
     if icp_id is not None:
         query = query.where(Company.fit_icp_id == icp_id)
     counts = dict(session.exec(query).all())
-    return {t: int(counts.get(t, 0)) for t in icp_draft.TIERS}
+    return zero_filled(counts)
 
 
 def _persona_card(persona) -> dict[str, str]:
