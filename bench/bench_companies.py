@@ -95,15 +95,16 @@ def _maxrss_mb() -> float:
 def child_import(csv_path: str, url: str) -> dict:
     """In a fresh process: set up, then time the whole import path."""
     from updoot_app.services.crm import company_import
-    from updoot_app.services.csvio import csv_io
+    from updoot_app.services.csvio.mapping import guess_mapping
+    from updoot_app.services.csvio.reading import read_csv_bytes
 
     principal, _ = _setup_workspace(url, ICP_PAYLOADS)
     rss_before = _maxrss_mb()
     cpu_start = time.process_time()
     start = time.perf_counter()
     data = Path(csv_path).read_bytes()
-    frame = csv_io.read_csv_bytes(data, max_rows=company_import.MAX_IMPORT_ROWS)
-    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
+    frame = read_csv_bytes(data, max_rows=company_import.MAX_IMPORT_ROWS)
+    mapping = guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
     parsed = time.perf_counter()
     validation = company_import.validate_companies(frame, mapping)
     validated = time.perf_counter()
@@ -150,10 +151,11 @@ def bench_import(n: int = N_IMPORT) -> list[dict]:
 
 def _fill(principal, n: int) -> None:
     from updoot_app.services.crm import company_import
-    from updoot_app.services.csvio import csv_io
+    from updoot_app.services.csvio.mapping import guess_mapping
+    from updoot_app.services.csvio.reading import read_csv_bytes
 
-    frame = csv_io.read_csv_bytes(make_csv(n, seed=n))
-    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
+    frame = read_csv_bytes(make_csv(n, seed=n))
+    mapping = guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
     records = company_import.validate_companies(frame, mapping).records
     company_import.import_companies(principal, records)
 

@@ -232,18 +232,20 @@ def import_group() -> None:
 def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: Path | None) -> None:
     """Import companies from FILE.csv, mapping columns from the header."""
     from updoot_app.services.crm import company_import
-    from updoot_app.services.csvio import csv_io
+    from updoot_app.services.csvio.mapping import check_mapping, guess_mapping
+    from updoot_app.services.csvio.reading import CsvFormatError, read_csv_bytes
+    from updoot_app.services.csvio.row_validation import errors_to_csv
 
     try:
         data = file.read_bytes()
     except OSError as exc:
         _fail(f"Cannot read {file}: {exc.strerror or exc}")
     try:
-        frame = csv_io.read_csv_bytes(data, max_rows=company_import.MAX_IMPORT_ROWS)
-    except csv_io.CsvFormatError as exc:
+        frame = read_csv_bytes(data, max_rows=company_import.MAX_IMPORT_ROWS)
+    except CsvFormatError as exc:
         _fail(str(exc))
-    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
-    problems = csv_io.check_mapping(mapping, company_import.IMPORT_COMPANY_FIELDS, frame.columns)
+    mapping = guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
+    problems = check_mapping(mapping, company_import.IMPORT_COMPANY_FIELDS, frame.columns)
     if problems:
         _fail(" ".join(problems) + f" Columns found: {', '.join(frame.columns)}.")
     mapped = ", ".join(f"{h} -> {n}" for h, n in mapping.items() if n)
@@ -266,7 +268,7 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
     if len(errors) > 20:
         click.echo(f"  … and {len(errors) - 20:,} more problems.")
     if errors_out is not None and errors:
-        errors_out.write_bytes(csv_io.errors_to_csv(errors))
+        errors_out.write_bytes(errors_to_csv(errors))
         click.echo(f"Error report written to {errors_out}.")
 
 

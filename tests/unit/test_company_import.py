@@ -17,7 +17,9 @@ from updoot_app.cli import main
 from updoot_app.models import Activity, Company, Contact
 from updoot_app.services.archive import export
 from updoot_app.services.crm import companies, company_import
-from updoot_app.services.csvio import csv_io
+from updoot_app.services.csvio.mapping import guess_mapping
+from updoot_app.services.csvio.reading import read_csv_bytes
+from updoot_app.services.csvio.row_validation import errors_to_csv
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, ValidationError
 from updoot_app.services.profiles import icps
@@ -41,8 +43,8 @@ def rows_of(workspace_id):
 
 
 def run_import(actor, data: bytes, **kwargs):
-    frame = csv_io.read_csv_bytes(data)
-    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
+    frame = read_csv_bytes(data)
+    mapping = guess_mapping(list(frame.columns), company_import.IMPORT_COMPANY_FIELDS)
     result = company_import.validate_companies(frame, mapping)
     counts = company_import.import_companies(P(actor), result.records,
                                              invalid_rows=result.invalid_rows, **kwargs)
@@ -82,7 +84,7 @@ def test_text_stays_text_and_bad_rows_are_reported(alice):
     assert counts.created == 1 and counts.invalid == 2
     reported = {(e.row, e.column) for e in result.errors}
     assert (3, "Website") in reported and (4, "Revenue") in reported
-    report = csv_io.errors_to_csv(result.errors).decode("utf-8-sig")
+    report = errors_to_csv(result.errors).decode("utf-8-sig")
     assert "3,Website," in report
 
 
@@ -194,10 +196,10 @@ def test_import_is_logged(alice):
 
 def test_contacts_import_matches_company(alice):
     run_import(alice, b"name,domain\nAcme,acme.io\n")
-    frame = csv_io.read_csv_bytes(
+    frame = read_csv_bytes(
         b"Full name,Email,Company\nJane Doe,jane@acme.io,Acme\nJoe Bloggs,bad-email,Acme\n"
         b"Ann Other,ann@other.io,\n")
-    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_CONTACT_FIELDS)
+    mapping = guess_mapping(list(frame.columns), company_import.IMPORT_CONTACT_FIELDS)
     result = company_import.validate_contacts(frame, mapping)
     counts = company_import.import_contacts(P(alice), result.records,
                                             invalid_rows=result.invalid_rows)

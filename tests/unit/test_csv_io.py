@@ -1,4 +1,4 @@
-"""CSV import parsing/validation and CSV export safety (updoot_app.services.csvio.csv_io)."""
+"""CSV import parsing/validation and CSV export safety (updoot_app.services.csvio)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,20 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from updoot_app.services.csvio.csv_io import (
-    COMPANY_FIELDS,
-    CONTACT_FIELDS,
-    ROW_INDEX_NAME,
-    CsvFormatError,
-    MappingError,
-    RowError,
-    check_mapping,
-    errors_to_csv,
-    frame_to_csv_bytes,
-    guess_mapping,
-    neutralise_cell,
+from updoot_app.services.csvio.cell_parsers import (
     normalise_domain,
     parse_country,
     parse_decimal,
     parse_email,
     parse_headcount,
     parse_integer,
-    read_csv_bytes,
     split_list,
-    validate_rows,
 )
+from updoot_app.services.csvio.fields import COMPANY_FIELDS, CONTACT_FIELDS
+from updoot_app.services.csvio.mapping import MappingError, check_mapping, guess_mapping
+from updoot_app.services.csvio.reading import ROW_INDEX_NAME, CsvFormatError, read_csv_bytes
+from updoot_app.services.csvio.row_validation import RowError, errors_to_csv, validate_rows
+from updoot_app.services.csvio.writing import frame_to_csv_bytes, neutralise_cell
 
 
 def cells(frame: pd.DataFrame) -> list[list[str]]:

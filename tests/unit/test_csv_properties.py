@@ -1,4 +1,4 @@
-"""Property tests for updoot_app.services.csvio.csv_io.
+"""Property tests for updoot_app.services.csvio.
 
 Generated text is restricted where a CSV file is ambiguous by nature, and only
 there: no NUL; no bare carriage return in a
@@ -18,12 +18,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from updoot_app.services.csvio.csv_io import (
-    frame_to_csv_bytes,
-    neutralise_cell,
-    parse_decimal,
-    read_csv_bytes,
-)
+from updoot_app.services.csvio.cell_parsers import parse_decimal
+from updoot_app.services.csvio.reading import read_csv_bytes
+from updoot_app.services.csvio.writing import frame_to_csv_bytes, neutralise_cell
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 SPECIALS = list(',;\t\n\r" \'=+-@') + ["\r\n", "NA", "00123", "é", "€", "ß", "中"]

@@ -2,7 +2,7 @@
 workspace, every row), one kind at a time or all of them in a zip.
 
 CRM rows are read with core selects (no ORM objects), shaped with pandas, and
-written by ``csv_io.frame_to_csv_bytes``: UTF-8 with BOM, and every text cell
+written by ``csvio.writing.frame_to_csv_bytes``: UTF-8 with BOM, and every text cell
 that a spreadsheet could run as a formula (= + - @ tab CR) neutralised. Money
 is written as plain decimal text ("1234.50"), never a float; quote and invoice
 amounts go through ``money.money_text`` (the currency's minor unit, the same
@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from updoot_app.models import Company, Contact, Deal, Invoice, Quote, Stage, User
 from updoot_app.services.billing import invoices, money, quotes
-from updoot_app.services.csvio import csv_io
+from updoot_app.services.csvio.writing import frame_to_csv_bytes
 from updoot_app.services.identity.access import Principal
 
 KINDS = ("companies", "contacts", "deals", "quotes", "invoices")
@@ -161,7 +161,7 @@ def export_csv(session: Session, principal: Principal, kind: str) -> bytes:
         from updoot_app.services.platform.errors import ValidationError
 
         raise ValidationError("kind", f"Export must be one of {', '.join(KINDS)}.")
-    return csv_io.frame_to_csv_bytes(_FRAMES[kind](session, principal.workspace_id))
+    return frame_to_csv_bytes(_FRAMES[kind](session, principal.workspace_id))
 
 
 def export_filename(principal: Principal, kind: str) -> str:

@@ -2,8 +2,8 @@
 
 The flow (UI, CLI and API share it):
 
-    frame = csv_io.read_csv_bytes(data)
-    mapping = csv_io.guess_mapping(list(frame.columns), IMPORT_COMPANY_FIELDS)   # user confirms
+    frame = read_csv_bytes(data)                                        # csvio.reading
+    mapping = guess_mapping(list(frame.columns), IMPORT_COMPANY_FIELDS)  # csvio.mapping; user confirms
     result = validate_companies(frame, mapping)          # records + per-row errors
     counts = import_companies(principal, result.records, on_duplicate="skip"|"update")
 
@@ -34,7 +34,8 @@ from sqlalchemy import func, insert, select, update
 from updoot_app import db
 from updoot_app.models import Company, Contact, Membership, User
 from updoot_app.models.types import utcnow
-from updoot_app.services.csvio import csv_io
+from updoot_app.services.csvio.fields import COMPANY_FIELDS, CONTACT_FIELDS, FieldSet
+from updoot_app.services.csvio.row_validation import RowError, ValidationResult, validate_rows
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
@@ -51,15 +52,15 @@ _LIMITS = {"name": 200, "industry": 100, "notes": 5000, "tech_stack": LIST_ITEM_
            "triggers": LIST_ITEM_MAX_LEN, "tags": LIST_ITEM_MAX_LEN}
 
 
-def _tightened(fields: csv_io.FieldSet, limits: dict[str, int]) -> csv_io.FieldSet:
-    """The csv_io field set with the database's column lengths as limits."""
+def _tightened(fields: FieldSet, limits: dict[str, int]) -> FieldSet:
+    """The csvio field set with the database's column lengths as limits."""
     return dataclasses.replace(fields, fields=tuple(
         dataclasses.replace(f, max_length=limits[f.name]) if f.name in limits else f
         for f in fields.fields))
 
 
-IMPORT_COMPANY_FIELDS = _tightened(csv_io.COMPANY_FIELDS, _LIMITS)
-IMPORT_CONTACT_FIELDS = _tightened(csv_io.CONTACT_FIELDS, {
+IMPORT_COMPANY_FIELDS = _tightened(COMPANY_FIELDS, _LIMITS)
+IMPORT_CONTACT_FIELDS = _tightened(CONTACT_FIELDS, {
     "first_name": 100, "last_name": 100, "title": 150, "notes": 5000, "company_name": 200})
 
 Progress = Callable[[str, int, int], Any]
@@ -72,7 +73,7 @@ class ImportResult:
     updated: int = 0
     skipped: int = 0
     invalid: int = 0
-    errors: list[csv_io.RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     tiers: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
@@ -94,7 +95,7 @@ def clean_mode(raw: object) -> str:
 
 
 def _extra_company_checks(record: dict, header_of: dict[str, str]) -> list[tuple[str, str]]:
-    """Checks csv_io does not know about: the database's ranges and list sizes."""
+    """Checks csvio does not know about: the database's ranges and list sizes."""
     problems = []
     revenue = record.get("annual_revenue")
     if isinstance(revenue, Decimal):
@@ -116,15 +117,15 @@ def _extra_company_checks(record: dict, header_of: dict[str, str]) -> list[tuple
 
 
 def validate_companies(frame: pd.DataFrame, mapping: dict[str, str | None]
-                       ) -> csv_io.ValidationResult:
-    """csv_io.validate_rows with the database's limits; a row is valid or not at all."""
-    result = csv_io.validate_rows(frame, mapping, IMPORT_COMPANY_FIELDS)
+                       ) -> ValidationResult:
+    """validate_rows with the database's limits; a row is valid or not at all."""
+    result = validate_rows(frame, mapping, IMPORT_COMPANY_FIELDS)
     header_of = {name: header for header, name in mapping.items() if name}
     kept, extra = [], []
     for record in result.records:
         problems = _extra_company_checks(record, header_of)
         if problems:
-            extra += [csv_io.RowError(record["_row"], h, r) for h, r in problems]
+            extra += [RowError(record["_row"], h, r) for h, r in problems]
         else:
             _dedupe_lists(record)
             kept.append(record)
@@ -135,8 +136,8 @@ def validate_companies(frame: pd.DataFrame, mapping: dict[str, str | None]
 
 
 def validate_contacts(frame: pd.DataFrame, mapping: dict[str, str | None]
-                      ) -> csv_io.ValidationResult:
-    return csv_io.validate_rows(frame, mapping, IMPORT_CONTACT_FIELDS)
+                      ) -> ValidationResult:
+    return validate_rows(frame, mapping, IMPORT_CONTACT_FIELDS)
 
 
 def _dedupe_lists(record: dict) -> None:
@@ -272,13 +273,13 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
         pending: dict[str, dict] = {}  # domain -> insert row of this batch
         updates: dict[str, dict] = {}  # domain of an earlier company -> new values
         updated = skipped = 0
-        bad: list[csv_io.RowError] = []
+        bad: list[RowError] = []
         now = utcnow()
         for record in batch:
             email = record.get("owner_email")
             if email and email.lower() not in owners:
-                bad.append(csv_io.RowError(record["_row"], "Owner email",
-                                           f"{email} is not a member of this workspace"))
+                bad.append(RowError(record["_row"], "Owner email",
+                                    f"{email} is not a member of this workspace"))
                 continue
             values = _row_values(record, owners)
             domain = values.get("domain")

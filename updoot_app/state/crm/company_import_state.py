@@ -20,7 +20,9 @@ from pathlib import Path
 import reflex as rx
 
 from updoot_app.services.crm import company_import
-from updoot_app.services.csvio import csv_io
+from updoot_app.services.csvio.mapping import MappingError, check_mapping, guess_mapping
+from updoot_app.services.csvio.reading import CsvFormatError, read_csv_bytes
+from updoot_app.services.csvio.row_validation import errors_to_csv
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
@@ -73,14 +75,14 @@ def _remove(path: str) -> None:
 
 
 def _read_frame(path: str):
-    return csv_io.read_csv_bytes(Path(path).read_bytes(),
-                                 max_rows=company_import.MAX_IMPORT_ROWS)
+    return read_csv_bytes(Path(path).read_bytes(),
+                          max_rows=company_import.MAX_IMPORT_ROWS)
 
 
 def validate_file(path: str, mapping: dict[str, str | None]):
     """(validation result, path of the error report or "") — the worker of `validate`."""
     result = company_import.validate_companies(_read_frame(path), mapping)
-    errors_path = (_write_private(csv_io.errors_to_csv(result.errors), ".errors.csv")
+    errors_path = (_write_private(errors_to_csv(result.errors), ".errors.csv")
                    if result.errors else "")
     return result, errors_path
 
@@ -93,7 +95,7 @@ def import_file(p: Principal, path: str, mapping: dict[str, str | None], mode: s
         p, validation.records, on_duplicate=mode, invalid_rows=validation.invalid_rows,
         progress=report)
     errors = sorted(validation.errors + result.errors, key=lambda e: e.row)
-    errors_path = (_write_private(csv_io.errors_to_csv(errors), ".errors.csv")
+    errors_path = (_write_private(errors_to_csv(errors), ".errors.csv")
                    if errors else "")
     return result, errors, errors_path
 
@@ -157,7 +159,7 @@ class CompanyImportState(AppState):
                 for h in self.headers}
 
     def _check(self) -> None:
-        self.problems = csv_io.check_mapping(self._mapping(), FIELDS, self.headers)
+        self.problems = check_mapping(self._mapping(), FIELDS, self.headers)
 
     @rx.event
     @guard("member")
@@ -197,8 +199,8 @@ class CompanyImportState(AppState):
         data = b"".join(chunks)
         try:
             frame = await asyncio.to_thread(
-                csv_io.read_csv_bytes, data, max_rows=company_import.MAX_IMPORT_ROWS)
-        except csv_io.CsvFormatError as exc:
+                read_csv_bytes, data, max_rows=company_import.MAX_IMPORT_ROWS)
+        except CsvFormatError as exc:
             self.upload_error = str(exc)
             return None
         self._path = await asyncio.to_thread(_write_private, data, ".csv")
@@ -206,7 +208,7 @@ class CompanyImportState(AppState):
         self.filename = "".join(ch for ch in name if ch.isprintable())[:120] or "upload.csv"
         self.row_count = len(frame)
         self.headers = [str(h) for h in frame.columns]
-        guessed = csv_io.guess_mapping(self.headers, FIELDS)
+        guessed = guess_mapping(self.headers, FIELDS)
         self.mapping = {h: guessed.get(h) or SKIP for h in self.headers}
         self.preview = [[str(v)[:80] for v in row]
                         for row in frame.head(PREVIEW_ROWS).itertuples(index=False)]
@@ -242,7 +244,7 @@ class CompanyImportState(AppState):
 
         try:
             result, errors_path = await asyncio.to_thread(validate_file, path, mapping)
-        except (csv_io.CsvFormatError, csv_io.MappingError, OSError) as exc:
+        except (CsvFormatError, MappingError, OSError) as exc:
             async with self:
                 self.busy, self.phase = False, ""
                 self.upload_error = str(exc)
