@@ -277,6 +277,7 @@ def _condition_payload(cond: Criterion | Disqualifier) -> dict:
 
 
 def bound_payload(fld: str, bound: Number) -> int | str:
+    """A range bound in the API shape: employees as an int, money as a decimal string."""
     if fld == "employees":
         return int(bound)
     return format(Decimal(bound), "f")
