@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 try:
-    from updoot_app.services.profiles.scoring import IcpSpec, parse_icp, score_company, score_frame
+    from updoot_app.services.profiles.scoring import score_company, score_frame
+    from updoot_app.services.profiles.scoring_model import IcpSpec, parse_icp
 except ModuleNotFoundError:  # running from a checkout that is not installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from updoot_app.services.profiles.scoring import IcpSpec, parse_icp, score_company, score_frame
+    from updoot_app.services.profiles.scoring import score_company, score_frame
+    from updoot_app.services.profiles.scoring_model import IcpSpec, parse_icp
 
 N_COMPANIES = 100_000
 SINGLE_SAMPLE = 2_000

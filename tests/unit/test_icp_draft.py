@@ -6,25 +6,24 @@ import pandas as pd
 import pytest
 
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.profiles import icps, scoring
-from updoot_app.services.profiles import wizard_draft as icp_draft
+from updoot_app.services.profiles import icps, scoring_model, wizard_draft
 
 
 def template_draft():
-    return icp_draft.draft_from_payload(icps.templates()[0]["icp"])
+    return wizard_draft.draft_from_payload(icps.templates()[0]["icp"])
 
 
 def test_template_round_trips_through_the_draft():
     payload = icps.templates()[0]["icp"]
-    again = icp_draft.payload_from_draft(icp_draft.draft_from_payload(payload))
-    assert scoring.parse_icp(again) == scoring.parse_icp(payload)
+    again = wizard_draft.payload_from_draft(wizard_draft.draft_from_payload(payload))
+    assert scoring_model.parse_icp(again) == scoring_model.parse_icp(payload)
 
 
 def test_weight_sum_counts_only_filled_criteria():
-    draft = icp_draft.empty_draft()
+    draft = wizard_draft.empty_draft()
     draft.update(w_industry=40, w_tech=60)  # tech has no values: not counted
     draft["industries"] = ["Retail"]
-    assert icp_draft.weight_sum(draft) == 40
+    assert wizard_draft.weight_sum(draft) == 40
 
 
 @pytest.mark.parametrize(("weights", "expected"), [
@@ -34,19 +33,19 @@ def test_weight_sum_counts_only_filled_criteria():
     ({"w_industry": 70, "w_employees": 70, "w_geography": 0}, [50, 50, 0]),
 ])
 def test_rebalance_keeps_proportions_and_sums_to_100(weights, expected):
-    draft = icp_draft.empty_draft()
+    draft = wizard_draft.empty_draft()
     draft.update(industries=["Tech"], emp_min="10", geography=["Europe"], **weights)
-    out = icp_draft.rebalance(draft)
+    out = wizard_draft.rebalance(draft)
     assert [out["w_industry"], out["w_employees"], out["w_geography"]] == expected
-    assert icp_draft.weight_sum(out) == 100
+    assert wizard_draft.weight_sum(out) == 100
 
 
 def test_disqualifier_for_small_companies():
     draft = template_draft()
     draft["dq_emp_below"] = "50"
-    payload = icp_draft.payload_from_draft(draft)
+    payload = wizard_draft.payload_from_draft(draft)
     assert {"field": "employees", "min": 0, "max": 49} in payload["disqualifiers"]
-    assert icp_draft.draft_from_payload(payload)["dq_emp_below"] == "50"
+    assert wizard_draft.draft_from_payload(payload)["dq_emp_below"] == "50"
 
 
 @pytest.mark.parametrize("bad", ["abc", "-5", "1e400", "NaN"])
@@ -54,12 +53,12 @@ def test_bad_numbers_name_the_field(bad):
     draft = template_draft()
     draft["emp_min"] = bad
     with pytest.raises(ValidationError) as err:
-        icp_draft.payload_from_draft(draft)
+        wizard_draft.payload_from_draft(draft)
     assert err.value.field == "emp_min"
 
 
 def test_clean_draft_drops_unknown_and_hostile_values():
-    draft = icp_draft.clean_draft({"industries": ["Tech", {"x": 1}, ""], "w_industry": "900",
+    draft = wizard_draft.clean_draft({"industries": ["Tech", {"x": 1}, ""], "w_industry": "900",
                                    "kind": "evil", "__proto__": "x", "name": 42})
     assert draft["industries"] == ["Tech"] and draft["w_industry"] == 100
     assert draft["kind"] == "b2b" and draft["name"] == "42" and "__proto__" not in draft
@@ -74,7 +73,7 @@ def test_preview_counts_and_examples_by_hand():
         {"id": 3, "industry": "Government", "employees": 900, "annual_revenue": None,
          "country": "DE", "tech_stack": [], "triggers": [], "tags": []},
     ])
-    result = icp_draft.preview(frame, template_draft(), {1: "Acme", 2: "Shop", 3: "Agency"})
+    result = wizard_draft.preview(frame, template_draft(), {1: "Acme", 2: "Shop", 3: "Agency"})
     # Acme matches all four criteria; Shop none; Agency is disqualified (Government).
     assert result["counts"] == {"A": 1, "B": 0, "C": 0, "D": 1, "not_a_fit": 1}
     assert result["examples"]["A"] == [{"name": "Acme", "score": 100}]
@@ -87,10 +86,10 @@ def test_preview_works_while_weights_do_not_add_up():
     frame = pd.DataFrame([{"id": 1, "industry": "Technology", "employees": None,
                            "annual_revenue": None, "country": None, "tech_stack": [],
                            "triggers": [], "tags": []}])
-    assert icp_draft.preview(frame, draft, {})["counts"]["D"] == 1
+    assert wizard_draft.preview(frame, draft, {})["counts"]["D"] == 1
 
 
 def test_describe_reads_like_a_sentence():
-    rows = icp_draft.describe(icps.templates()[0]["icp"])
+    rows = wizard_draft.describe(icps.templates()[0]["icp"])
     assert {"label": "Employees", "condition": "500 – 2,000", "weight": "25"} in rows["criteria"]
     assert rows["disqualifiers"] == ["Industries: Government"]

@@ -13,7 +13,7 @@ from updoot_app.models import Activity, Company, Contact, Icp, IcpVersion, Membe
 from updoot_app.services.demo.seed import seed_workspace
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
-from updoot_app.services.profiles import fit, icps, personas, scoring, tiers
+from updoot_app.services.profiles import fit, icp_reads, icps, personas, scoring, tiers
 
 EXAMPLE = {
     "name": "Mid-market security buyers", "kind": "b2b",
@@ -60,8 +60,8 @@ def test_create_stores_version_one_and_logs(alice):
     icp_id = create(alice)
     with db.session_scope() as s:
         icp = s.get(Icp, icp_id)
-        out = icps.icp_out(s, icp)
-        vs = icps.versions(s, P(alice), icp_id)
+        out = icp_reads.icp_out(s, icp)
+        vs = icp_reads.versions(s, P(alice), icp_id)
         logged = s.exec(select(Activity.action).where(Activity.entity_type == "icp")).all()
     assert [v.number for v in vs] == [1]
     assert out["version"] == 1 and out["is_active"] and out["kind"] == "b2b"
@@ -76,7 +76,7 @@ def test_update_adds_a_version_and_keeps_the_old_one(alice):
     with db.session_scope() as s:
         icps.update_icp(s, P(alice), icp_id, {"criteria": new_criteria, "pain_points": ["cost"]})
     with db.session_scope() as s:
-        vs = icps.versions(s, P(alice), icp_id)
+        vs = icp_reads.versions(s, P(alice), icp_id)
         icp = s.get(Icp, icp_id)
     assert [v.number for v in vs] == [1, 2]
     assert vs[0].payload["criteria"][0]["weight"] == 40
@@ -88,7 +88,7 @@ def test_update_without_change_adds_no_version(alice):
     icp_id = create(alice)
     with db.session_scope() as s:
         icps.update_icp(s, P(alice), icp_id, {"name": EXAMPLE["name"]})
-        assert len(icps.versions(s, P(alice), icp_id)) == 1
+        assert len(icp_reads.versions(s, P(alice), icp_id)) == 1
 
 
 def test_restore_makes_a_new_version_with_the_old_payload(alice):
@@ -99,7 +99,7 @@ def test_restore_makes_a_new_version_with_the_old_payload(alice):
         restored = icps.restore_version(s, P(alice), icp_id, 1)
         assert restored.number == 3
     with db.session_scope() as s:
-        vs = icps.versions(s, P(alice), icp_id)
+        vs = icp_reads.versions(s, P(alice), icp_id)
         icp = s.get(Icp, icp_id)
     assert [v.number for v in vs] == [1, 2, 3]
     assert vs[2].payload == vs[0].payload and icp.name == EXAMPLE["name"]
@@ -141,7 +141,7 @@ def test_invalid_update_changes_nothing(alice):
             {"field": "employees", "min": 10, "max": 5, "weight": 100}]})
     assert info.value.field == "criteria[0].min"
     with db.session_scope() as s:
-        assert len(icps.versions(s, P(alice), icp_id)) == 1
+        assert len(icp_reads.versions(s, P(alice), icp_id)) == 1
 
 
 # --------------------------------------------------------------------------- access
@@ -152,8 +152,8 @@ def test_other_workspace_icps_and_personas_are_not_found(alice, bob):
     with db.session_scope() as s:
         persona_id = personas.create_persona(s, P(bob), icp_id, icps.SECURITY_SARAH).id
     calls = [
-        lambda s: icps.get_icp(s, P(alice), icp_id),
-        lambda s: icps.versions(s, P(alice), icp_id),
+        lambda s: icp_reads.get_icp(s, P(alice), icp_id),
+        lambda s: icp_reads.versions(s, P(alice), icp_id),
         lambda s: icps.update_icp(s, P(alice), icp_id, {"name": "Mine"}),
         lambda s: icps.restore_version(s, P(alice), icp_id, 1),
         lambda s: icps.set_active(s, P(alice), icp_id, False),
@@ -168,7 +168,7 @@ def test_other_workspace_icps_and_personas_are_not_found(alice, bob):
         with pytest.raises(NotFound), db.session_scope() as s:
             call(s)
     with db.session_scope() as s:
-        assert icps.list_icps(s, P(alice)) == []
+        assert icp_reads.list_icps(s, P(alice)) == []
         assert s.get(Icp, icp_id).name == EXAMPLE["name"]
 
 
@@ -185,7 +185,7 @@ def test_viewer_can_read_but_not_write(alice):
         persona_id = personas.create_persona(s, P(alice), icp_id, icps.SECURITY_SARAH).id
     _make_viewer(alice)
     with db.session_scope() as s:
-        assert [i.id for i in icps.list_icps(s, P(alice))] == [icp_id]
+        assert [i.id for i in icp_reads.list_icps(s, P(alice))] == [icp_id]
         assert len(personas.list_personas(s, P(alice), icp_id)) == 1
     writes = [
         lambda s: icps.create_icp(s, P(alice), body()),
@@ -212,7 +212,7 @@ def test_rescore_writes_what_score_frame_computes(alice, bob):
     progress = []
     icp_id = create(alice)
     with db.session_scope() as s:
-        specs = icps.specs_for_workspace(s, alice.workspace_id)
+        specs = icp_reads.specs_for_workspace(s, alice.workspace_id)
         frame = fit.companies_frame(s, alice.workspace_id)
         expected = scoring.score_frame(frame, specs)
         counts = fit.rescore_workspace(s, alice.workspace_id,
@@ -278,7 +278,7 @@ def test_best_icp_wins_and_fit_of_explains(alice):
                                             Company.industry == "Technology")).first()
         specs = fit.specs_by_id(s, alice.workspace_id)
         got = fit.fit_of(tech, specs)
-        assert fit.fit_of(s, tech) == got
+        assert fit.fit_of(tech, fit.specs_by_id(s, tech.workspace_id)) == got
     assert set(specs) == {first, second}
     assert got["score"] == 100 and got["tier"] == "A" and got["icp_id"] == second
     assert got["coverage"] == 1.0

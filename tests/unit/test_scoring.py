@@ -1,4 +1,4 @@
-"""Fit scoring engine (updoot_app.services.profiles.scoring)."""
+"""Fit scoring engine (updoot_app.services.profiles: scoring_model, scoring, explanations)."""
 
 import copy
 import math
@@ -9,20 +9,17 @@ import pandas as pd
 import pytest
 
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.profiles.scoring import (
+from updoot_app.services.profiles.explanations import explain, fit_summary
+from updoot_app.services.profiles.scoring import score_company, score_frame, tier_counts
+from updoot_app.services.profiles.scoring_model import (
     Criterion,
     Disqualifier,
     Fit,
     IcpSpec,
     IcpValidationError,
     Thresholds,
-    explain,
-    fit_summary,
     icp_to_payload,
     parse_icp,
-    score_company,
-    score_frame,
-    tier_counts,
 )
 
 DESIGN_ICP = {

@@ -8,15 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from updoot_app.services.platform.geo import expand_geography
-from updoot_app.services.profiles.scoring import (
-    FIELDS,
-    LIST_FIELDS,
-    RANGE_FIELDS,
-    explain,
-    parse_icp,
-    score_company,
-    score_frame,
-)
+from updoot_app.services.profiles.explanations import explain
+from updoot_app.services.profiles.scoring import score_company, score_frame
+from updoot_app.services.profiles.scoring_model import FIELDS, LIST_FIELDS, RANGE_FIELDS, parse_icp
 
 INDUSTRIES = ["Technology", "Retail", "Government", "Healthcare"]
 COUNTRIES = ["US", "CA", "DE", "FR", "GB", "JP", "IN", "BR", "ZA", "AE", "AU"]

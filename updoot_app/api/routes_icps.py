@@ -1,8 +1,8 @@
 """ICPs (versioned), their personas, starter templates, and a company's fit.
 
-Bodies are the DESIGN.md shapes, validated by the services (422 names the
-field); reads need any role, writes need "member". Rows of another workspace
-answer 404.
+Bodies are the API shapes of docs/architecture.md ("Fit scoring"), validated by
+the services (422 names the field); reads need any role, writes need "member".
+Rows of another workspace answer 404.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Response
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
-from updoot_app.models import Company, Persona
 from updoot_app.services.identity.access import Principal
-from updoot_app.services.profiles import fit, icps, personas
-from updoot_app.services.profiles.tiers import zero_filled
+from updoot_app.services.profiles import fit, icp_reads, icps, personas
 
 router = APIRouter(tags=["icps"], route_class=SessionRoute)
 
@@ -41,27 +38,17 @@ PersonaBody = Body(..., examples=[PERSONA_EXAMPLE])
 PersonaPatchBody = Body(..., examples=[{"buying_role": "champion"}])
 
 
-def _tier_counts(session: Session, workspace_id: int) -> dict[str, int]:
-    """Companies per stored fit tier (A, B, C, D, not_a_fit)."""
-    rows = session.exec(
-        select(Company.fit_tier, func.count())
-        .where(Company.workspace_id == workspace_id, Company.fit_tier.is_not(None))
-        .group_by(Company.fit_tier)
-    ).all()
-    found = dict(rows)
-    return zero_filled(found)
-
-
-def _detail(session: Session, icp) -> dict:
-    rows = session.exec(select(Persona).where(Persona.icp_id == icp.id).order_by(Persona.id)).all()
-    return icps.icp_out(session, icp) | {
+def _detail(session: Session, p: Principal, icp) -> dict:
+    rows = personas.list_personas(session, p, icp.id)
+    return icp_reads.icp_out(session, icp) | {
         "personas_count": len(rows),
-        "persona_warnings": personas.persona_warnings(list(rows)),
+        "persona_warnings": personas.persona_warnings(rows),
     }
 
 
 def _written(session: Session, icp, workspace_id: int) -> dict:
-    return icps.icp_out(session, icp) | {"tier_counts": _tier_counts(session, workspace_id)}
+    return icp_reads.icp_out(session, icp) | {
+        "tier_counts": icp_reads.tier_counts(session, workspace_id)}
 
 
 # --------------------------------------------------------------------------- ICPs
@@ -70,7 +57,7 @@ def _written(session: Session, icp, workspace_id: int) -> dict:
 @router.get("/icps")
 def list_icps(p: Principal = Depends(principal),
               s: Session = Depends(get_session)) -> list[dict[str, Any]]:
-    return [icps.icp_out(s, icp) for icp in icps.list_icps(s, p)]
+    return [icp_reads.icp_out(s, icp) for icp in icp_reads.list_icps(s, p)]
 
 
 @router.post("/icps", status_code=201)
@@ -88,7 +75,7 @@ def list_templates(_p: Principal = Depends(principal)) -> list[dict[str, Any]]:
 @router.get("/icps/{icp_id}")
 def get_icp(icp_id: int, p: Principal = Depends(principal),
             s: Session = Depends(get_session)) -> dict[str, Any]:
-    return _detail(s, icps.get_icp(s, p, icp_id))
+    return _detail(s, p, icp_reads.get_icp(s, p, icp_id))
 
 
 @router.patch("/icps/{icp_id}")
@@ -109,14 +96,14 @@ def delete_icp(icp_id: int, p: Principal = Depends(role("member")),
 @router.get("/icps/{icp_id}/versions")
 def list_versions(icp_id: int, p: Principal = Depends(principal),
                   s: Session = Depends(get_session)) -> list[dict[str, Any]]:
-    return [icps.version_out(v) for v in icps.versions(s, p, icp_id)]
+    return [icp_reads.version_out(v) for v in icp_reads.versions(s, p, icp_id)]
 
 
 @router.post("/icps/{icp_id}/versions/{number}/restore")
 def restore_version(icp_id: int, number: int, p: Principal = Depends(role("member")),
                     s: Session = Depends(get_session)) -> dict[str, Any]:
     icps.restore_version(s, p, icp_id, number)
-    icp = icps.get_icp(s, p, icp_id)
+    icp = icp_reads.get_icp(s, p, icp_id)
     return _written(s, icp, p.workspace_id) | {"restored_from": number}
 
 

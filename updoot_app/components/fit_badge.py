@@ -2,7 +2,7 @@
 one tap away (a popover, so it works on touch screens too).
 
 Takes Vars from a row dict: `tier` ("A".."D", "not_a_fit" or ""), `score`
-(text) and `summary` (the one-line explanation from scoring.fit_summary).
+(text) and `summary` (the one-line explanation from explanations.fit_summary).
 """
 
 from __future__ import annotations

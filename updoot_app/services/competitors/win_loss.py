@@ -23,8 +23,8 @@ from sqlmodel import Session, select
 from updoot_app.models import Company, Deal, DealCompetitor, Stage, Workspace
 from updoot_app.services.competitors.battlecards import full_target, get_competitor
 from updoot_app.services.platform import geo
-from updoot_app.services.profiles import icps
-from updoot_app.services.profiles.scoring import icp_to_payload
+from updoot_app.services.profiles import icp_reads
+from updoot_app.services.profiles.scoring_model import icp_to_payload
 from updoot_app.services.profiles.tiers import FIT_TIERS, TIER_LABELS, UNSCORED
 from updoot_app.services.profiles.wizard_draft import FIELD_LABELS, describe_condition
 
@@ -215,7 +215,7 @@ def overlap(icp_criteria: list[tuple[str, dict]], target: dict) -> list[dict]:
 
 def _active_criteria(session: Session, workspace_id: int) -> list[tuple[str, dict]]:
     out = []
-    for spec in icps.specs_for_workspace(session, workspace_id):
+    for spec in icp_reads.specs_for_workspace(session, workspace_id):
         for crit in icp_to_payload(spec)["criteria"]:
             out.append((spec.name, crit))
     return out

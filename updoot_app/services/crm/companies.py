@@ -121,9 +121,13 @@ def fit_builder(session: Session, workspace_id: int):
 
 def fit_dict(session: Session, company: Company) -> dict:
     """The company's fit: services.fit.fit_of when available, else the stored columns."""
-    fit_of = getattr(_fit_module(), "fit_of", None)
+    module = _fit_module()
+    fit_of = getattr(module, "fit_of", None)
     if fit_of is None:
         return stored_fit(company)
+    specs_by_id = getattr(module, "specs_by_id", None)
+    if specs_by_id is not None:  # fit.fit_of(company, specs): the one call shape
+        return fit_of(company, specs_by_id(session, company.workspace_id))
     try:
         n_params = len(inspect.signature(fit_of).parameters)
     except (TypeError, ValueError):  # pragma: no cover - builtins

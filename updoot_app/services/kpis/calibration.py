@@ -29,7 +29,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.kpis import metrics
 from updoot_app.services.kpis.metrics import ALL, Period, Segment
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.profiles import icps, scoring
+from updoot_app.services.profiles import icp_reads, icps, scoring_model
 
 PRIOR_STRENGTH = 10
 MIN_N = 5
@@ -79,7 +79,7 @@ def criterion_lift(session: Session, workspace_id: int, period: Period,
     """Per active ICP: its overall win rate and a row per criterion (see module doc)."""
     stages = metrics.stages_of(session, workspace_id)
     counts = _results_counts(session, workspace_id, period, stages)
-    specs = icps.specs_for_workspace(session, workspace_id)
+    specs = icp_reads.specs_for_workspace(session, workspace_id)
     out = []
     for spec in specs:
         mine = [(res, w, n) for icp_id, res, w, n in counts if icp_id == spec.id]
@@ -97,7 +97,7 @@ def criterion_lift(session: Session, workspace_id: int, period: Period,
             (wm, nm), (wx, nx) = side["M"], side["X"]
             sm, sx = shrink(wm, nm, prior, k), shrink(wx, nx, prior, k)
             rows.append({
-                "field": criterion.field, "label": scoring.FIELD_LABELS[criterion.field],
+                "field": criterion.field, "label": scoring_model.FIELD_LABELS[criterion.field],
                 "weight": criterion.weight,
                 "n_match": nm, "wins_match": wm, "rate_match": wm / nm if nm else None,
                 "shrunk_match": sm,
@@ -144,7 +144,7 @@ def suggest_weights(rows: list[dict]) -> list[int]:
 
 def suggestion_for(session: Session, principal: Principal, icp_id: object,
                    period: Period) -> dict:
-    icp = icps.get_icp(session, principal, icp_id)
+    icp = icp_reads.get_icp(session, principal, icp_id)
     for item in criterion_lift(session, principal.workspace_id, period):
         if item["icp_id"] == icp.id:
             return item
@@ -159,11 +159,11 @@ def apply_suggestion(session: Session, principal: Principal, icp_id: object,
     item = suggestion_for(session, principal, icp_id, period)
     if not item["has_suggestion"]:
         raise ValidationError("criteria", "There is no weight change to apply.")
-    icp = icps.get_icp(session, principal, icp_id)
-    current = icps.current_version(session, icp)
+    icp = icp_reads.get_icp(session, principal, icp_id)
+    current = icp_reads.current_version(session, icp)
     criteria = copy.deepcopy(current.payload["criteria"])
     by_field = {r["field"]: r["suggested"] for r in item["criteria"]}
     for c in criteria:
         c["weight"] = by_field[c["field"]]
     icps.update_icp(session, principal, icp.id, {"criteria": criteria}, rescore=False)
-    return icps.current_version(session, session.get(Icp, icp.id))
+    return icp_reads.current_version(session, session.get(Icp, icp.id))

@@ -5,7 +5,10 @@ into pandas, ``scoring.score_frame`` scores them all at once, and
 :func:`rescore_workspace` writes the result back with executemany UPDATEs in
 batches (only rows whose fit changed). Single path: :func:`score_one` for a
 company being created or edited. :func:`fit_of` builds the API ``fit`` object
-from the stored columns (the explanation is decoded from ``fit_results``).
+from the stored columns (the explanation is decoded from ``fit_results``) and
+the workspace's specs, loaded once per list with :func:`specs_by_id`.
+
+Every function takes the caller's session: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -22,16 +25,17 @@ from updoot_app.models import Company
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import NotFound
 from updoot_app.services.platform.validation import clean_id
-from updoot_app.services.profiles import icps as icp_service
-from updoot_app.services.profiles import scoring
-from updoot_app.services.profiles.scoring import Fit, IcpSpec
+from updoot_app.services.profiles.explanations import explain, fit_summary
+from updoot_app.services.profiles.icp_reads import specs_for_workspace
+from updoot_app.services.profiles.scoring import score_company, score_frame, tier_counts
+from updoot_app.services.profiles.scoring_model import Fit, IcpSpec
 
 BATCH_SIZE = 2000
 SCORING_COLUMNS = ("id", "industry", "employees", "annual_revenue", "country", "tech_stack",
                    "triggers", "tags")
 FIT_COLUMNS = ("fit_score", "fit_tier", "fit_icp_id", "fit_coverage", "fit_results")
-UNSCORED: dict = {"score": None, "tier": None, "icp_id": None, "coverage": None,
-                  "explanation": []}
+UNSCORED_FIT: dict = {"score": None, "tier": None, "icp_id": None, "coverage": None,
+                      "explanation": []}
 
 _table = Company.__table__
 
@@ -93,9 +97,9 @@ def rescore_workspace(session: Session, workspace_id: int,
     executemany UPDATE, calling ``progress(done, total)`` after each batch
     (and once with ``(0, 0)`` when nothing changed).
     """
-    specs = icp_service.specs_for_workspace(session, workspace_id)
+    specs = specs_for_workspace(session, workspace_id)
     frame = companies_frame(session, workspace_id, with_fit=True)
-    scored = scoring.score_frame(frame, specs)
+    scored = score_frame(frame, specs)
     changed = _changed(frame, scored)
     todo = scored[changed]
     rows = [
@@ -121,7 +125,7 @@ def rescore_workspace(session: Session, workspace_id: int,
         for obj in list(session.identity_map.values()):  # still hold other rows)
             if isinstance(obj, Company):
                 session.expire(obj)
-    return scoring.tier_counts(scored)
+    return tier_counts(scored)
 
 
 def score_one(session: Session, company: Company,
@@ -131,8 +135,8 @@ def score_one(session: Session, company: Company,
     The caller adds and commits the company as usual.
     """
     if specs is None:
-        specs = icp_service.specs_for_workspace(session, company.workspace_id)
-    fit = scoring.score_company(_company_dict(company), specs)
+        specs = specs_for_workspace(session, company.workspace_id)
+    fit = score_company(_company_dict(company), specs)
     company.fit_score = fit.score
     company.fit_tier = fit.tier
     company.fit_icp_id = fit.icp_id
@@ -142,31 +146,29 @@ def score_one(session: Session, company: Company,
 
 
 def specs_by_id(session: Session, workspace_id: int) -> dict[int, IcpSpec]:
-    return {spec.id: spec for spec in icp_service.specs_for_workspace(session, workspace_id)}
+    """The workspace's active ICPs by id, as :func:`fit_of` takes them."""
+    return {spec.id: spec for spec in specs_for_workspace(session, workspace_id)}
 
 
-def fit_of(company: Company | Session, specs: dict[int, IcpSpec] | Company) -> dict:
+def fit_of(company: Company, specs: dict[int, IcpSpec]) -> dict:
     """The API ``fit`` object of a company from its stored fit columns.
 
-    ``specs`` are the workspace's active ICPs by id (:func:`specs_by_id`); pass
-    them when building many fits. ``fit_of(session, company)`` also works and
-    loads them. With no active ICP, or an unscored company, the fit is all nulls.
+    ``specs`` are the workspace's active ICPs by id (:func:`specs_by_id`), loaded
+    once by the caller however many fits it builds. With no active ICP, or an
+    unscored company, the fit is all nulls.
     """
-    if isinstance(company, Session):
-        session, company = company, specs
-        specs = specs_by_id(session, company.workspace_id)
     if not specs or company.fit_score is None:
-        return {**UNSCORED, "explanation": []}
+        return {**UNSCORED_FIT, "explanation": []}
     icp = specs.get(company.fit_icp_id)
     fit = Fit(
         score=int(company.fit_score),
         tier=company.fit_tier,
         icp_id=company.fit_icp_id,
         coverage=None if company.fit_coverage is None else float(company.fit_coverage),
-        explanation=scoring.explain(company.fit_results, icp),
+        explanation=explain(company.fit_results, icp),
         results=company.fit_results,
     )
-    return {**fit.to_dict(), "summary": scoring.fit_summary(fit, icp)}
+    return {**fit.to_dict(), "summary": fit_summary(fit, icp)}
 
 
 def get_fit(session: Session, principal: Principal, company_id: object) -> dict:

@@ -4,8 +4,9 @@ An ICP's scoring model is kept in versions: every change that alters the
 payload (name, kind, criteria, disqualifiers, pain points) adds a new
 ``IcpVersion`` numbered 1, 2, 3… and the old ones are kept; restoring version
 N adds a new version with N's payload. The payload is stored in the API shape
-``scoring.parse_icp`` takes, normalised by ``scoring.icp_to_payload`` (money as
-decimal strings), plus ``pain_points``.
+``scoring_model.parse_icp`` takes, normalised by ``scoring_model.icp_to_payload``
+(money as decimal strings), plus ``pain_points``. The reads (lists, versions,
+scoring specs, API shapes) are in ``icp_reads``.
 
 Deleting an ICP is a real delete: its versions and personas go with it (the
 database cascades), contacts linked to its personas are unlinked, companies
@@ -29,10 +30,10 @@ from updoot_app.models.types import utcnow
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_id
-from updoot_app.services.profiles import scoring
-from updoot_app.services.profiles.scoring import IcpSpec
+from updoot_app.services.profiles import fit, personas
+from updoot_app.services.profiles.icp_reads import current_version, get_icp
+from updoot_app.services.profiles.scoring_model import IcpSpec, icp_to_payload, parse_icp
 
 MAX_NAME = 120
 MAX_DISQUALIFIERS = 20  # results codes are stored in a 64-character column
@@ -113,6 +114,12 @@ def templates() -> list[dict]:
     return [copy.deepcopy(t) for t in TEMPLATES.values()]
 
 
+def template(key: object) -> dict | None:
+    """One starter ICP by key (a deep copy), or None for an unknown key."""
+    found = TEMPLATES.get(key) if isinstance(key, str) else None
+    return copy.deepcopy(found) if found is not None else None
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -167,9 +174,9 @@ def validate_payload(payload: Any) -> tuple[IcpSpec, dict]:
     Raises ValidationError (422) whose ``field`` names the offending input,
     e.g. ``criteria`` (weights), ``criteria[1].min`` or ``criteria[2].values``.
     """
-    spec = scoring.parse_icp(payload)
+    spec = parse_icp(payload)
     _check_limits(payload, spec)
-    normalised = scoring.icp_to_payload(spec)
+    normalised = icp_to_payload(spec)
     normalised["pain_points"] = _clean_pain_points(payload.get("pain_points"))
     return spec, normalised
 
@@ -178,76 +185,6 @@ def _clean_active(raw: Any) -> bool:
     if not isinstance(raw, bool):
         raise ValidationError("is_active", "is_active must be true or false.")
     return raw
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def list_icps(session: Session, principal: Principal) -> list[Icp]:
-    return list(
-        session.exec(
-            select(Icp).where(Icp.workspace_id == principal.workspace_id).order_by(Icp.id)
-        ).all()
-    )
-
-
-def get_icp(session: Session, principal: Principal, icp_id: object) -> Icp:
-    return get_in_workspace(session, Icp, principal.workspace_id, icp_id, "ICP", "icp_id")
-
-
-def current_version(session: Session, icp: Icp) -> IcpVersion:
-    version = session.get(IcpVersion, icp.current_version_id)
-    if version is None:  # pragma: no cover - every ICP is created with a version
-        raise NotFound("ICP version")
-    return version
-
-
-def versions(session: Session, principal: Principal, icp_id: object) -> list[IcpVersion]:
-    """All versions of an ICP, oldest first."""
-    icp = get_icp(session, principal, icp_id)
-    return list(
-        session.exec(
-            select(IcpVersion).where(IcpVersion.icp_id == icp.id).order_by(IcpVersion.number)
-        ).all()
-    )
-
-
-def specs_for_workspace(session: Session, workspace_id: int) -> list[IcpSpec]:
-    """The active ICPs of a workspace at their current versions, as scoring specs."""
-    rows = session.exec(
-        select(Icp.id, IcpVersion.payload)
-        .join(IcpVersion, IcpVersion.id == Icp.current_version_id)
-        .where(Icp.workspace_id == workspace_id, Icp.is_active.is_(True))
-        .order_by(Icp.id)
-    ).all()
-    return [scoring.parse_icp(payload, id=icp_id) for icp_id, payload in rows]
-
-
-def icp_out(session: Session, icp: Icp, version: IcpVersion | None = None) -> dict:
-    """The API shape of an ICP at its current version."""
-    version = version or current_version(session, icp)
-    payload = version.payload
-    return {
-        "id": icp.id,
-        "name": icp.name,
-        "kind": icp.kind,
-        "is_active": icp.is_active,
-        "version": version.number,
-        "criteria": copy.deepcopy(payload.get("criteria", [])),
-        "disqualifiers": copy.deepcopy(payload.get("disqualifiers", [])),
-        "pain_points": list(icp.pain_points or []),
-        "created_at": icp.created_at.isoformat(),
-        "updated_at": icp.updated_at.isoformat(),
-    }
-
-
-def version_out(version: IcpVersion) -> dict:
-    return {
-        "number": version.number,
-        "created_at": version.created_at.isoformat(),
-        "created_by": version.created_by,
-        "payload": copy.deepcopy(version.payload),
-    }
 
 
 # --------------------------------------------------------------------------- writing
@@ -274,12 +211,6 @@ def _add_version(session: Session, principal: Principal, icp: Icp, payload: dict
     session.add(icp)
     session.flush()
     return version
-
-
-def _rescore(session: Session, workspace_id: int) -> dict[str, int]:
-    from updoot_app.services.profiles import fit  # local: fit imports this module
-
-    return fit.rescore_workspace(session, workspace_id)
 
 
 def create_icp(session: Session, principal: Principal, payload: Any, *,
@@ -310,7 +241,7 @@ def create_icp(session: Session, principal: Principal, payload: Any, *,
         detail={"version": 1},
     )
     if rescore:
-        _rescore(session, principal.workspace_id)
+        fit.rescore_workspace(session, principal.workspace_id)
     return icp
 
 
@@ -354,7 +285,7 @@ def update_icp(session: Session, principal: Principal, icp_id: object, changes: 
     )
     if rescore and (active_changed or (icp.is_active and _scoring_part(normalised) != _scoring_part(
             current.payload))):
-        _rescore(session, principal.workspace_id)
+        fit.rescore_workspace(session, principal.workspace_id)
     return icp
 
 
@@ -385,7 +316,7 @@ def restore_version(session: Session, principal: Principal, icp_id: object,
         detail={"from_version": number, "version": version.number},
     )
     if rescore and icp.is_active:
-        _rescore(session, principal.workspace_id)
+        fit.rescore_workspace(session, principal.workspace_id)
     return version
 
 
@@ -410,7 +341,7 @@ def set_active(session: Session, principal: Principal, icp_id: object, active: o
         summary=f"{'Activated' if active else 'Deactivated'} ICP {icp.name}",
     )
     if rescore:
-        _rescore(session, principal.workspace_id)
+        fit.rescore_workspace(session, principal.workspace_id)
     return icp
 
 
@@ -441,17 +372,15 @@ def delete_icp(session: Session, principal: Principal, icp_id: object) -> None:
     session.execute(delete(IcpVersion).where(IcpVersion.icp_id == icp.id))
     session.delete(icp)
     session.flush()
-    _rescore(session, principal.workspace_id)
+    fit.rescore_workspace(session, principal.workspace_id)
 
 
 def create_from_template(session: Session, principal: Principal, key: object) -> Icp:
     """Create an ICP and its personas from one of :data:`TEMPLATES`."""
-    from updoot_app.services.profiles import personas  # local: personas imports this module
-
-    template = TEMPLATES.get(key) if isinstance(key, str) else None
-    if template is None:
+    found = template(key)
+    if found is None:
         raise NotFound("Template")
-    icp = create_icp(session, principal, copy.deepcopy(template["icp"]))
-    for persona in template["personas"]:
-        personas.create_persona(session, principal, icp.id, copy.deepcopy(persona))
+    icp = create_icp(session, principal, found["icp"])
+    for persona in found["personas"]:
+        personas.create_persona(session, principal, icp.id, persona)
     return icp

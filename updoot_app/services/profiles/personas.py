@@ -20,7 +20,7 @@ from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_text
-from updoot_app.services.profiles.icps import get_icp
+from updoot_app.services.profiles.icp_reads import get_icp
 
 MAX_PER_ICP = 20
 MIN_ADVISED, MAX_ADVISED = 3, 5

@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from updoot_app.models.icp import ICP_KINDS
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.profiles import scoring
+from updoot_app.services.profiles.scoring import score_frame, tier_counts
+from updoot_app.services.profiles.scoring_model import Criterion, Disqualifier, IcpSpec
 from updoot_app.services.profiles.tiers import FIT_TIERS
 
 # (draft weight key, criterion field, draft values key or (min key, max key), label)
@@ -53,7 +55,7 @@ def clean_draft(raw: Any) -> dict:
             draft[key] = str(value)[:120]
     for key, *_ in CRITERIA:
         draft[key] = clamp_weight(raw.get(key))
-    if draft["kind"] not in ("b2b", "b2c"):
+    if draft["kind"] not in ICP_KINDS:
         draft["kind"] = "b2b"
     return draft
 
@@ -124,7 +126,8 @@ def _bound(value: Decimal | None, field: str) -> Any:
 
 
 def payload_from_draft(draft: dict) -> dict:
-    """The API payload (DESIGN.md shape); validation proper happens in the ICP service."""
+    """The API payload (the ICP shape of docs/architecture.md, "Fit scoring");
+    validation proper happens in the ICP service."""
     criteria = []
     for wkey, fld, source, label in CRITERIA:
         if not _has_data(draft, source):
@@ -178,7 +181,7 @@ def draft_from_payload(payload: dict) -> dict:
     return draft
 
 
-def preview_spec(draft: dict) -> scoring.IcpSpec:
+def preview_spec(draft: dict) -> IcpSpec:
     """The draft as a scoring model, whatever its weights add up to (no save-time
     checks), so the preview follows every edit."""
     payload = payload_from_draft(draft)
@@ -191,11 +194,11 @@ def preview_spec(draft: dict) -> scoring.IcpSpec:
             hi = Decimal(hi) if hi is not None else None
         return cls(field=item["field"], values=values, min=lo, max=hi, **extra)
 
-    criteria = tuple(condition(scoring.Criterion, c, weight=c["weight"])
+    criteria = tuple(condition(Criterion, c, weight=c["weight"])
                      for c in payload["criteria"])
-    disq = tuple(condition(scoring.Disqualifier, d) for d in payload["disqualifiers"])
-    return scoring.IcpSpec(id=0, name=payload["name"] or "Draft", kind=payload["kind"],
-                           criteria=criteria, disqualifiers=disq)
+    disq = tuple(condition(Disqualifier, d) for d in payload["disqualifiers"])
+    return IcpSpec(id=0, name=payload["name"] or "Draft", kind=payload["kind"],
+                   criteria=criteria, disqualifiers=disq)
 
 
 def preview(frame: pd.DataFrame, draft: dict, names: dict[int, str],
@@ -206,8 +209,8 @@ def preview(frame: pd.DataFrame, draft: dict, names: dict[int, str],
     spec = preview_spec(draft)
     if frame.empty or not spec.criteria:
         return {"counts": counts, "examples": listed, "total": int(len(frame))}
-    scored = scoring.score_frame(frame, [spec])
-    counts.update({k: int(v) for k, v in scoring.tier_counts(scored).items() if k in counts})
+    scored = score_frame(frame, [spec])
+    counts.update({k: int(v) for k, v in tier_counts(scored).items() if k in counts})
     ranked = scored.sort_values(["score", "id"], ascending=[False, True])
     for tier in FIT_TIERS:
         top = ranked[ranked["tier"] == tier].head(examples)

@@ -14,8 +14,8 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import DomainError
 from updoot_app.services.platform.markdown_safe import render
 from updoot_app.services.platform.money_display import format_money
-from updoot_app.services.profiles import icps
-from updoot_app.services.profiles.scoring import icp_to_payload
+from updoot_app.services.profiles import icp_reads
+from updoot_app.services.profiles.scoring_model import icp_to_payload
 from updoot_app.services.profiles.wizard_draft import FIELD_LABELS as ICP_LABELS
 from updoot_app.services.profiles.wizard_draft import describe_condition
 from updoot_app.state.app_state import AppState
@@ -227,7 +227,7 @@ class CompareState(AppState):
         sums = competitor_stats.summaries(session, p.workspace_id)
         empty = competitor_stats.win_rate(0, 0)
         ours = []
-        for spec in icps.specs_for_workspace(session, p.workspace_id):
+        for spec in icp_reads.specs_for_workspace(session, p.workspace_id):
             for crit in icp_to_payload(spec)["criteria"]:
                 ours.append(f"- **{ICP_LABELS.get(crit['field'], crit['field'])}**: "
                             f"{describe_condition(crit)}")

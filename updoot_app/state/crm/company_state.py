@@ -12,7 +12,7 @@ from updoot_app.services.crm import companies, contacts, deals, interactions
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.money_display import format_money
-from updoot_app.services.profiles.scoring import FIELD_LABELS
+from updoot_app.services.profiles.scoring_model import FIELD_LABELS
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 

@@ -8,11 +8,11 @@ import json
 import reflex as rx
 
 from updoot_app import db
+from updoot_app.models.icp import ICP_KINDS
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import geo
 from updoot_app.services.platform.errors import DomainError, ValidationError
-from updoot_app.services.profiles import icps, preview_cache
-from updoot_app.services.profiles import wizard_draft as icp_draft
+from updoot_app.services.profiles import icp_reads, icps, preview_cache, wizard_draft
 from updoot_app.services.profiles.tiers import TIER_LABELS
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
@@ -28,9 +28,9 @@ class IcpWizardState(AppState):
     steps: list[str] = STEPS
     step: int = 0
     icp_id: int = 0
-    draft: dict[str, list[str]] = {k: [] for k in icp_draft.LIST_KEYS}
-    texts: dict[str, str] = {k: "" for k in icp_draft.TEXT_KEYS}
-    weights: dict[str, int] = {w: 0 for w, *_ in icp_draft.CRITERIA}
+    draft: dict[str, list[str]] = {k: [] for k in wizard_draft.LIST_KEYS}
+    texts: dict[str, str] = {k: "" for k in wizard_draft.TEXT_KEYS}
+    weights: dict[str, int] = {w: 0 for w, *_ in wizard_draft.CRITERIA}
     kind: str = "b2b"
     error: str = ""
     restored: bool = False
@@ -43,7 +43,7 @@ class IcpWizardState(AppState):
 
     # --- the draft as one dict for the services ------------------------------
     def _as_draft(self) -> dict:
-        d = icp_draft.empty_draft()
+        d = wizard_draft.empty_draft()
         d.update({k: list(v) for k, v in self.draft.items()})
         d.update(dict(self.texts))
         d.update(dict(self.weights))
@@ -51,20 +51,20 @@ class IcpWizardState(AppState):
         return d
 
     def _show(self, draft: dict) -> None:
-        draft = icp_draft.clean_draft(draft)
-        self.draft = {k: draft[k] for k in icp_draft.LIST_KEYS}
-        self.texts = {k: draft[k] for k in icp_draft.TEXT_KEYS}
-        self.weights = {w: draft[w] for w, *_ in icp_draft.CRITERIA}
+        draft = wizard_draft.clean_draft(draft)
+        self.draft = {k: draft[k] for k in wizard_draft.LIST_KEYS}
+        self.texts = {k: draft[k] for k in wizard_draft.TEXT_KEYS}
+        self.weights = {w: draft[w] for w, *_ in wizard_draft.CRITERIA}
         self.kind = draft["kind"]
 
     @rx.var
     def weight_rows(self) -> list[dict[str, str]]:
         return [{"key": c["key"], "label": c["label"], "weight": str(c["weight"])}
-                for c in icp_draft.active_criteria(self._as_draft())]
+                for c in wizard_draft.active_criteria(self._as_draft())]
 
     @rx.var
     def weight_total(self) -> int:
-        return icp_draft.weight_sum(self._as_draft())
+        return wizard_draft.weight_sum(self._as_draft())
 
     @rx.var
     def progress_percent(self) -> int:
@@ -81,7 +81,7 @@ class IcpWizardState(AppState):
         try:
             with db.session_scope() as session:
                 frame, names = preview_cache.companies_for_preview(session, p.workspace_id)
-            result = icp_draft.preview(frame, self._as_draft(), names)
+            result = wizard_draft.preview(frame, self._as_draft(), names)
         except (DomainError, ValueError) as exc:
             self.preview_note = f"Preview paused: {exc}"
             return
@@ -101,18 +101,19 @@ class IcpWizardState(AppState):
         raw_id = self.router.page.params.get("icp_id", "new")
         self.step, self.error, self.restored = 0, "", False
         self.icp_id = 0
-        draft = icp_draft.empty_draft()
+        draft = wizard_draft.empty_draft()
         stored = self._stored()
         if raw_id != "new":
             with db.session_scope() as session:
-                icp = icps.get_icp(session, p, raw_id)
-                draft = icp_draft.draft_from_payload(icps.current_version(session, icp).payload)
+                icp = icp_reads.get_icp(session, p, raw_id)
+                version = icp_reads.current_version(session, icp)
+                draft = wizard_draft.draft_from_payload(version.payload)
                 self.icp_id = icp.id
         template = self.router.page.params.get("template", "")
         if template:
-            found = next((t for t in icps.templates() if t["key"] == template), None)
+            found = icps.template(template)
             if found:
-                draft = icp_draft.draft_from_payload(found["icp"])
+                draft = wizard_draft.draft_from_payload(found["icp"])
         elif stored and stored.get("icp_id", 0) == self.icp_id:
             draft = stored.get("draft", draft)
             self.step = min(max(int(stored.get("step", 0)), 0), len(STEPS) - 1)
@@ -131,10 +132,10 @@ class IcpWizardState(AppState):
     @rx.event
     @guard("member")
     def use_template(self, p: Principal, key: str):
-        found = next((t for t in icps.templates() if t["key"] == key), None)
+        found = icps.template(key)
         if found is None:
             return rx.toast.error("No such template.")
-        self._show(icp_draft.draft_from_payload(found["icp"]))
+        self._show(wizard_draft.draft_from_payload(found["icp"]))
         self._after_change(p)
 
     @rx.event
@@ -148,7 +149,7 @@ class IcpWizardState(AppState):
     @rx.event
     @guard("member")
     def set_kind(self, p: Principal, value: str):
-        if value in ("b2b", "b2c"):
+        if value in ICP_KINDS:
             self.kind = value
             self._after_change(p)
 
@@ -156,7 +157,7 @@ class IcpWizardState(AppState):
     @guard("member")
     def add_value(self, p: Principal, key: str, form: dict):
         value = form.get("value", "") if isinstance(form, dict) else ""
-        if key not in icp_draft.LIST_KEYS or not isinstance(value, str):
+        if key not in wizard_draft.LIST_KEYS or not isinstance(value, str):
             return rx.toast.error("Unknown field.")
         value = " ".join(value.split())[:100]
         if not value:
@@ -175,7 +176,7 @@ class IcpWizardState(AppState):
     @rx.event
     @guard("member")
     def remove_value(self, p: Principal, key: str, value: str):
-        if key not in icp_draft.LIST_KEYS:
+        if key not in wizard_draft.LIST_KEYS:
             return rx.toast.error("Unknown field.")
         self.draft = {**self.draft, key: [v for v in self.draft.get(key, []) if v != value]}
         self._after_change(p)
@@ -185,13 +186,13 @@ class IcpWizardState(AppState):
     def set_weight(self, p: Principal, key: str, value: str):
         if key not in self.weights:
             return rx.toast.error("Unknown criterion.")
-        self.weights = {**self.weights, key: icp_draft.clamp_weight(value)}
+        self.weights = {**self.weights, key: wizard_draft.clamp_weight(value)}
         self._after_change(p)
 
     @rx.event
     @guard("member")
     def rebalance(self, p: Principal):
-        self._show(icp_draft.rebalance(self._as_draft()))
+        self._show(wizard_draft.rebalance(self._as_draft()))
         self._after_change(p)
 
     # --- navigation ------------------------------------------------------------
@@ -206,7 +207,7 @@ class IcpWizardState(AppState):
     @guard("member")
     def discard(self, p: Principal):
         self.stored_draft = ""
-        self._show(icp_draft.empty_draft())
+        self._show(wizard_draft.empty_draft())
         self.step, self.restored = 0, False
         self._refresh_preview(p)
 
@@ -214,7 +215,7 @@ class IcpWizardState(AppState):
     @guard("member")
     def save(self, p: Principal):
         try:
-            payload = icp_draft.payload_from_draft(self._as_draft())
+            payload = wizard_draft.payload_from_draft(self._as_draft())
             with db.session_scope() as session:
                 if self.icp_id:
                     icp = icps.update_icp(session, p, self.icp_id, payload, rescore=False)

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlalchemy import func
-from sqlmodel import select
 
 from updoot_app import db
-from updoot_app.models import Company
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.profiles import icps, personas
-from updoot_app.services.profiles import wizard_draft as icp_draft
-from updoot_app.services.profiles.tiers import zero_filled
+from updoot_app.services.profiles import icp_reads, icps, personas, wizard_draft
 from updoot_app.state.guard import guard
 from updoot_app.state.profiles.rescore import RescoreState
 
 PERSONA_LIST_FIELDS = ("goals", "challenges", "channels", "objections")
-
-
-def _tier_counts(session, workspace_id: int, icp_id: int | None = None) -> dict[str, int]:
-    query = (select(Company.fit_tier, func.count()).where(Company.workspace_id == workspace_id)
-             .group_by(Company.fit_tier))
-    if icp_id is not None:
-        query = query.where(Company.fit_icp_id == icp_id)
-    counts = dict(session.exec(query).all())
-    return zero_filled(counts)
 
 
 def _persona_card(persona) -> dict[str, str]:
@@ -53,9 +39,9 @@ class ProfilesState(RescoreState):
     def load(self, p: Principal):
         with db.session_scope() as session:
             rows = []
-            for icp in icps.list_icps(session, p):
-                version = icps.current_version(session, icp)
-                tiers = _tier_counts(session, p.workspace_id, icp.id)
+            for icp in icp_reads.list_icps(session, p):
+                version = icp_reads.current_version(session, icp)
+                tiers = icp_reads.tier_counts(session, p.workspace_id, icp.id)
                 rows.append({
                     "id": str(icp.id), "name": icp.name, "kind": icp.kind.upper(),
                     "version": str(version.number),
@@ -64,7 +50,7 @@ class ProfilesState(RescoreState):
                     "a": str(tiers["A"]), "b": str(tiers["B"]),
                 })
             self.icp_rows = rows
-            counts = _tier_counts(session, p.workspace_id)
+            counts = icp_reads.tier_counts(session, p.workspace_id)
         self.workspace_tiers = [{"tier": t, "count": str(n)} for t, n in counts.items()]
         self.templates = [{"key": t["key"], "name": t["name"], "description": t["description"]}
                           for t in icps.templates()]
@@ -86,12 +72,12 @@ class IcpDetailState(RescoreState):
         return self.router.page.params.get("icp_id", "")
 
     def _fill(self, session, p: Principal) -> None:
-        icp = icps.get_icp(session, p, self._icp_id())
-        version = icps.current_version(session, icp)
+        icp = icp_reads.get_icp(session, p, self._icp_id())
+        version = icp_reads.current_version(session, icp)
         self.icp = {"id": str(icp.id), "name": icp.name, "kind": icp.kind.upper(),
                     "version": str(version.number),
                     "active": "true" if icp.is_active else "false"}
-        described = icp_draft.describe(version.payload)
+        described = wizard_draft.describe(version.payload)
         self.criteria_rows = described["criteria"]
         self.disqualifier_rows = described["disqualifiers"]
         self.pain_points = list(icp.pain_points or [])
@@ -102,10 +88,10 @@ class IcpDetailState(RescoreState):
             {"number": str(v.number), "when": v.created_at.strftime("%Y-%m-%d %H:%M"),
              "current": "true" if v.id == icp.current_version_id else "false",
              "summary": "; ".join(f"{r['label']} {r['weight']}"
-                                  for r in icp_draft.describe(v.payload)["criteria"])}
-            for v in reversed(icps.versions(session, p, icp.id))
+                                  for r in wizard_draft.describe(v.payload)["criteria"])}
+            for v in reversed(icp_reads.versions(session, p, icp.id))
         ]
-        counts = _tier_counts(session, p.workspace_id, icp.id)
+        counts = icp_reads.tier_counts(session, p.workspace_id, icp.id)
         self.tiers = [{"tier": t, "count": str(n)} for t, n in counts.items()]
 
     @rx.event
