@@ -18,7 +18,7 @@ Progress and pace (``progress``):
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -293,7 +293,3 @@ def goal_out(session: Session, goal: Goal, now: datetime | None = None,
                      "percent": p["percent"], "elapsed": p["elapsed"],
                      "status": p["status"], "n": p["n"], "note": p["note"]},
     }
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
