@@ -235,13 +235,13 @@ def measure(dialect: str) -> list[dict]:
 def _measure_period(p, period: str, label: str) -> list[dict]:
     from plotly.utils import PlotlyJSONEncoder
 
-    from updoot_app.services.kpis import dashboard as kpi_dashboard
+    from updoot_app.services.kpis import dashboard
     from updoot_app.state.kpis.dashboard_state import build_view
 
     times, cpu = [], []
     for _ in range(REPEAT):
         t, c = time.perf_counter(), time.process_time()
-        bundle = kpi_dashboard.compute(p, period)
+        bundle = dashboard.compute(p, period)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     view = build_view(bundle, "USD")

@@ -117,7 +117,9 @@ def configure(url: str) -> Engine:
     return _engine
 
 
-def is_sqlite(engine: Engine | None = None) -> bool:
+def is_sqlite(engine: Engine | Connection | None = None) -> bool:
+    """Whether the app's database (or that of ``engine``, e.g. a session's
+    ``get_bind()``) is SQLite."""
     return (engine or get_engine()).dialect.name == "sqlite"
 
 

@@ -17,7 +17,7 @@ from tests.unit.test_kpis import at, deal
 from updoot_app import db
 from updoot_app.models import Company, Deal
 from updoot_app.services.crm import companies, deals
-from updoot_app.services.kpis import metrics
+from updoot_app.services.kpis import closed_deals, figure, memo, periods, segments
 from updoot_app.services.profiles import icps
 
 ICP = {"name": "Security buyers", "kind": "b2b",
@@ -47,22 +47,22 @@ def assert_in_step(ws: int) -> dict[int, tuple]:
 def by_join(ws: int, period) -> list[tuple]:
     """closed_by_fit computed by joining each deal to its company (the definition)."""
     with db.session_scope() as s:
-        stages = metrics.stages_of(s, ws)
+        stages = memo.stages_of(s, ws)
         won = Deal.stage_id.in_(stages.won_ids)
         stmt = (select(Company.fit_tier, Company.fit_icp_id, Company.fit_results,
                        func.sum(case((won, 1), else_=0)), func.count(),
                        func.sum(case((won, Deal.value), else_=None)))
                 .select_from(Deal).join(Company, Company.id == Deal.company_id)
-                .where(Deal.workspace_id == ws, metrics._in_period(Deal.closed_at, period),
+                .where(Deal.workspace_id == ws, periods.in_period(Deal.closed_at, period),
                        Deal.stage_id.in_(stages.won_ids + stages.lost_ids))
                 .group_by(Company.fit_tier, Company.fit_icp_id, Company.fit_results))
-        return sorted((t, i, r, int(w), int(n), metrics._money(v))
+        return sorted((t, i, r, int(w), int(n), figure.money_sum(v))
                       for t, i, r, w, n, v in s.exec(stmt).all())
 
 
 def by_copy(ws: int, period) -> list[tuple]:
     with db.session_scope() as s:
-        return sorted(row[:6] for row in metrics.closed_by_fit(s, ws, period))
+        return sorted(row[:6] for row in closed_deals.closed_by_fit(s, ws, period))
 
 
 def test_copy_follows_every_write(alice, principal_of):
@@ -146,7 +146,7 @@ def test_results_by_fit_equal_the_join(alice, principal_of):
                                                "employees": emp}).id
                for i, (ind, emp) in enumerate([("Technology", 500), ("Technology", 10),
                                                ("Retail", 500), ("Retail", None)])]
-    nov = metrics.parse_period("2026-11")
+    nov = periods.parse_period("2026-11")
     for i, cid in enumerate(ids):  # unscored companies first
         deal(ws, cid, ["New", "Won"], f"{100 * (i + 1)}", created=at(1), closed=at(5 + i))
         deal(ws, cid, ["New", "Lost"], "50", created=at(1), closed=at(6))
@@ -158,10 +158,10 @@ def test_results_by_fit_equal_the_join(alice, principal_of):
     assert by_copy(ws, nov) == by_join(ws, nov)
     assert [(t, r, w, n) for t, _i, r, w, n, _v in by_copy(ws, nov)] == [
         ("A", "MM", 1, 2), ("B", "MX", 1, 2), ("C", "XM", 1, 2), ("D", "XU", 1, 2)]
-    year = metrics.parse_period("2026")
+    year = periods.parse_period("2026")
     assert by_copy(ws, year) == by_join(ws, year)
     assert sum(n for *_k, n, _v in by_copy(ws, year)) == 12
-    empty = metrics.custom_period(at(1, 1, 2020).date(), (at(1, 1, 2020) + timedelta(days=3)).date())
+    empty = periods.custom_period(at(1, 1, 2020).date(), (at(1, 1, 2020) + timedelta(days=3)).date())
     assert by_copy(ws, empty) == by_join(ws, empty) == []
 
 
@@ -179,22 +179,22 @@ def test_fit_segments_equal_the_join(alice, principal_of):
     for i, cid in enumerate(ids):
         deal(ws, cid, ["New", "Won"], f"{100 * (i + 1)}", created=at(1), closed=at(5 + i))
         deal(ws, cid, ["New", "Lost"], "50", created=at(1), closed=at(6))
-    nov = metrics.parse_period("2026-11")
+    nov = periods.parse_period("2026-11")
     joined = by_join(ws, nov)
-    for seg, keep in ((metrics.Segment("fit_tier", "A"), lambda r: r[0] == "A"),
-                      (metrics.Segment("fit_tier", "C"), lambda r: r[0] == "C"),
-                      (metrics.Segment("fit_tier", "none"), lambda r: r[0] is None),
-                      (metrics.Segment("icp", str(icp_id)), lambda r: r[1] == icp_id),
-                      (metrics.Segment("icp", str(icp_id + 1)), lambda r: r[1] == icp_id + 1)):
+    for seg, keep in ((segments.Segment("fit_tier", "A"), lambda r: r[0] == "A"),
+                      (segments.Segment("fit_tier", "C"), lambda r: r[0] == "C"),
+                      (segments.Segment("fit_tier", "none"), lambda r: r[0] is None),
+                      (segments.Segment("icp", str(icp_id)), lambda r: r[1] == icp_id),
+                      (segments.Segment("icp", str(icp_id + 1)), lambda r: r[1] == icp_id + 1)):
         rows = [r for r in joined if keep(r)]
         with db.session_scope() as s:
-            summary = metrics.closed_summary(s, ws, nov, seg)
-            by_fit = sorted(r[:6] for r in metrics.closed_by_fit(s, ws, nov, seg))
+            summary = closed_deals.closed_summary(s, ws, nov, seg)
+            by_fit = sorted(r[:6] for r in closed_deals.closed_by_fit(s, ws, nov, seg))
         assert by_fit == rows, seg
         assert (summary["won"], summary["closed"], summary["won_value"]) == (
             sum(r[3] for r in rows), sum(r[4] for r in rows),
             sum((r[5] for r in rows), Decimal(0))), seg
     with db.session_scope() as s:
-        a = metrics.closed_summary(s, ws, nov, metrics.Segment("fit_tier", "A"))
+        a = closed_deals.closed_summary(s, ws, nov, segments.Segment("fit_tier", "A"))
     assert (a["won"], a["closed"], a["won_value"], a["cycle_days_sum"]) == (
         2, 4, Decimal("500"), 4.0 + 7.0)

@@ -11,13 +11,11 @@ from sqlmodel import select
 from tests.unit.test_kpis import at, company, deal
 from updoot_app import db
 from updoot_app.models import Goal, Icp, IcpVersion
-from updoot_app.services.kpis import calibration as icp_calibration
-from updoot_app.services.kpis import goals
-from updoot_app.services.kpis import metrics as kpis
+from updoot_app.services.kpis import calibration, goals, periods
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 from updoot_app.services.profiles import icps
 
-NOV = kpis.parse_period("2026-11")
+NOV = periods.parse_period("2026-11")
 MID_NOV = datetime(2026, 11, 16, tzinfo=UTC)  # half of November elapsed
 
 
@@ -110,10 +108,10 @@ def test_progress_pace_on_track_and_at_risk(alice, principal_of):
 
 def test_shrinkage_pulls_small_samples_toward_the_overall_rate():
     # 3 of 3 won with an overall 30 % and k = 10: (3 + 3) / 13, not 100 %.
-    assert icp_calibration.shrink(3, 3, 0.3, 10) == pytest.approx(6 / 13)
+    assert calibration.shrink(3, 3, 0.3, 10) == pytest.approx(6 / 13)
     # A large sample barely moves: 600 of 1000 -> (600 + 3) / 1010.
-    assert icp_calibration.shrink(600, 1000, 0.3, 10) == pytest.approx(603 / 1010)
-    assert icp_calibration.shrink(0, 0, 0.3, 10) == pytest.approx(0.3)
+    assert calibration.shrink(600, 1000, 0.3, 10) == pytest.approx(603 / 1010)
+    assert calibration.shrink(0, 0, 0.3, 10) == pytest.approx(0.3)
 
 
 def test_suggested_weights_sum_to_100_and_skip_thin_criteria():
@@ -124,11 +122,11 @@ def test_suggested_weights_sum_to_100_and_skip_thin_criteria():
         {"weight": 10, "lift": 0.50, "enough": False},  # too few deals: keeps 10
     ]
     # 90 points shared 3:1:0 -> 67.5, 22.5, 0 -> largest remainder 68, 22 (tie: first)
-    assert icp_calibration.suggest_weights(rows) == [68, 22, 0, 10]
-    assert sum(icp_calibration.suggest_weights(rows)) == 100
+    assert calibration.suggest_weights(rows) == [68, 22, 0, 10]
+    assert sum(calibration.suggest_weights(rows)) == 100
     flat = [{"weight": 50, "lift": -0.1, "enough": True}, {"weight": 50, "lift": 0.0,
                                                            "enough": True}]
-    assert icp_calibration.suggest_weights(flat) == [50, 50]
+    assert calibration.suggest_weights(flat) == [50, 50]
 
 
 ICP = {"name": "Test ICP", "kind": "b2b", "criteria": [
@@ -149,7 +147,7 @@ def test_lift_by_criterion_with_n_and_apply_as_new_version(alice, principal_of):
             stage = "Won" if i < wins else "Lost"
             deal(ws, cid, ["New", stage], "1000", created=at(1), closed=at(3))
     with db.session_scope() as s:
-        [item] = icp_calibration.criterion_lift(s, ws, NOV)
+        [item] = calibration.criterion_lift(s, ws, NOV)
     assert (item["n"], item["wins"]) == (14, 7) and item["win_rate"] == pytest.approx(0.5)
     ind, geo_row = item["criteria"]
     assert (ind["n_match"], ind["wins_match"], ind["n_miss"], ind["wins_miss"]) == (8, 6, 6, 1)
@@ -164,7 +162,7 @@ def test_lift_by_criterion_with_n_and_apply_as_new_version(alice, principal_of):
     assert item["has_suggestion"]
 
     with db.session_scope() as s:
-        version = icp_calibration.apply_suggestion(s, p, icp_id, NOV)
+        version = calibration.apply_suggestion(s, p, icp_id, NOV)
         assert version.number == 2
         assert [c["weight"] for c in version.payload["criteria"]] == [expected, 100 - expected]
         assert s.exec(select(IcpVersion).where(IcpVersion.icp_id == icp_id)).all()[0].number == 1
@@ -178,8 +176,8 @@ def test_by_tier_rows_with_totals(alice):
     deal(ws, a, ["New", "Lost"], "1000", created=at(1), closed=at(5))
     deal(ws, c, ["New", "Lost"], "1000", created=at(1), closed=at(5))
     with db.session_scope() as s:
-        rows = icp_calibration.by_tier(s, ws, NOV)
-        assert icp_calibration.by_tier(s, ws, kpis.parse_period("2020")) == []
+        rows = calibration.by_tier(s, ws, NOV)
+        assert calibration.by_tier(s, ws, periods.parse_period("2020")) == []
     assert [(r["key"], r["closed"], r["won"]) for r in rows] == [
         ("A", 2, 1), ("C", 1, 0), ("all", 3, 1)]
     assert rows[0]["win_rate"] == 0.5 and rows[-1]["avg_cycle_days"] == pytest.approx(4.0)
@@ -189,6 +187,6 @@ def test_other_workspace_icp_is_not_found(alice, bob, principal_of):
     with db.session_scope() as s:
         icp_id = icps.create_icp(s, principal_of(alice), ICP).id
     with db.session_scope() as s, pytest.raises(NotFound):
-        icp_calibration.apply_suggestion(s, principal_of(bob), icp_id, NOV)
+        calibration.apply_suggestion(s, principal_of(bob), icp_id, NOV)
     with db.session_scope() as s:
         assert s.exec(select(Goal)).all() == []

@@ -12,9 +12,8 @@ import pytest
 
 from tests.unit.test_kpis import NOV, OCT, Q4, at, company, deal, sample  # noqa: F401
 from updoot_app import db
-from updoot_app.services.kpis import batch, goals
-from updoot_app.services.kpis import metrics as kpis
-from updoot_app.services.kpis.metrics import Segment
+from updoot_app.services.kpis import batch, funnel, goals, memo, metric_catalog, segments
+from updoot_app.services.kpis.segments import Segment
 
 SEGMENTS = [Segment("fit_tier", t) for t in ("A", "B", "C", "D", "none")] + [
     Segment("icp", "1"), Segment("icp", "2"), Segment("industry", "retail"),
@@ -49,9 +48,9 @@ def test_batched_figures_equal_the_per_goal_ones(richer):
     ws = richer.workspace_id
     requests = _requests()
     with db.session_scope() as s:
-        one_by_one = [kpis.metric_value(s, ws, m, p, seg, st) for m, p, seg, st in requests]
+        one_by_one = [metric_catalog.metric_value(s, ws, m, p, seg, st) for m, p, seg, st in requests]
         batched = batch.metric_values(s, ws, requests)
-        with kpis.memoized():  # fit tier / ICP from the calibration's grouped query
+        with memo.memoized():  # fit tier / ICP from the calibration's grouped query
             reused = batch.metric_values(s, ws, requests, {NOV, Q4})
     assert batched == one_by_one
     assert reused == one_by_one
@@ -78,10 +77,10 @@ def test_lone_segments_and_other_metrics_use_the_per_goal_query(richer, monkeypa
                 ("win_rate", NOV, Segment("country", "DE"), None),
                 ("win_rate", NOV, Segment("country", "FR"), None),
                 ("pipeline_value", NOV, Segment("country", "DE"), None),
-                ("revenue", NOV, kpis.ALL, None)]
+                ("revenue", NOV, segments.ALL, None)]
     with db.session_scope() as s:
         out = batch.metric_values(s, ws, requests)
-        assert out == [kpis.metric_value(s, ws, *r) for r in requests]
+        assert out == [metric_catalog.metric_value(s, ws, *r) for r in requests]
     assert grouped == [(NOV, "country")]  # one grouped query for the two countries
 
 
@@ -106,8 +105,8 @@ def test_memo_runs_a_shared_query_once_across_threads():
     calls = []
     started = threading.Barrier(4)
 
-    @kpis._memo
-    def slow(session, workspace_id, period, seg=kpis.ALL):
+    @memo.memoize
+    def slow(session, workspace_id, period, seg=segments.ALL):
         calls.append(1)
         return {"n": len(calls)}
 
@@ -115,11 +114,11 @@ def test_memo_runs_a_shared_query_once_across_threads():
         started.wait()
         return slow(None, 1, NOV)
 
-    with kpis.memoized():
+    with memo.memoized():
         with ThreadPoolExecutor(4) as pool:
             futures = [pool.submit(contextvars.copy_context().run, call) for _ in range(4)]
             results = [f.result() for f in futures]
-        with kpis.memoized():  # nested: the same memo
+        with memo.memoized():  # nested: the same memo
             assert slow(None, 1, NOV) == {"n": 1}
     assert results == [{"n": 1}] * 4 and len(calls) == 1
     assert slow(None, 1, NOV) == {"n": 2}  # outside a memoized block: runs again
@@ -128,14 +127,14 @@ def test_memo_runs_a_shared_query_once_across_threads():
 def test_memo_forgets_a_failed_query():
     attempts = []
 
-    @kpis._memo
-    def flaky(session, workspace_id, period, seg=kpis.ALL):
+    @memo.memoize
+    def flaky(session, workspace_id, period, seg=segments.ALL):
         attempts.append(1)
         if len(attempts) == 1:
             raise RuntimeError("database went away")
         return 7
 
-    with kpis.memoized():
+    with memo.memoized():
         with pytest.raises(RuntimeError):
             flaky(None, 1, NOV)
         assert flaky(None, 1, NOV) == 7
@@ -147,6 +146,6 @@ def test_funnel_counts_a_reopened_lost_deal_at_its_furthest_stage(sample):  # no
     deal(ws, company(ws, "R1", created=at(9)),
          ["New", "Contacted", "Lost", "Proposal", "Lost"], "100", created=at(9), closed=at(19))
     with db.session_scope() as s:
-        reached = {r["stage"]: r["reached"] for r in kpis.funnel(s, ws, NOV)}
+        reached = {r["stage"]: r["reached"] for r in funnel.funnel(s, ws, NOV)}
     assert reached == {"New": 6, "Contacted": 6, "Qualified": 6, "Proposal": 4,
                        "Negotiation": 2, "Won": 2}

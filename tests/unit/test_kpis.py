@@ -10,13 +10,23 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Company, Contact, Deal, DealStageChange, Stage
-from updoot_app.services.kpis import metrics
-from updoot_app.services.kpis.metrics import Segment
+from updoot_app.services.kpis import (
+    billing_figures,
+    breakdowns,
+    deal_figures,
+    funnel,
+    lead_figures,
+    period_figures,
+    periods,
+    segments,
+    trend,
+)
+from updoot_app.services.kpis.segments import Segment
 from updoot_app.services.platform.errors import ValidationError
 
-NOV = metrics.parse_period("2026-11")
-OCT = metrics.parse_period("2026-10")
-Q4 = metrics.parse_period("2026-Q4")
+NOV = periods.parse_period("2026-11")
+OCT = periods.parse_period("2026-10")
+Q4 = periods.parse_period("2026-Q4")
 
 
 def at(day: int, month: int = 11, year: int = 2026) -> datetime:
@@ -56,7 +66,7 @@ def deal(ws: int, company_id: int, path: list[str], value: str, *, created, clos
         return d.id
 
 
-def fig(fn, ws, period=NOV, seg=metrics.ALL):
+def fig(fn, ws, period=NOV, seg=segments.ALL):
     with db.session_scope() as s:
         return fn(s, ws, period, seg)
 
@@ -87,71 +97,71 @@ def sample(alice):
 
 def test_periods_parse_and_bound():
     assert (NOV.start, NOV.end) == (at(1).replace(hour=0), datetime(2026, 12, 1, tzinfo=UTC))
-    assert metrics.parse_period("2026-12").end == datetime(2027, 1, 1, tzinfo=UTC)
+    assert periods.parse_period("2026-12").end == datetime(2027, 1, 1, tzinfo=UTC)
     assert (Q4.start.month, Q4.end.year, Q4.end.month) == (10, 2027, 1)
-    assert metrics.parse_period("2026").label == "2026"
-    q1 = metrics.parse_period("2026-Q1")
+    assert periods.parse_period("2026").label == "2026"
+    q1 = periods.parse_period("2026-Q1")
     assert (q1.start.month, q1.end.month, q1.label) == (1, 4, "Q1 2026")
-    custom = metrics.parse_period("2026-01-15..2026-01-31")
+    custom = periods.parse_period("2026-01-15..2026-01-31")
     assert custom.end == datetime(2026, 2, 1, tzinfo=UTC) and custom.kind == "custom"
-    assert metrics.period_of("quarter", date(2026, 11, 5)) == Q4
+    assert periods.period_of("quarter", date(2026, 11, 5)) == Q4
     assert NOV.elapsed_fraction(datetime(2026, 11, 16, tzinfo=UTC)) == pytest.approx(0.5)
     for bad in ("2026-13", "yesterday", "2026-02-10..2026-01-01", 5):
         with pytest.raises(ValidationError):
-            metrics.parse_period(bad)
+            periods.parse_period(bad)
 
 
 def test_segments_are_validated():
-    assert metrics.parse_segment("fit_tier:a") == Segment("fit_tier", "A")
-    assert metrics.parse_segment("country:Germany") == Segment("country", "DE")
-    assert metrics.parse_segment("region:europe").value == "Europe"
+    assert segments.parse_segment("fit_tier:a") == Segment("fit_tier", "A")
+    assert segments.parse_segment("country:Germany") == Segment("country", "DE")
+    assert segments.parse_segment("region:europe").value == "Europe"
     for bad in ("fit_tier:Z", "owner:abc", "planet:Mars", "country:Atlantis", "industry:"):
         with pytest.raises(ValidationError):
-            metrics.parse_segment(bad)
+            segments.parse_segment(bad)
 
 
 def test_counts_revenue_win_rate_size_cycle(sample, ws):
-    assert fig(metrics.new_leads, ws).value == 2  # A1, B1 created in November; C1 in October
-    assert fig(metrics.icp_fit_leads, ws).value == 2
-    assert fig(metrics.deals_created, ws).value == 5  # the Oct 31 and Oct 1 deals are October's
-    win = fig(metrics.win_rate, ws)
+    assert fig(lead_figures.new_leads, ws).value == 2  # A1, B1 created in November; C1 in October
+    assert fig(lead_figures.icp_fit_leads, ws).value == 2
+    assert fig(deal_figures.deals_created, ws).value == 5  # the Oct 31 and Oct 1 deals are October's
+    win = fig(deal_figures.win_rate, ws)
     assert (win.value, win.n) == (pytest.approx(3 / 4), 4)
-    rev = fig(metrics.revenue, ws)
+    rev = fig(deal_figures.revenue, ws)
     assert (rev.value, rev.n) == (Decimal("6000"), 3)
-    assert fig(metrics.avg_deal_size, ws).value == Decimal("2000.00")
+    assert fig(deal_figures.avg_deal_size, ws).value == Decimal("2000.00")
     # cycles: Nov 1→11 = 10, Nov 2→22 = 20, Oct 31→Nov 30 = 30 days
-    assert fig(metrics.sales_cycle_days, ws).value == pytest.approx(20.0)
-    assert fig(metrics.pipeline_value, ws).value == Decimal("10000.00")
-    assert fig(metrics.pipeline_weighted, ws).value == Decimal("4000.00")  # 1000 + 3000
-    assert (fig(metrics.invoiced_revenue, ws).value, fig(metrics.invoiced_revenue, ws).n) == (0, 0)
-    assert fig(metrics.paid_revenue, ws).value == 0
-    oct_rev = fig(metrics.revenue, ws, OCT)
-    assert oct_rev.value == Decimal("9999") and fig(metrics.win_rate, ws, OCT).value == 1
+    assert fig(deal_figures.sales_cycle_days, ws).value == pytest.approx(20.0)
+    assert fig(deal_figures.pipeline_value, ws).value == Decimal("10000.00")
+    assert fig(deal_figures.pipeline_weighted, ws).value == Decimal("4000.00")  # 1000 + 3000
+    assert (fig(billing_figures.invoiced_revenue, ws).value, fig(billing_figures.invoiced_revenue, ws).n) == (0, 0)
+    assert fig(billing_figures.paid_revenue, ws).value == 0
+    oct_rev = fig(deal_figures.revenue, ws, OCT)
+    assert oct_rev.value == Decimal("9999") and fig(deal_figures.win_rate, ws, OCT).value == 1
 
 
 def test_empty_period_and_period_without_wins(sample, ws):
-    empty = metrics.parse_period("2025-03")
-    assert fig(metrics.new_leads, ws, empty).value == 0
-    assert fig(metrics.deals_created, ws, empty).value == 0
-    assert fig(metrics.win_rate, ws, empty).value is None
-    assert fig(metrics.revenue, ws, empty).value == Decimal(0)
-    assert fig(metrics.avg_deal_size, ws, empty).value is None
-    assert fig(metrics.sales_cycle_days, ws, empty).value is None
-    assert fig(metrics.pipeline_value, ws, empty).value == Decimal(0)  # no deal existed yet
+    empty = periods.parse_period("2025-03")
+    assert fig(lead_figures.new_leads, ws, empty).value == 0
+    assert fig(deal_figures.deals_created, ws, empty).value == 0
+    assert fig(deal_figures.win_rate, ws, empty).value is None
+    assert fig(deal_figures.revenue, ws, empty).value == Decimal(0)
+    assert fig(deal_figures.avg_deal_size, ws, empty).value is None
+    assert fig(deal_figures.sales_cycle_days, ws, empty).value is None
+    assert fig(deal_figures.pipeline_value, ws, empty).value == Decimal(0)  # no deal existed yet
     with db.session_scope() as s:
-        assert all(r["reached"] == 0 for r in metrics.funnel(s, ws, empty))
-        assert metrics.conversion_rate(s, ws, empty).value is None
+        assert all(r["reached"] == 0 for r in funnel.funnel(s, ws, empty))
+        assert funnel.conversion_rate(s, ws, empty).value is None
     # Only a lost deal closed on Nov 6: win rate 0, no revenue, no size.
-    nov6 = metrics.parse_period("2026-11-06..2026-11-06")
-    win = fig(metrics.win_rate, ws, nov6)
+    nov6 = periods.parse_period("2026-11-06..2026-11-06")
+    win = fig(deal_figures.win_rate, ws, nov6)
     assert (win.value, win.n) == (0, 1)
-    assert fig(metrics.revenue, ws, nov6).value == Decimal(0)
-    assert fig(metrics.avg_deal_size, ws, nov6).value is None
+    assert fig(deal_figures.revenue, ws, nov6).value == Decimal(0)
+    assert fig(deal_figures.avg_deal_size, ws, nov6).value is None
 
 
 def test_funnel_counts_skipped_stages_as_passed(sample, ws):
     with db.session_scope() as s:
-        rows = metrics.funnel(s, ws, NOV)
+        rows = funnel.funnel(s, ws, NOV)
     reached = {r["stage"]: r["reached"] for r in rows}
     # November cohort: won(1000), won(2000), lost from Qualified, open Qualified, open Proposal
     assert reached == {"New": 5, "Contacted": 5, "Qualified": 5, "Proposal": 3,
@@ -160,24 +170,24 @@ def test_funnel_counts_skipped_stages_as_passed(sample, ws):
     assert rates["Qualified"] == pytest.approx(3 / 5) and rates["Won"] is None
     # October cohort: one won deal that jumped New → Won (passes through every stage)
     with db.session_scope() as s:
-        oct_rows = metrics.funnel(s, ws, OCT)
+        oct_rows = funnel.funnel(s, ws, OCT)
         assert [r["reached"] for r in oct_rows] == [2, 2, 2, 2, 2, 2]
-        assert metrics.conversion_rate(s, ws, NOV).value == pytest.approx(2 / 5)
+        assert funnel.conversion_rate(s, ws, NOV).value == pytest.approx(2 / 5)
         q = stage_ids(ws)["Qualified"]
-        assert metrics.conversion_rate(s, ws, NOV, metrics.ALL, q).value == pytest.approx(3 / 5)
+        assert funnel.conversion_rate(s, ws, NOV, segments.ALL, q).value == pytest.approx(3 / 5)
         with pytest.raises(ValidationError):
-            metrics.conversion_rate(s, ws, NOV, metrics.ALL, stage_ids(ws)["Won"])
+            funnel.conversion_rate(s, ws, NOV, segments.ALL, stage_ids(ws)["Won"])
 
 
 def test_segments_filter_deals_and_leads(sample, ws, alice):
     tier_a = Segment("fit_tier", "A")
-    assert fig(metrics.revenue, ws, NOV, tier_a).value == Decimal("3000")
-    assert fig(metrics.win_rate, ws, NOV, Segment("fit_tier", "C")).value == 0
-    assert fig(metrics.revenue, ws, NOV, Segment("country", "DE")).value == Decimal("3000")
-    assert fig(metrics.revenue, ws, NOV, Segment("region", "Europe")).value == Decimal("3000")
-    assert fig(metrics.revenue, ws, NOV, Segment("industry", "retail")).value == Decimal("3000")
-    assert fig(metrics.revenue, ws, NOV, Segment("owner", str(alice.user_id))).value == 1000
-    assert fig(metrics.new_leads, ws, NOV, tier_a).value == 1
+    assert fig(deal_figures.revenue, ws, NOV, tier_a).value == Decimal("3000")
+    assert fig(deal_figures.win_rate, ws, NOV, Segment("fit_tier", "C")).value == 0
+    assert fig(deal_figures.revenue, ws, NOV, Segment("country", "DE")).value == Decimal("3000")
+    assert fig(deal_figures.revenue, ws, NOV, Segment("region", "Europe")).value == Decimal("3000")
+    assert fig(deal_figures.revenue, ws, NOV, Segment("industry", "retail")).value == Decimal("3000")
+    assert fig(deal_figures.revenue, ws, NOV, Segment("owner", str(alice.user_id))).value == 1000
+    assert fig(lead_figures.new_leads, ws, NOV, tier_a).value == 1
     # competitor: the deals where it was present (won 2000, lost 500)
     from updoot_app.models import Competitor, DealCompetitor
 
@@ -191,39 +201,39 @@ def test_segments_filter_deals_and_leads(sample, ws, alice):
             s.add(DealCompetitor(workspace_id=ws, deal_id=deal_id, competitor_id=rival.id))
         rival_id = str(rival.id)
     against = Segment("competitor", rival_id)
-    assert fig(metrics.revenue, ws, NOV, against).value == Decimal("2000")
-    assert fig(metrics.win_rate, ws, NOV, against).value == pytest.approx(0.5)
-    assert fig(metrics.new_leads, ws, NOV, against).value == 1  # A1 (C1 came in October)
+    assert fig(deal_figures.revenue, ws, NOV, against).value == Decimal("2000")
+    assert fig(deal_figures.win_rate, ws, NOV, against).value == pytest.approx(0.5)
+    assert fig(lead_figures.new_leads, ws, NOV, against).value == 1  # A1 (C1 came in October)
     with pytest.raises(ValidationError):
-        metrics.clean_segment("competitor", "Rival")
+        segments.clean_segment("competitor", "Rival")
     with db.session_scope() as s:
         b1 = s.exec(select(Company.id).where(Company.name == "B1")).one()
         s.add(Contact(workspace_id=ws, company_id=b1, first_name="P", persona_id=42))
-    assert fig(metrics.revenue, ws, NOV, Segment("persona", "42")).value == Decimal("3000")
-    assert fig(metrics.new_leads, ws, NOV, Segment("persona", "42")).value == 1
+    assert fig(deal_figures.revenue, ws, NOV, Segment("persona", "42")).value == Decimal("3000")
+    assert fig(lead_figures.new_leads, ws, NOV, Segment("persona", "42")).value == 1
 
 
 def test_other_workspaces_are_invisible(sample, bob):
     other = company(bob.workspace_id, "Bob's", tier="A", created=at(3))
     deal(bob.workspace_id, other, ["New", "Won"], "777", created=at(3), closed=at(4))
-    assert fig(metrics.revenue, sample.workspace_id).value == Decimal("6000")
-    assert fig(metrics.revenue, bob.workspace_id).value == Decimal("777")
-    assert fig(metrics.new_leads, bob.workspace_id).value == 1
+    assert fig(deal_figures.revenue, sample.workspace_id).value == Decimal("6000")
+    assert fig(deal_figures.revenue, bob.workspace_id).value == Decimal("777")
+    assert fig(lead_figures.new_leads, bob.workspace_id).value == 1
 
 
 def test_trend_breakdown_and_dashboard(sample, ws):
     with db.session_scope() as s:
-        months = metrics.trend(s, ws, NOV.end, months=3)
+        months = trend.trend(s, ws, NOV.end, months=3)
         assert [m["month"] for m in months] == ["2026-09", "2026-10", "2026-11"]
         assert [m["deals_created"] for m in months] == [0, 2, 5]
         assert [m["won"] for m in months] == [0, 1, 3]
         assert months[2]["won_value"] == Decimal("6000")
         assert [m["new_leads"] for m in months] == [0, 1, 2]
-        tiers = metrics.closed_by(s, ws, NOV, "fit_tier")
+        tiers = breakdowns.closed_by(s, ws, NOV, "fit_tier")
         assert [(r["key"], r["won"], r["lost"]) for r in tiers] == [
             ("A", 2, 0), ("B", 1, 0), ("C", 0, 1)]
         assert tiers[0]["avg_cycle_days"] == pytest.approx(15.0)
-        figures = metrics.dashboard(s, ws, NOV)
+        figures = period_figures.period_figures(s, ws, NOV)
     assert figures["summary"]["revenue"].value == Decimal("6000")
     assert figures["summary"]["win_rate"].n == 4
     assert figures["summary"]["conversion_rate"].value == pytest.approx(2 / 5)
@@ -242,11 +252,11 @@ def test_invoiced_and_paid_revenue_come_from_billing(alice, ws):
                                 {"paid_on": "2026-11-15", "amount": "20.00", "method": "card"})
     draft = new_invoice(alice, issue_date="2026-11-11")  # a draft counts for nothing
     assert draft
-    invoiced = fig(metrics.invoiced_revenue, ws)
+    invoiced = fig(billing_figures.invoiced_revenue, ws)
     assert (invoiced.value, invoiced.n) == (Decimal("73.45"), 1)
-    assert fig(metrics.paid_revenue, ws).value == Decimal("20.00")
-    assert fig(metrics.invoiced_revenue, ws, OCT).value == 0
-    by_tier = fig(metrics.invoiced_revenue, ws, NOV, Segment("fit_tier", "A"))
+    assert fig(billing_figures.paid_revenue, ws).value == Decimal("20.00")
+    assert fig(billing_figures.invoiced_revenue, ws, OCT).value == 0
+    by_tier = fig(billing_figures.invoiced_revenue, ws, NOV, Segment("fit_tier", "A"))
     assert by_tier.value is None and "all segments" in by_tier.detail["note"]
 
 
@@ -256,10 +266,10 @@ def test_trend_of_a_segment_and_of_another_workspace(sample, bob, ws):
     other = company(bob.workspace_id, "Bob's", tier="A", created=at(3))
     deal(bob.workspace_id, other, ["New", "Won"], "777", created=at(3), closed=at(4))
     with db.session_scope() as s:
-        tier_a = metrics.trend(s, ws, NOV.end, Segment("fit_tier", "A"), months=2)
-        retail = metrics.trend(s, ws, NOV.end, Segment("industry", "retail"), months=2)
-        mine = metrics.trend(s, ws, NOV.end, months=2)
-        bobs = metrics.trend(s, bob.workspace_id, NOV.end, months=2)
+        tier_a = trend.trend(s, ws, NOV.end, Segment("fit_tier", "A"), months=2)
+        retail = trend.trend(s, ws, NOV.end, Segment("industry", "retail"), months=2)
+        mine = trend.trend(s, ws, NOV.end, months=2)
+        bobs = trend.trend(s, bob.workspace_id, NOV.end, months=2)
     # Tier A: A1's deal of 9999 created and won in October; 1000 and 2000 in November.
     assert [(m["deals_created"], m["won"], m["new_leads"]) for m in tier_a] == [
         (1, 1, 0), (2, 2, 1)]

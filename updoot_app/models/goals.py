@@ -53,8 +53,9 @@ KPI_INDEXES = (
           DealStageChange.changed_at, DealStageChange.deal_id, DealStageChange.from_stage_id),
     Index("ix_companies_kpi_created", Company.workspace_id, Company.created_at,
           Company.fit_tier),
-    # results by fit on SQLite (kpis.closed_by_fit): the distinct fits of the workspace's
-    # companies, then for each one the range of its deals closed in the period (0009)
+    # results by fit on SQLite (kpis.closed_deals.closed_by_fit): the distinct fits of the
+    # workspace's companies, then for each one the range of its deals closed in the period
+    # (0009)
     Index("ix_companies_kpi_fit", Company.workspace_id, Company.fit_tier, Company.fit_icp_id,
           Company.fit_results),
     Index("ix_deals_kpi_fit", Deal.workspace_id, Deal.company_fit_tier,

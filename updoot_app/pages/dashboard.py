@@ -37,7 +37,7 @@ def simple_table(rows, columns: list[tuple[str, str]], table_id: str) -> rx.Comp
     )
 
 
-def chart_card(title: str, subtitle: str, name: str, figure, rows,
+def chart_card(title: str, subtitle: str, name: str, chart, rows,
                columns: list[tuple[str, str]]) -> rx.Component:
     showing = D.tables_open.contains(name)
     return rx.card(
@@ -59,7 +59,7 @@ def chart_card(title: str, subtitle: str, name: str, figure, rows,
             rx.cond(
                 showing,
                 simple_table(rows, columns, f"table-{name}"),
-                rx.box(plot(figure, use_resize_handler=True,
+                rx.box(plot(chart, use_resize_handler=True,
                                  config={"displayModeBar": False, "responsive": True},
                                  width="100%"), width="100%", id=f"chart-{name}"),
             ),

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from updoot_app.models import Company, Contact, Deal
-from updoot_app.services.kpis import metrics
+from updoot_app.services.kpis import memo
 
 
 def overview(session: Session, workspace_id: int) -> dict:
@@ -19,9 +19,9 @@ def overview(session: Session, workspace_id: int) -> dict:
         select(func.count()).select_from(Contact).where(Contact.workspace_id == workspace_id)
     ).one()
     # (id, name, kind, probability) by position; shared with the KPIs of the same
-    # dashboard inside metrics.memoized().
+    # dashboard inside memo.memoized().
     stages = [(sid, name, kind, probability)
-              for sid, name, _pos, probability, kind in metrics.stages_of(session, workspace_id).rows]
+              for sid, name, _pos, probability, kind in memo.stages_of(session, workspace_id).rows]
     # Per stage from the (workspace, stage, currency, value) index alone, already in
     # stage order (naming the stages lets the index answer one stage at a time).
     # Money is stored as exact integers; SUM keeps the Money type, so this is a Decimal.

@@ -26,8 +26,11 @@ from sqlmodel import Session
 
 from updoot_app.models import Icp, IcpVersion
 from updoot_app.services.identity.access import Principal
-from updoot_app.services.kpis import metrics
-from updoot_app.services.kpis.metrics import ALL, Period, Segment
+from updoot_app.services.kpis.breakdowns import closed_by
+from updoot_app.services.kpis.closed_deals import closed_by_fit
+from updoot_app.services.kpis.memo import Stages, stages_of
+from updoot_app.services.kpis.periods import Period
+from updoot_app.services.kpis.segments import ALL, Segment
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.profiles import icp_reads, icps, scoring_model
 
@@ -45,11 +48,11 @@ def shrink(wins: int, n: int, prior: float, k: float = PRIOR_STRENGTH) -> float 
 def by_tier(session: Session, workspace_id: int, period: Period,
             seg: Segment = ALL) -> list[dict]:
     """One row per fit tier (A, B, C, D, not_a_fit, none), then "all"."""
-    return with_total(metrics.closed_by(session, workspace_id, period, "fit_tier", seg))
+    return with_total(closed_by(session, workspace_id, period, "fit_tier", seg))
 
 
 def with_total(rows: list[dict]) -> list[dict]:
-    """Tier rows (``metrics.closed_by``) followed by an "all" row summing them."""
+    """Tier rows (``breakdowns.closed_by``) followed by an "all" row summing them."""
     if not rows:
         return []
     closed = sum(r["closed"] for r in rows)
@@ -67,9 +70,9 @@ def with_total(rows: list[dict]) -> list[dict]:
 
 
 def _results_counts(session: Session, workspace_id: int, period: Period,
-                    stages: metrics.Stages) -> list[tuple[int, str, int, int]]:
+                    stages: Stages) -> list[tuple[int, str, int, int]]:
     return [(int(icp_id), str(results), w, n)
-            for _tier, icp_id, results, w, n, _v, _d in metrics.closed_by_fit(
+            for _tier, icp_id, results, w, n, _v, _d in closed_by_fit(
                 session, workspace_id, period, ALL, stages)
             if icp_id is not None and results is not None]
 
@@ -77,7 +80,7 @@ def _results_counts(session: Session, workspace_id: int, period: Period,
 def criterion_lift(session: Session, workspace_id: int, period: Period,
                    k: float = PRIOR_STRENGTH) -> list[dict]:
     """Per active ICP: its overall win rate and a row per criterion (see module doc)."""
-    stages = metrics.stages_of(session, workspace_id)
+    stages = stages_of(session, workspace_id)
     counts = _results_counts(session, workspace_id, period, stages)
     specs = icp_reads.specs_for_workspace(session, workspace_id)
     out = []

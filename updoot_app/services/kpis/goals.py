@@ -12,23 +12,25 @@ Progress and pace (``progress``):
   figure so far is compared with the target itself (``actual ≥ 0.9 × target``;
   for the sales cycle, lower is better: ``actual ≤ 1.1 × target``).
 - a period not started yet is *not started*; a figure that cannot be computed
-  (no closed deals, revenue from invoices before billing exists) is *no data*.
+  (no closed deals; invoiced or paid revenue of a segment other than "all") is
+  *no data*.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session, select
 
-from updoot_app.models import Goal, Membership, Stage, User
+from updoot_app.models import Goal, Stage, User
 from updoot_app.models.types import utcnow
 from updoot_app.services.identity.access import Principal
-from updoot_app.services.kpis import batch
-from updoot_app.services.kpis import metrics as kpis
-from updoot_app.services.kpis.metrics import Period
+from updoot_app.services.identity.membership import check_member
+from updoot_app.services.kpis import batch, memo, metric_catalog, periods, segments
+from updoot_app.services.kpis.figure import Figure
+from updoot_app.services.kpis.periods import Period
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
@@ -59,35 +61,30 @@ def _clean_target(raw: object, metric: str) -> Decimal:
         raise ValidationError("target", "The target must be zero or more.")
     if value > MAX_TARGET:
         raise ValidationError("target", "The target is too large.")
-    if kpis.METRICS[metric][1] == "rate" and value > 100:
+    if metric_catalog.METRICS[metric][1] == "rate" and value > 100:
         raise ValidationError("target", "A rate target is a percentage from 0 to 100.")
-    if kpis.METRICS[metric][1] == "count" and value != value.to_integral_value():
+    if metric_catalog.METRICS[metric][1] == "count" and value != value.to_integral_value():
         raise ValidationError("target", "A count target must be a whole number.")
     return value.quantize(Decimal("0.0001"))
 
 
 def _clean_period(data: dict) -> Period:
     if data.get("period") not in (None, ""):
-        return kpis.parse_period(data["period"])
+        return periods.parse_period(data["period"])
     kind = data.get("period_kind") or "month"
-    if kind not in kpis.PERIOD_KINDS:
+    if kind not in periods.PERIOD_KINDS:
         raise ValidationError("period_kind", "Period must be month, quarter, year or custom.")
     if kind == "custom":
-        return kpis.custom_period(data.get("start"), data.get("end"))
+        return periods.custom_period(data.get("start"), data.get("end"))
     ref = data.get("start")
-    day = kpis._clean_date(ref, "start") if ref not in (None, "") else None
-    return kpis.period_of(kind, day)
+    day = periods.clean_date(ref, "start") if ref not in (None, "") else None
+    return periods.period_of(kind, day)
 
 
 def _clean_owner(session: Session, principal: Principal, raw: object) -> int:
-    if raw in (None, ""):
-        return principal.user_id
-    owner_id = clean_id(raw, "owner_id")
-    member = session.exec(select(Membership.id).where(
-        Membership.workspace_id == principal.workspace_id, Membership.user_id == owner_id)).first()
-    if member is None:
-        raise ValidationError("owner_id", "The owner must be a member of this workspace.")
-    return owner_id
+    """The goal's owner: a member of the workspace, the caller by default."""
+    owner_id = check_member(session, principal.workspace_id, raw, "owner_id")
+    return principal.user_id if owner_id is None else owner_id
 
 
 def _clean_stage(session: Session, principal: Principal, metric: str, raw: object) -> int | None:
@@ -115,10 +112,10 @@ def _validated(session: Session, principal: Principal, data: dict, base: Goal | 
     if not isinstance(data, dict):
         raise ValidationError("", "Send the goal as a JSON object.")
     reject_unknown(data, FIELDS)
-    metric = kpis.clean_metric(data.get("metric", base.metric if base else None))
+    metric = metric_catalog.clean_metric(data.get("metric", base.metric if base else None))
     seg_type = data.get("segment_type", base.segment_type if base else "all")
     seg_value = data.get("segment_value", base.segment_value if base else "")
-    segment = kpis.clean_segment(seg_type, seg_value)
+    segment = segments.clean_segment(seg_type, seg_value)
     if base is not None and not {"period", "period_kind", "start", "end"} & set(data):
         period = Period(base.period_kind, aware(base.start), aware(base.end))
     else:
@@ -195,16 +192,16 @@ def period_of_goal(goal: Goal) -> Period:
     return Period(goal.period_kind, aware(goal.start), aware(goal.end))
 
 
-def segment_of_goal(goal: Goal) -> kpis.Segment:
+def segment_of_goal(goal: Goal) -> segments.Segment:
     if goal.segment_type == "all":
-        return kpis.ALL
-    return kpis.Segment(goal.segment_type, goal.segment_value)
+        return segments.ALL
+    return segments.Segment(goal.segment_type, goal.segment_value)
 
 
 def title(goal: Goal) -> str:
     if goal.name:
         return goal.name
-    label = kpis.METRICS[goal.metric][0]
+    label = metric_catalog.METRICS[goal.metric][0]
     seg = segment_of_goal(goal)
     suffix = "" if seg.type == "all" else f" · {seg.label}"
     return f"{label}{suffix} · {period_of_goal(goal).label}"
@@ -219,12 +216,12 @@ def _as_decimal(value: Any, unit: str) -> Decimal | None:
 
 
 def progress(session: Session, goal: Goal, now: datetime | None = None,
-             figure: kpis.Figure | None = None) -> dict:
+             figure: Figure | None = None) -> dict:
     """The goal's figure so far (``figure``, if computed already), what the pace
     expects by now, and its status."""
     now = now or datetime.now(UTC)
     period = period_of_goal(goal)
-    _label, unit, kind = kpis.METRICS[goal.metric]
+    _label, unit, kind = metric_catalog.METRICS[goal.metric]
     if figure is None:
         figure = batch.metric_values(session, goal.workspace_id, [_request(goal)])[0]
     actual = _as_decimal(figure.value, unit)
@@ -235,13 +232,13 @@ def progress(session: Session, goal: Goal, now: datetime | None = None,
         status = NOT_STARTED
     elif actual is None:
         status = NO_DATA
-    elif goal.metric in kpis.LOWER_IS_BETTER:
+    elif goal.metric in metric_catalog.LOWER_IS_BETTER:
         status = ON_TRACK if actual <= target * Decimal("1.1") else AT_RISK
     else:
         status = ON_TRACK if actual >= expected * TOLERANCE else AT_RISK
     if actual is None or target == 0:
         percent = 100 if (actual is not None and target == 0) else 0
-    elif goal.metric in kpis.LOWER_IS_BETTER:
+    elif goal.metric in metric_catalog.LOWER_IS_BETTER:
         percent = 100 if actual == 0 else int(min(100, target / actual * 100))
     else:
         percent = int(min(Decimal(100), actual / target * 100))
@@ -267,14 +264,14 @@ def goal_outs(session: Session, goals: list[Goal], now: datetime | None = None,
     batches (``batch.metric_values``; ``shared_periods``: see there)."""
     if not goals:
         return []
-    with kpis.memoized():
+    with memo.memoized():
         figures = batch.metric_values(session, goals[0].workspace_id,
                                           [_request(g) for g in goals], shared_periods)
     return [goal_out(session, g, now, f) for g, f in zip(goals, figures, strict=True)]
 
 
 def goal_out(session: Session, goal: Goal, now: datetime | None = None,
-             figure: kpis.Figure | None = None) -> dict:
+             figure: Figure | None = None) -> dict:
     """The API shape of a goal, with its progress."""
     p = progress(session, goal, now, figure)
     owner = session.get(User, goal.owner_id) if goal.owner_id else None
@@ -283,7 +280,7 @@ def goal_out(session: Session, goal: Goal, now: datetime | None = None,
         "name": goal.name,
         "title": title(goal),
         "metric": goal.metric,
-        "metric_label": kpis.METRICS[goal.metric][0],
+        "metric_label": metric_catalog.METRICS[goal.metric][0],
         "unit": p["unit"],
         "segment_type": goal.segment_type,
         "segment_value": goal.segment_value,
@@ -296,7 +293,3 @@ def goal_out(session: Session, goal: Goal, now: datetime | None = None,
                      "percent": p["percent"], "elapsed": p["elapsed"],
                      "status": p["status"], "n": p["n"], "note": p["note"]},
     }
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

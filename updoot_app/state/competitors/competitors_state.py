@@ -61,7 +61,7 @@ def win_rate_figure(quarters: list[dict]) -> dict:
                             text=[q["label"] for q in quarters], textposition="top center",
                             hovertemplate="%{x}: %{text}<extra></extra>"),
         ]
-    return charts.figure(
+    return charts.chart(
         traces, height=320, margin={"l": 40, "r": 40, "t": 30, "b": 40}, barmode="group",
         bargap=0.5, yaxis={"title": {"text": "Win rate %"}, "range": [0, 110]},
         yaxis2={"title": {"text": "Deals"}, "overlaying": "y", "side": "right",

@@ -1,4 +1,5 @@
-"""Plotly figures as the plain JSON plotly.js reads ({"data": [...], "layout": {...}}).
+"""Plotly charts as the plain JSON plotly.js reads (its "figure":
+{"data": [...], "layout": {...}}).
 
 Building `plotly.graph_objects` figures validates every property against
 plotly's schema: about 25 ms a chart, 80 ms for the dashboard's three, on every
@@ -13,9 +14,9 @@ from typing import Any
 TRANSPARENT = "rgba(0,0,0,0)"
 
 
-def figure(traces: list[dict[str, Any]], height: int = 300,
-           margin: dict[str, int] | None = None, **layout: Any) -> dict[str, Any]:
-    """A figure with transparent backgrounds (the card's colour shows in light and
+def chart(traces: list[dict[str, Any]], height: int = 300,
+          margin: dict[str, int] | None = None, **layout: Any) -> dict[str, Any]:
+    """A chart with transparent backgrounds (the card's colour shows in light and
     dark mode; rx.plotly applies plotly / plotly_dark by colour mode)."""
     return {
         "data": traces,

@@ -1,7 +1,7 @@
 """Dashboard page data: KPIs, goal progress, plotly charts with their tables and
 CSV, and the ICP calibration ("Is our ICP working?").
 
-The figures come from ``services.kpi_dashboard.compute``; ``build_view`` turns
+The KPI figures come from ``services.kpis.dashboard.compute``; ``build_view`` turns
 them into the (small) public vars the browser gets — a few dozen rows and three
 charts, whatever the number of deals.
 """
@@ -18,14 +18,16 @@ import reflex as rx
 from updoot_app import db
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.identity.workspaces import get_workspace
-from updoot_app.services.kpis import dashboard as kpi_dashboard
-from updoot_app.services.kpis import metrics as kpis
+from updoot_app.services.kpis import dashboard
 from updoot_app.services.kpis.calibration import MIN_N, PRIOR_STRENGTH, apply_suggestion
+from updoot_app.services.kpis.goals import STATUS_LABELS
+from updoot_app.services.kpis.metric_catalog import METRICS
+from updoot_app.services.kpis.periods import month_label, parse_period
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.money_display import format_money
 from updoot_app.services.profiles import tiers
 from updoot_app.state.guard import guard
-from updoot_app.state.kpis import charts as figures
+from updoot_app.state.kpis import charts
 from updoot_app.state.profiles.rescore import RescoreState
 
 TIER_LABELS = {**tiers.TIER_LABELS, "none": tiers.UNSCORED_LABEL, "all": "All"}
@@ -81,36 +83,35 @@ def goal_rows(goals: list[dict], currency: str) -> list[dict[str, str]]:
             "actual": fmt_goal(pr["actual"], unit, currency),
             "target": fmt_goal(g["target"], unit, currency),
             "expected": expected, "percent": str(pr["percent"]), "status": pr["status"],
-            "status_label": {"on_track": "On track", "at_risk": "At risk",
-                             "no_data": "No data yet", "not_started": "Not started"}[pr["status"]],
+            "status_label": STATUS_LABELS[pr["status"]],
             "color": STATUS_COLORS[pr["status"]], "n": str(pr["n"]),
             "owner": g["owner"] or "—", "note": pr["note"],
         })
     return rows
 
 
-def funnel_figure(rows: list[dict]) -> dict:
+def funnel_chart(rows: list[dict]) -> dict:
     names = [r["stage"] for r in rows][::-1]
     values = [r["reached"] for r in rows][::-1]
-    return figures.figure([figures.bar(
+    return charts.chart([charts.bar(
         values, names, orientation="h", marker={"color": ACCENT},
         text=[f"{v:,}" for v in values], textposition="auto",
         hovertemplate="%{y}: %{x:,} deals<extra></extra>")])
 
 
-def trend_figure(rows: list[dict]) -> dict:
-    months = [kpis.month_label(r["month"]) for r in rows]
-    return figures.figure([
-        figures.bar(months, [r["deals_created"] for r in rows], name="Deals created",
-                    marker={"color": MUTED}),
-        figures.scatter(months, [r["won"] for r in rows], name="Deals won",
-                        mode="lines+markers", line={"color": ACCENT, "width": 3}),
+def trend_chart(rows: list[dict]) -> dict:
+    months = [month_label(r["month"]) for r in rows]
+    return charts.chart([
+        charts.bar(months, [r["deals_created"] for r in rows], name="Deals created",
+                   marker={"color": MUTED}),
+        charts.scatter(months, [r["won"] for r in rows], name="Deals won",
+                       mode="lines+markers", line={"color": ACCENT, "width": 3}),
     ])
 
 
-def tier_figure(rows: list[dict]) -> dict:
+def tier_chart(rows: list[dict]) -> dict:
     tiers = [r for r in rows if r["key"] != "all"]
-    return figures.figure([figures.bar(
+    return charts.chart([charts.bar(
         [TIER_LABELS.get(r["key"], r["key"]) for r in tiers],
         [round((r["win_rate"] or 0) * 100, 1) for r in tiers],
         text=[f"{pct(r['win_rate'])} (n={r['closed']})" for r in tiers], textposition="auto",
@@ -150,7 +151,7 @@ def calibration_rows(items: list[dict]) -> tuple[list[dict[str, str]], list[dict
 
 
 def build_view(bundle: dict, currency: str) -> dict[str, Any]:
-    """The public vars of the dashboard, from ``kpi_dashboard.compute``'s bundle."""
+    """The public vars of the dashboard, from ``dashboard.compute``'s bundle."""
     figures = bundle["figures"]
     summary = figures["summary"]
     calib_icps, calib_rows = calibration_rows(bundle["calibration"])
@@ -158,20 +159,20 @@ def build_view(bundle: dict, currency: str) -> dict[str, Any]:
     trend = figures["trend"]
     return {
         "period_label": bundle["period"].label,
-        "kpi_rows": [{"metric": kpis.METRICS[m][0],
-                      "value": fmt(summary[m].value, kpis.METRICS[m][1], currency),
+        "kpi_rows": [{"metric": METRICS[m][0],
+                      "value": fmt(summary[m].value, METRICS[m][1], currency),
                       "n": f"{summary[m].n:,}",
                       "note": summary[m].detail.get("note", "")} for m in SUMMARY_METRICS],
         "goal_rows": goal_rows(bundle["goals"], currency),
-        "funnel_fig": funnel_figure(funnel),
+        "funnel_fig": funnel_chart(funnel),
         "funnel_rows": [{"stage": r["stage"], "reached": f"{r['reached']:,}",
                          "next_rate": pct(r["next_rate"])} for r in funnel],
-        "trend_fig": trend_figure(trend),
+        "trend_fig": trend_chart(trend),
         "trend_rows": [{"month": r["month"], "deals_created": f"{r['deals_created']:,}",
                         "won": f"{r['won']:,}",
                         "won_value": format_money(r["won_value"], currency),
                         "new_leads": f"{r['new_leads']:,}"} for r in trend],
-        "tier_fig": tier_figure(bundle["by_tier"]),
+        "tier_fig": tier_chart(bundle["by_tier"]),
         "tier_rows": tier_rows(bundle["by_tier"], currency),
         "calib_icps": calib_icps,
         "calib_rows": calib_rows,
@@ -217,11 +218,11 @@ class DashboardState(RescoreState):
     period_label: str = ""
     kpi_rows: list[dict[str, str]] = []
     goal_rows: list[dict[str, str]] = []
-    funnel_fig: dict = figures.EMPTY
+    funnel_fig: dict = charts.EMPTY
     funnel_rows: list[dict[str, str]] = []
-    trend_fig: dict = figures.EMPTY
+    trend_fig: dict = charts.EMPTY
     trend_rows: list[dict[str, str]] = []
-    tier_fig: dict = figures.EMPTY
+    tier_fig: dict = charts.EMPTY
     tier_rows: list[dict[str, str]] = []
     calib_icps: list[dict[str, str]] = []
     calib_rows: list[dict[str, str]] = []
@@ -233,21 +234,21 @@ class DashboardState(RescoreState):
     def _fill(self, p: Principal) -> None:
         with db.session_scope() as session:
             currency = get_workspace(session, p).currency
-        bundle = kpi_dashboard.compute(p, self.period)
-        figures = bundle["overview"]
-        self.companies = figures["companies"]
-        self.contacts = figures["contacts"]
-        self.open_deals = figures["open_deals"]
-        self.pipeline_value = format_money(figures["pipeline_value"], currency)
-        self.weighted_value = format_money(figures["weighted_value"], currency)
-        rate = figures["win_rate"]
-        closed = figures["won"] + figures["lost"]
+        bundle = dashboard.compute(p, self.period)
+        glance = bundle["overview"]
+        self.companies = glance["companies"]
+        self.contacts = glance["contacts"]
+        self.open_deals = glance["open_deals"]
+        self.pipeline_value = format_money(glance["pipeline_value"], currency)
+        self.weighted_value = format_money(glance["weighted_value"], currency)
+        rate = glance["win_rate"]
+        closed = glance["won"] + glance["lost"]
         self.win_rate = f"{rate:.0%}" if rate is not None else "—"
-        self.won_lost = f"{figures['won']} won · {figures['lost']} lost (n={closed})"
+        self.won_lost = f"{glance['won']} won · {glance['lost']} lost (n={closed})"
         self.stages = [
             {"stage": s["stage"], "deals": str(s["deals"]),
              "value": format_money(s["value"], currency)}
-            for s in figures["by_stage"]
+            for s in glance["by_stage"]
         ]
         for key, value in build_view(bundle, currency).items():
             setattr(self, key, value)
@@ -260,7 +261,7 @@ class DashboardState(RescoreState):
     @rx.event
     @guard("viewer")
     def set_period(self, p: Principal, period: str | list[str]):
-        if period not in kpi_dashboard.DASHBOARD_PERIODS:
+        if period not in dashboard.DASHBOARD_PERIODS:
             raise ValidationError("period", "Choose month, quarter or year.")
         self.period = period
         self._fill(p)
@@ -289,7 +290,7 @@ class DashboardState(RescoreState):
     @guard("member")
     def apply_suggestion(self, p: Principal, icp_id: str):
         with db.session_scope() as session:
-            version = apply_suggestion(session, p, icp_id, kpis.parse_period(self.period))
+            version = apply_suggestion(session, p, icp_id, parse_period(self.period))
             number = version.number
         self._fill(p)
         return [rx.toast.success(f"Suggested weights saved as version {number}; re-scoring."),

@@ -4,22 +4,21 @@ see every goal's progress and pace."""
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import select
 
 from updoot_app import db
-from updoot_app.models import Membership, User
-from updoot_app.services.crm import stages
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.identity.workspaces import get_workspace
-from updoot_app.services.kpis import goals
-from updoot_app.services.kpis import metrics as kpis
+from updoot_app.services.kpis import goal_reads, goals
+from updoot_app.services.kpis.metric_catalog import METRICS
+from updoot_app.services.kpis.periods import PERIOD_KINDS
+from updoot_app.services.kpis.segments import SEGMENT_LABELS
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 from updoot_app.state.kpis.dashboard_state import goal_rows
 
-METRIC_CHOICES = [{"value": k, "label": v[0]} for k, v in kpis.METRICS.items()]
-SEGMENT_CHOICES = [{"value": k, "label": v} for k, v in kpis.SEGMENT_LABELS.items()]
+METRIC_CHOICES = [{"value": k, "label": v[0]} for k, v in METRICS.items()]
+SEGMENT_CHOICES = [{"value": k, "label": v} for k, v in SEGMENT_LABELS.items()]
 PERIOD_CHOICES = [{"value": "month", "label": "Month"}, {"value": "quarter", "label": "Quarter"},
                   {"value": "year", "label": "Year"}, {"value": "custom", "label": "Custom range"}]
 
@@ -38,14 +37,10 @@ class GoalsState(AppState):
             currency = get_workspace(session, p).currency
             self.goal_rows = goal_rows(
                 goals.goal_outs(session, goals.list_goals(session, p)), currency)
-            members = session.exec(
-                select(User.id, User.name, User.email).join(
-                    Membership, Membership.user_id == User.id)
-                .where(Membership.workspace_id == p.workspace_id).order_by(User.email)).all()
-            self.owners = [{"value": str(i), "label": name or email} for i, name, email in members]
-            self.open_stages = [{"value": str(s.id), "label": s.name}
-                                for s in stages.list_stages(session, p.workspace_id)
-                                if s.kind == "open"]
+            self.owners = [{"value": str(user_id), "label": label} for user_id, label
+                           in goal_reads.goal_owners(session, p.workspace_id)]
+            self.open_stages = [{"value": str(stage_id), "label": name} for stage_id, name
+                                in goal_reads.conversion_stages(session, p.workspace_id)]
 
     @rx.event
     @guard("viewer", page=True)
@@ -56,12 +51,12 @@ class GoalsState(AppState):
     @rx.event
     @guard("viewer")
     def set_period_kind(self, p: Principal, kind: str):
-        self.period_kind = kind if kind in kpis.PERIOD_KINDS else "month"
+        self.period_kind = kind if kind in PERIOD_KINDS else "month"
 
     @rx.event
     @guard("viewer")
     def set_metric(self, p: Principal, metric: str):
-        self.metric = metric if metric in kpis.METRICS else "revenue"
+        self.metric = metric if metric in METRICS else "revenue"
 
     @rx.event
     @guard("member")
