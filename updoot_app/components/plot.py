@@ -1,4 +1,4 @@
-"""A plotly chart from a plain-dict figure var (state/figures.py).
+"""A plotly chart from a plain-dict figure var (state/kpis/charts.py).
 
 rx.plotly types its `data` prop as a plotly Figure; the figure JSON is what
 plotly.js reads either way, so the var is cast, not converted."""

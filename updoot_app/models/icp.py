@@ -2,7 +2,7 @@
 
 An ``Icp`` is the stable identity (name, kind, active flag, pain points); its
 scoring model lives in ``IcpVersion.payload`` (the API shape that
-``services.scoring.parse_icp`` takes). Every change adds a version;
+``parse_icp`` of services/profiles/ takes). Every change adds a version;
 ``Icp.current_version_id`` points at the one in force.
 """
 
