@@ -1,4 +1,4 @@
-"""`updoot` console command (DESIGN.md: public contract)."""
+"""`updoot` console command (a public contract: docs/architecture.md, "Command line")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Configuration read from the environment (the public contract in DESIGN.md).
+"""Configuration read from the environment (a public contract: docs/architecture.md,
+"Configuration").
 
 Plain Python, no Reflex: services, the CLI, the API and rxconfig.py all read
 the same values from here.
@@ -46,7 +47,6 @@ class Settings:
     demo_max_age_hours: int
     login_max_failures: int
     login_window_minutes: int
-    free_tier_max_companies: int
 
     @property
     def cors_origins(self) -> list[str]:
@@ -73,5 +73,4 @@ def load_settings() -> Settings:
         demo_max_age_hours=_int("UPDOOT_DEMO_MAX_AGE_HOURS", 24),
         login_max_failures=_int("UPDOOT_LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("UPDOOT_LOGIN_WINDOW_MINUTES", 15),
-        free_tier_max_companies=_int("UPDOOT_FREE_TIER_MAX_COMPANIES", 100_000),
     )

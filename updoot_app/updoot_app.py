@@ -4,7 +4,6 @@ import reflex as rx
 
 from updoot_app import gc_tuning
 from updoot_app.api.app import create_api
-from updoot_app.pages.coming_soon import MODULES, module_page
 from updoot_app.pages.companies import companies_page
 from updoot_app.pages.company_detail import company_detail
 from updoot_app.pages.company_import import company_import_page
@@ -114,9 +113,6 @@ app.add_page(invoices_page, route="/invoices", title="Invoices · Updoot",
 app.add_page(invoice_detail, route="/invoices/[invoice_id]", title="Invoice · Updoot",
              on_load=InvoiceDetailState.load)
 app.add_page(public_quote, route="/q/[token]", title="Quote", on_load=PublicQuoteState.load)
-for key, (title, _subtitle, _what) in MODULES.items():
-    app.add_page(module_page(key), route=f"/{key}", title=f"{title} · Updoot",
-                 on_load=AppState.load_shell)
 
 
 async def _tune_gc() -> None:

@@ -1,4 +1,4 @@
-"""The billing API: DESIGN.md shapes, money as strings, 404 across workspaces,
+"""The billing API: the shapes of docs/architecture.md, money as strings, 404 across workspaces,
 422 on bad input, the send lock, idempotent convert, PDFs, public PDF link."""
 
 from __future__ import annotations

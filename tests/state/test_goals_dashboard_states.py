@@ -139,7 +139,7 @@ def test_dashboard_shows_invoiced_and_paid_revenue_from_billing(alice):
     from updoot_app.services.billing import invoices
 
     today = datetime.now(UTC).date().isoformat()
-    invoice_id = new_invoice(alice, issue_date=today)  # DESIGN.md example: 73.45
+    invoice_id = new_invoice(alice, issue_date=today)  # docs/architecture.md, "Money": 73.45
     with db.session_scope() as s:
         invoices.send_invoice(s, billing_principal(alice), invoice_id)
         invoices.record_payment(s, billing_principal(alice), invoice_id,

@@ -244,7 +244,7 @@ def test_invoiced_and_paid_revenue_come_from_billing(alice, ws):
     from tests.unit.billing_helpers import new_invoice, principal
     from updoot_app.services.billing import invoices
 
-    # DESIGN.md's worked example: total 73.45; a partial payment of 20.00.
+    # The worked example of docs/architecture.md ("Money"): total 73.45; a partial payment of 20.00.
     invoice_id = new_invoice(alice, issue_date="2026-11-10")
     with db.session_scope() as s:
         invoices.send_invoice(s, principal(alice), invoice_id)

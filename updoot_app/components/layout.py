@@ -201,16 +201,3 @@ def app_shell(*children: rx.Component) -> rx.Component:
         align="start",
     )
 
-
-def not_built(module: str, what: str) -> rx.Component:
-    """Plain notice for a module page that is not built yet."""
-    return rx.callout(
-        rx.text(
-            rx.text.strong(f"{module} is not built yet. "),
-            what,
-        ),
-        icon="construction",
-        color_scheme="amber",
-        size="2",
-        width="100%",
-    )

@@ -62,7 +62,7 @@ class AuthEpoch(SQLModel, table=True):
     row a browser session resolves through: a session updated or deleted (logout,
     revocation, expiry purge), a user, a membership (role, removal) or a workspace
     (rename, deletion). Workers keep resolved sessions while it is unchanged
-    (services/session_cache.py). No row: nothing is kept."""
+    (services/identity/session_cache.py). No row: nothing is kept."""
 
     __tablename__ = "auth_epoch"
     id: int | None = Field(default=None, primary_key=True)

@@ -147,7 +147,7 @@ class QuoteLine(DocumentLineBase, table=True):
 
 class Invoice(SQLModel, table=True):
     """Stored status is draft / sent / partially_paid / paid / void; "overdue"
-    is computed from the due date (see services.invoices.effective_status)."""
+    is computed from the due date (see effective_status in services/billing/)."""
 
     __tablename__ = "invoices"
     __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_invoices_ws_number"),

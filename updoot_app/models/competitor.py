@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from updoot_app.models.types import utcnow
 
-# The long battlecard fields, Markdown text (rendered safely, see services/markdown_safe).
+# The long battlecard fields, Markdown text (rendered safely, see services/platform/markdown_safe.py).
 MARKDOWN_FIELDS = ("strengths", "weaknesses", "where_they_win", "gaps", "pricing_notes",
                    "talk_track")
 

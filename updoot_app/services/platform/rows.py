@@ -1,7 +1,8 @@
 """Fetching a row by a client-supplied id, inside one workspace.
 
 A row of another workspace does not exist: it is NotFound, exactly like a
-missing row or an id no row can have (DESIGN.md: "not found", never "forbidden").
+missing row or an id no row can have: "not found", never "forbidden"
+(docs/architecture.md, "Security").
 """
 
 from __future__ import annotations
