@@ -47,6 +47,9 @@ class Settings:
     demo_max_age_hours: int
     login_max_failures: int
     login_window_minutes: int
+    # Read and validated at start-up (a public configuration variable); no service
+    # enforces it yet, and removing it would break deployments that set it.
+    free_tier_max_companies: int
 
     @property
     def cors_origins(self) -> list[str]:
@@ -73,4 +76,5 @@ def load_settings() -> Settings:
         demo_max_age_hours=_int("UPDOOT_DEMO_MAX_AGE_HOURS", 24),
         login_max_failures=_int("UPDOOT_LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("UPDOOT_LOGIN_WINDOW_MINUTES", 15),
+        free_tier_max_companies=_int("UPDOOT_FREE_TIER_MAX_COMPANIES", 100_000),
     )
