@@ -16,7 +16,7 @@ from updoot_app import db
 from updoot_app.cli import main
 from updoot_app.models import Activity, Company, Contact
 from updoot_app.services.archive import export
-from updoot_app.services.crm import companies, company_import
+from updoot_app.services.crm import companies, company_import, contact_import
 from updoot_app.services.csvio import csv_io
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, ValidationError
@@ -197,9 +197,9 @@ def test_contacts_import_matches_company(alice):
     frame = csv_io.read_csv_bytes(
         b"Full name,Email,Company\nJane Doe,jane@acme.io,Acme\nJoe Bloggs,bad-email,Acme\n"
         b"Ann Other,ann@other.io,\n")
-    mapping = csv_io.guess_mapping(list(frame.columns), company_import.IMPORT_CONTACT_FIELDS)
-    result = company_import.validate_contacts(frame, mapping)
-    counts = company_import.import_contacts(P(alice), result.records,
+    mapping = csv_io.guess_mapping(list(frame.columns), contact_import.IMPORT_CONTACT_FIELDS)
+    result = contact_import.validate_contacts(frame, mapping)
+    counts = contact_import.import_contacts(P(alice), result.records,
                                             invalid_rows=result.invalid_rows)
     assert (counts.created, counts.invalid) == (2, 1)
     with db.session_scope() as s:
