@@ -110,7 +110,7 @@ def create_deal(session: Session, principal: Principal, data: Mapping[str, Any])
 def move_stage(session: Session, principal: Principal, deal_id: object, stage: object,
                lost_reason: object = None, *, now: datetime | None = None) -> Deal:
     """Move a deal to another stage (by id or name), in the session's transaction:
-    see services/deal_moves.py for what a move records. Returns the deal as it is
+    see deal_moves.py for what a move records. Returns the deal as it is
     now; moving to the stage it is in changes nothing."""
     principal.require("member")
     ws = principal.workspace_id
