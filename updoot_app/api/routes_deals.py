@@ -32,8 +32,8 @@ class DealIn(Body):
 def list_deals(p: Principal = READ, session: Session = DB, stage: str | None = None,
                owner_id: int | None = None, fit_tier: str | None = None,
                search: str | None = None, company_id: int | None = None,
-               competitor_id: int | None = None, sort: str = "created_at", direction: str = "desc", page: int = 1,
-               page_size: int = 25) -> dict:
+               competitor_id: int | None = None, sort: str = "created_at",
+               direction: str = "desc", page: int = 1, page_size: int = 25) -> dict:
     rows, total = deal_reads.list_deals(session, p.workspace_id, stage=stage, owner_id=owner_id,
                                         fit_tier=fit_tier, search=search, company_id=company_id,
                                         competitor_id=competitor_id, sort=sort,
@@ -49,7 +49,8 @@ def create_deal(body: DealIn, p: Principal = WRITE, session: Session = DB) -> di
 
 @router.get("/deals/{deal_id}")
 def get_deal(deal_id: int, p: Principal = READ, session: Session = DB) -> dict:
-    return to_json(deal_reads.deal_dict(session, deal_reads.get_deal(session, p.workspace_id, deal_id)))
+    deal = deal_reads.get_deal(session, p.workspace_id, deal_id)
+    return to_json(deal_reads.deal_dict(session, deal))
 
 
 @router.patch("/deals/{deal_id}")

@@ -1,4 +1,4 @@
-"""Import of validated CSV records into the companies (and contacts) tables.
+"""Import of validated CSV records into the companies table.
 
 The flow (UI, CLI and API share it):
 
@@ -47,8 +47,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import LIST_ITEM_MAX_LEN, LIST_MAX_ITEMS, MAX_MONEY
-from updoot_app.services.profiles import fit, scoring
-from updoot_app.services.profiles import icps as icp_service
+from updoot_app.services.profiles import fit, icps, scoring
 from updoot_app.services.profiles.tiers import zero_filled
 
 BATCH_SIZE = 2000
@@ -260,7 +259,7 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
     specs = None
     if score:
         with db.session_scope() as session:
-            specs = icp_service.specs_for_workspace(session, ws)
+            specs = icps.specs_for_workspace(session, ws)
     result = ImportResult(invalid=invalid_rows)
     total = len(records)
     if progress is not None:

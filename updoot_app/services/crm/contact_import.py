@@ -38,7 +38,6 @@ def validate_contacts(frame: pd.DataFrame, mapping: dict[str, str | None]
     return csv_io.validate_rows(frame, mapping, IMPORT_CONTACT_FIELDS)
 
 
-
 def import_contacts(principal: Principal, records: Sequence[dict], *, invalid_rows: int = 0,
                     on_duplicate: str = "skip", progress: Progress | None = None,
                     batch_size: int = BATCH_SIZE) -> ImportResult:

@@ -1,8 +1,9 @@
 """The filters of the deal list and the kanban board, as SQL conditions.
 
 Every filter is a condition on deals joined with their company, built here
-once for the deal list and the board. The competitor filter reads the deal-competitor links (a table below every context) rather
-than asking competitors/, which sits above crm: crm never imports it.
+once for the deal list and the board. The competitor filter reads the
+deal-competitor links (a table, below every context) rather than asking
+competitors/, which sits above crm: crm never imports it.
 """
 
 from __future__ import annotations

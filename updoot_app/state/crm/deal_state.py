@@ -63,10 +63,11 @@ class DealState(AppState):
                      "owner_email": row["owner_email"] or ""}
         self.stage_options = [{"id": str(s.id), "name": s.name, "kind": s.kind}
                               for s in list_stages(session, p.workspace_id)]
+        history = deal_reads.stage_history(session, p.workspace_id, deal.id)
         self.history = [{"from": h["from_stage"] or "—", "to": h["to_stage"] or "—",
                          "when": h["changed_at"].strftime("%Y-%m-%d %H:%M"),
                          "who": pipeline_view.owner_label(h["user_email"])}
-                        for h in reversed(deal_reads.stage_history(session, p.workspace_id, deal.id))]
+                        for h in reversed(history)]
         cov = buying_committee.coverage(session, p.workspace_id, deal.id)
         self.coverage_mark = cov["mark"]
         self.committee = [{

@@ -87,13 +87,13 @@ class PipelineState(AppState):
 
     def _load_list(self, session, p: Principal) -> None:
         rows, total = deal_reads.list_deals(session, p.workspace_id, **self._filters(),
-                                       sort="created_at", direction="desc",
-                                       page=self.list_page, page_size=LIST_PAGE_SIZE)
+                                            sort="created_at", direction="desc",
+                                            page=self.list_page, page_size=LIST_PAGE_SIZE)
         self.list_total = total
         if rows == [] and self.list_page > 1 and total:
             self.list_page = 1
             rows, total = deal_reads.list_deals(session, p.workspace_id, **self._filters(),
-                                           page=1, page_size=LIST_PAGE_SIZE)
+                                                page=1, page_size=LIST_PAGE_SIZE)
         self.list_rows = [pipeline_view.card(r, None) for r in rows]
 
     def _refresh(self, p: Principal) -> None:
