@@ -514,7 +514,7 @@ def test_filter_by_competitor(alice, bob):
     assert "not found" in toast_text(call(state, "set_filter", "competitor_id", str(theirs)))
     assert state.filters["competitor_id"] == str(rival_id)
     with db.session_scope() as s:
-        from updoot_app.services.crm import deals
+        from updoot_app.services.crm import deal_reads
 
-        rows, total = deals.list_deals(s, alice.workspace_id, competitor_id=rival_id)
+        rows, total = deal_reads.list_deals(s, alice.workspace_id, competitor_id=rival_id)
     assert total == 3

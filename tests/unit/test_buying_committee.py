@@ -12,7 +12,7 @@ from sqlmodel import select
 from updoot_app import db
 from updoot_app.models import Activity, DealContact
 from updoot_app.services.crm import buying_committee as bc
-from updoot_app.services.crm import companies, contacts, deals
+from updoot_app.services.crm import companies, contacts, deal_reads, deals
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 from updoot_app.services.profiles import icps, personas
@@ -185,16 +185,16 @@ def test_viewers_cannot_change_the_committee(alice, world):
 def test_persona_filter_on_board_and_list(alice, bob, world):
     add(alice, world["deal"], world["c_ch"])
     with db.session_scope() as s:
-        board = deals.board(s, alice.workspace_id, filters={"persona_id": world["ch"]})
+        board = deal_reads.board(s, alice.workspace_id, filters={"persona_id": world["ch"]})
         assert sum(c["count"] for c in board["columns"]) == 1
-        rows, total = deals.list_deals(s, alice.workspace_id, persona_id=str(world["eb"]))
+        rows, total = deal_reads.list_deals(s, alice.workspace_id, persona_id=str(world["eb"]))
         assert total == 0
-        rows, total = deals.list_deals(s, alice.workspace_id, persona_id=world["ch"])
+        rows, total = deal_reads.list_deals(s, alice.workspace_id, persona_id=world["ch"])
         assert [r["id"] for r in rows] == [world["deal"]]
         with pytest.raises(NotFound):
-            deals.board(s, bob.workspace_id, filters={"persona_id": world["ch"]})
+            deal_reads.board(s, bob.workspace_id, filters={"persona_id": world["ch"]})
         with pytest.raises(ValidationError):
-            deals.list_deals(s, alice.workspace_id, persona_id="x")
+            deal_reads.list_deals(s, alice.workspace_id, persona_id="x")
 
 
 def test_deleting_a_deal_or_contact_drops_its_links(alice, world):

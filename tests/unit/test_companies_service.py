@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-import types
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-import updoot_app.services.profiles as services_pkg
 from updoot_app import db
 from updoot_app.models import Activity, Company, Deal, Stage
 from updoot_app.services.crm import companies, deals
 from updoot_app.services.demo.seed import seed_workspace
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
+from updoot_app.services.profiles import fit
 
 ACME = {"name": "Acme", "domain": "acme.io", "industry": "Technology", "employees": 800,
         "annual_revenue": "50000000", "country": "US", "tech_stack": ["AWS"],
@@ -302,14 +300,12 @@ def test_fit_hook_is_called_when_the_fit_module_provides_it(alice, monkeypatch):
         calls.append(company.id)
         company.fit_score, company.fit_tier = 77, "B"
 
-    def fit_of(session, company):
+    def fit_of(company, specs):
         return {"score": company.fit_score, "tier": company.fit_tier, "icp_id": None,
                 "coverage": 1.0, "explanation": [{"field": "industry"}]}
 
-    fake = types.ModuleType("updoot_app.services.profiles.fit")
-    fake.score_one, fake.fit_of = score_one, fit_of
-    monkeypatch.setitem(sys.modules, "updoot_app.services.profiles.fit", fake)
-    monkeypatch.setattr(services_pkg, "fit", fake, raising=False)
+    monkeypatch.setattr(fit, "score_one", score_one)
+    monkeypatch.setattr(fit, "fit_of", fit_of)
     acme = create(alice)
     with db.session_scope() as s:
         companies.update_company(s, principal(alice), acme.id, {"employees": 10})

@@ -16,7 +16,7 @@ from updoot_app import db
 from updoot_app.cli import main
 from updoot_app.models import Activity, Company, Contact
 from updoot_app.services.archive import export
-from updoot_app.services.crm import companies, company_import
+from updoot_app.services.crm import companies, company_import, contact_import
 from updoot_app.services.csvio.mapping import guess_mapping
 from updoot_app.services.csvio.reading import read_csv_bytes
 from updoot_app.services.csvio.row_validation import errors_to_csv
@@ -199,9 +199,9 @@ def test_contacts_import_matches_company(alice):
     frame = read_csv_bytes(
         b"Full name,Email,Company\nJane Doe,jane@acme.io,Acme\nJoe Bloggs,bad-email,Acme\n"
         b"Ann Other,ann@other.io,\n")
-    mapping = guess_mapping(list(frame.columns), company_import.IMPORT_CONTACT_FIELDS)
-    result = company_import.validate_contacts(frame, mapping)
-    counts = company_import.import_contacts(P(alice), result.records,
+    mapping = guess_mapping(list(frame.columns), contact_import.IMPORT_CONTACT_FIELDS)
+    result = contact_import.validate_contacts(frame, mapping)
+    counts = contact_import.import_contacts(P(alice), result.records,
                                             invalid_rows=result.invalid_rows)
     assert (counts.created, counts.invalid) == (2, 1)
     with db.session_scope() as s:

@@ -16,7 +16,7 @@ from updoot_app import db
 from updoot_app.models import Activity, Company, Deal, DealCompetitor
 from updoot_app.services.competitors import battlecards
 from updoot_app.services.competitors import win_loss as competitor_stats
-from updoot_app.services.crm import companies, deals
+from updoot_app.services.crm import companies, deal_filters, deals
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform import markdown_safe
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
@@ -272,7 +272,7 @@ def test_other_workspace_is_not_found_and_viewers_cannot_write(alice, bob):
                      lambda: battlecards.attach(s, pb, bob_deal.id, rival.id),
                      lambda: battlecards.competitors_on_deal(s, bob.workspace_id, deal.id),
                      lambda: competitor_stats.competitor_stats(s, bob.workspace_id, rival.id),
-                     lambda: battlecards.competitor_condition(s, bob.workspace_id, rival.id),
+                     lambda: deal_filters.competitor_condition(s, bob.workspace_id, rival.id),
                      lambda: battlecards.get_competitor(s, alice.workspace_id, 10**15),
                      ):
             with pytest.raises(NotFound):
@@ -301,9 +301,9 @@ def test_attach_is_idempotent_detach_and_pipeline_filter(alice):
         assert len(s.exec(select(DealCompetitor)).all()) == 1
         assert [c.id for c in battlecards.competitors_on_deal(s, alice.workspace_id, d1.id)] \
             == [rival.id]
-        cond = battlecards.competitor_condition(s, alice.workspace_id, rival.id)
+        cond = deal_filters.competitor_condition(s, alice.workspace_id, rival.id)
         assert s.exec(select(Deal.id).where(cond)).all() == [d1.id]
-        assert d2.id not in s.exec(battlecards.deal_ids_with_competitor(
+        assert d2.id not in s.exec(deal_filters.deal_ids_with_competitor(
             s, alice.workspace_id, str(rival.id))).all()
     with db.session_scope() as s:
         battlecards.detach(s, principal(alice), d1.id, rival.id)

@@ -22,10 +22,11 @@ from updoot_app.models import (
     Workspace,
 )
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm import companies, deals, stages
+from updoot_app.services.crm import companies, deal_reads, deals, stages
 from updoot_app.services.crm.stages import list_stages
 from updoot_app.services.demo.seed import seed_workspace
 from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.platform import clock
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 
@@ -75,7 +76,7 @@ def test_create_defaults(alice, acme):
     deal = new_deal(alice, acme.id, value="12000.00")
     with db.session_scope() as s:
         row = s.get(Deal, deal.id)
-        data = deals.deal_dict(s, row)
+        data = deal_reads.deal_dict(s, row)
     assert row.value == Decimal("12000") and isinstance(row.value, Decimal)
     assert (data["stage"], data["currency"], data["owner_email"]) == ("New", "USD", alice.email)
     assert data["company_name"] == "Acme" and data["closed_at"] is None
@@ -128,9 +129,9 @@ def test_other_workspaces_rows_are_not_found(alice, bob, acme):
     with pytest.raises(NotFound):
         move(bob, deal.id, "Won")
     with pytest.raises(NotFound), db.session_scope() as s:
-        deals.get_deal(s, bob.workspace_id, deal.id)
+        deal_reads.get_deal(s, bob.workspace_id, deal.id)
     with pytest.raises(NotFound), db.session_scope() as s:
-        deals.stage_history(s, bob.workspace_id, deal.id)
+        deal_reads.stage_history(s, bob.workspace_id, deal.id)
 
 
 def test_viewer_cannot_write(alice, acme):
@@ -154,7 +155,7 @@ def test_move_records_history_and_an_interaction(alice, acme):
     moved = move(alice, deal.id, "Qualified", now=later)
     qualified = stage_named(alice.workspace_id, "Qualified")
     assert moved.stage_id == qualified.id
-    assert deals.aware(moved.stage_entered_at) == later == deals.aware(moved.last_activity_at)
+    assert clock.aware(moved.stage_entered_at) == later == clock.aware(moved.last_activity_at)
     rows = history(deal.id)
     assert [(h.from_stage_id, h.to_stage_id) for h in rows][-1] == (deal.stage_id, qualified.id)
     assert rows[-1].user_id == alice.user_id
@@ -254,7 +255,7 @@ def test_board_totals_weighted_values_and_cards_by_hand(alice, acme):
     _insert_deal(ws, acme.id, lost, "10", now=now)
 
     with db.session_scope() as s:
-        result = deals.board(s, ws, per_column_limit=1, now=now)
+        result = deal_reads.board(s, ws, per_column_limit=1, now=now)
     columns = {c["name"]: c for c in result["columns"]}
     assert [c["name"] for c in result["columns"]] == [
         "New", "Contacted", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]
@@ -279,7 +280,7 @@ def test_board_totals_weighted_values_and_cards_by_hand(alice, acme):
     card = q["cards"][0]
     assert card["id"] != a
     with db.session_scope() as s:
-        full = {c["id"]: c for c in deals.board(s, ws, now=now)["columns"][2]["cards"]}
+        full = {c["id"]: c for c in deal_reads.board(s, ws, now=now)["columns"][2]["cards"]}
     assert set(full) >= {a, b}
     assert full[a]["stale"] is True and full[a]["days_in_stage"] == 3
     assert full[b]["stale"] is False and full[b]["days_in_stage"] == 1
@@ -295,7 +296,7 @@ def test_stale_follows_the_workspace_setting(alice, acme):
 
     def stale():
         with db.session_scope() as s:
-            return deals.board(s, ws, now=now)["columns"][0]["cards"][0]["stale"]
+            return deal_reads.board(s, ws, now=now)["columns"][0]["cards"][0]["stale"]
 
     assert stale() is False  # default: 14 days
     with db.session_scope() as s:
@@ -313,7 +314,7 @@ def test_board_on_seeded_data_matches_a_python_sum(alice):
     with db.session_scope() as s:
         seed_workspace(s, alice.workspace_id, [alice.user_id], companies=80)
     with db.session_scope() as s:
-        result = deals.board(s, alice.workspace_id, per_column_limit=5)
+        result = deal_reads.board(s, alice.workspace_id, per_column_limit=5)
         everything = s.exec(select(Deal).where(Deal.workspace_id == alice.workspace_id)).all()
     for column in result["columns"]:
         mine = [d for d in everything if d.stage_id == column["stage_id"]]
@@ -327,12 +328,12 @@ def test_board_limited_to_some_stages_gives_the_same_columns_and_ignores_others(
     with db.session_scope() as s:
         seed_workspace(s, alice.workspace_id, [alice.user_id], companies=80)
     with db.session_scope() as s:
-        full = deals.board(s, alice.workspace_id, per_column_limit=5)
+        full = deal_reads.board(s, alice.workspace_id, per_column_limit=5)
         picked = [full["columns"][0]["stage_id"], full["columns"][2]["stage_id"]]
         foreign = [st.id for st in list_stages(s, bob.workspace_id)][:2]
-        part = deals.board(s, alice.workspace_id, per_column_limit=5,
+        part = deal_reads.board(s, alice.workspace_id, per_column_limit=5,
                            only_stages=picked + foreign)
-        nothing = deals.board(s, alice.workspace_id, per_column_limit=5, only_stages=foreign)
+        nothing = deal_reads.board(s, alice.workspace_id, per_column_limit=5, only_stages=foreign)
     expected = [c for c in full["columns"] if c["stage_id"] in picked]
     assert [c["stage_id"] for c in part["columns"]] == picked
     assert part["columns"] == expected  # counts, totals, cards all as on the full board
@@ -350,11 +351,11 @@ def test_board_filters(alice, bob, acme):
     _insert_deal(ws, acme.id, stage_named(ws, "New"), "10", now=now)
     _insert_deal(ws, other.id, stage_named(ws, "New"), "20", now=now)
     with db.session_scope() as s:
-        by_tier = deals.board(s, ws, filters={"fit_tier": "A"})
-        by_search = deals.board(s, ws, filters={"search": "acme"})
+        by_tier = deal_reads.board(s, ws, filters={"fit_tier": "A"})
+        by_search = deal_reads.board(s, ws, filters={"search": "acme"})
         with pytest.raises(ValidationError):
-            deals.board(s, ws, filters={"colour": "red"})
-        assert deals.board(s, bob.workspace_id)["columns"][0]["count"] == 0
+            deal_reads.board(s, ws, filters={"colour": "red"})
+        assert deal_reads.board(s, bob.workspace_id)["columns"][0]["count"] == 0
     assert by_tier["columns"][0]["value"] == Decimal("20")
     assert by_search["columns"][0]["value"] == Decimal("10")
 
@@ -367,32 +368,32 @@ def test_list_filters_sort_and_paging(alice):
     with db.session_scope() as s:
         everything = s.exec(select(Deal).where(Deal.workspace_id == alice.workspace_id)).all()
         won = stage_named(alice.workspace_id, "Won")
-        rows, total = deals.list_deals(s, alice.workspace_id, stage="Won", page_size=100)
+        rows, total = deal_reads.list_deals(s, alice.workspace_id, stage="Won", page_size=100)
         assert total == len([d for d in everything if d.stage_id == won.id]) == len(rows)
-        rows, total = deals.list_deals(s, alice.workspace_id, stage=won.id, page_size=100)
+        rows, total = deal_reads.list_deals(s, alice.workspace_id, stage=won.id, page_size=100)
         assert {r["stage"] for r in rows} == {"Won"}
 
         seen, page = [], 1
-        while rows := deals.list_deals(s, alice.workspace_id, sort="value", direction="asc",
+        while rows := deal_reads.list_deals(s, alice.workspace_id, sort="value", direction="asc",
                                        page=page, page_size=9)[0]:
             seen += rows
             page += 1
         assert len(seen) == len(everything) == len({r["id"] for r in seen})
         assert [r["value"] for r in seen] == sorted(d.value for d in everything)
 
-        assert deals.list_deals(s, alice.workspace_id, owner_id=alice.user_id)[1] == \
+        assert deal_reads.list_deals(s, alice.workspace_id, owner_id=alice.user_id)[1] == \
             len(everything)
-        assert deals.list_deals(s, alice.workspace_id, owner_id=123456)[1] == 0
-        assert deals.list_deals(s, alice.workspace_id, fit_tier="A")[1] == 0
-        assert deals.list_deals(s, alice.workspace_id, fit_tier="unscored")[1] == \
+        assert deal_reads.list_deals(s, alice.workspace_id, owner_id=123456)[1] == 0
+        assert deal_reads.list_deals(s, alice.workspace_id, fit_tier="A")[1] == 0
+        assert deal_reads.list_deals(s, alice.workspace_id, fit_tier="unscored")[1] == \
             len(everything)
         title = everything[0].title
-        assert everything[0].id in {r["id"] for r in deals.list_deals(
+        assert everything[0].id in {r["id"] for r in deal_reads.list_deals(
             s, alice.workspace_id, search=title, page_size=100)[0]}
         for bad in ({"sort": "owner"}, {"page_size": 500}, {"stage": "Nope"},
                     {"fit_tier": "Q"}):
             with pytest.raises(ValidationError):
-                deals.list_deals(s, alice.workspace_id, **bad)
+                deal_reads.list_deals(s, alice.workspace_id, **bad)
 
 
 # --- stage configuration ---------------------------------------------------------------

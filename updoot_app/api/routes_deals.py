@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services.crm import deals
+from updoot_app.services.crm import deal_reads, deals
 from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["deals"], route_class=SessionRoute)
@@ -32,31 +32,32 @@ class DealIn(Body):
 def list_deals(p: Principal = READ, session: Session = DB, stage: str | None = None,
                owner_id: int | None = None, fit_tier: str | None = None,
                search: str | None = None, company_id: int | None = None,
-               competitor_id: int | None = None, sort: str = "created_at", direction: str = "desc", page: int = 1,
-               page_size: int = 25) -> dict:
-    rows, total = deals.list_deals(session, p.workspace_id, stage=stage, owner_id=owner_id,
-                                   fit_tier=fit_tier, search=search, company_id=company_id,
-                                   competitor_id=competitor_id, sort=sort, direction=direction, page=page,
-                                   page_size=page_size)
+               competitor_id: int | None = None, sort: str = "created_at",
+               direction: str = "desc", page: int = 1, page_size: int = 25) -> dict:
+    rows, total = deal_reads.list_deals(session, p.workspace_id, stage=stage, owner_id=owner_id,
+                                        fit_tier=fit_tier, search=search, company_id=company_id,
+                                        competitor_id=competitor_id, sort=sort,
+                                        direction=direction, page=page, page_size=page_size)
     return paged(rows, total, page, page_size)
 
 
 @router.post("/deals", status_code=201)
 def create_deal(body: DealIn, p: Principal = WRITE, session: Session = DB) -> dict:
     deal = deals.create_deal(session, p, body.model_dump(exclude_unset=True))
-    return to_json(deals.deal_dict(session, deal))
+    return to_json(deal_reads.deal_dict(session, deal))
 
 
 @router.get("/deals/{deal_id}")
 def get_deal(deal_id: int, p: Principal = READ, session: Session = DB) -> dict:
-    return to_json(deals.deal_dict(session, deals.get_deal(session, p.workspace_id, deal_id)))
+    deal = deal_reads.get_deal(session, p.workspace_id, deal_id)
+    return to_json(deal_reads.deal_dict(session, deal))
 
 
 @router.patch("/deals/{deal_id}")
 def update_deal(deal_id: int, body: DealIn, p: Principal = WRITE,
                 session: Session = DB) -> dict:
     deal = deals.update_deal(session, p, deal_id, body.model_dump(exclude_unset=True))
-    return to_json(deals.deal_dict(session, deal))
+    return to_json(deal_reads.deal_dict(session, deal))
 
 
 @router.delete("/deals/{deal_id}", status_code=204)
@@ -67,7 +68,7 @@ def delete_deal(deal_id: int, p: Principal = WRITE, session: Session = DB) -> Re
 
 @router.get("/deals/{deal_id}/stage-changes")
 def deal_stage_changes(deal_id: int, p: Principal = READ, session: Session = DB) -> dict:
-    rows = deals.stage_history(session, p.workspace_id, deal_id)
+    rows = deal_reads.stage_history(session, p.workspace_id, deal_id)
     return paged(rows, len(rows), 1, max(1, len(rows)))
 
 
@@ -79,8 +80,8 @@ def pipeline(p: Principal = READ, session: Session = DB, owner_id: int | None = 
     filters = {k: v for k, v in {"owner_id": owner_id, "fit_tier": fit_tier, "search": search,
                                  "company_id": company_id,
                                  "competitor_id": competitor_id}.items() if v is not None}
-    result = deals.board(session, p.workspace_id, filters=filters,
-                         per_column_limit=per_column_limit)
+    result = deal_reads.board(session, p.workspace_id, filters=filters,
+                              per_column_limit=per_column_limit)
     columns = []
     for column in result["columns"]:
         data = to_json({k: v for k, v in column.items() if k not in ("cards", "groups")},

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from updoot_app.models import BillingSettings, Company, Contact, Deal, DocumentCounter, Workspace
 from updoot_app.services.billing import money
 from updoot_app.services.crm.contacts import get_contact
-from updoot_app.services.crm.deals import get_deal
+from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_long_text, clean_text, reject_unknown
 

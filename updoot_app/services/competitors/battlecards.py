@@ -18,10 +18,10 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from updoot_app.models import Competitor, Deal, DealCompetitor, User
+from updoot_app.models import Competitor, DealCompetitor, User
 from updoot_app.models.competitor import MARKDOWN_FIELDS
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm.deals import get_deal
+from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity, geo, markdown_safe
 from updoot_app.services.platform.clock import aware
@@ -374,19 +374,6 @@ def detach(session: Session, principal: Principal, deal_id: object,
     session.flush()
 
 
-def deal_ids_with_competitor(session: Session, workspace_id: int, competitor_id: object):
-    """A SELECT of the ids of deals where the competitor is present (for IN (...))."""
-    competitor = get_competitor(session, workspace_id, competitor_id)
-    return select(DealCompetitor.deal_id).where(DealCompetitor.competitor_id == competitor.id,
-                                                DealCompetitor.workspace_id == workspace_id)
-
-
-def competitor_condition(session: Session, workspace_id: int, competitor_id: object):
-    """WHERE clause for the pipeline: `Deal.id IN (deals with this competitor)`.
-    Another workspace's competitor id is NotFound."""
-    return Deal.id.in_(deal_ids_with_competitor(session, workspace_id, competitor_id))
-
-
-__all__ = ["attach", "competitor_condition", "competitor_out", "competitors_on_deal",
-           "create_competitor", "deal_ids_with_competitor", "delete_competitor", "detach",
-           "get_competitor", "list_competitors", "mark_reviewed", "update_competitor"]
+__all__ = ["attach", "competitor_out", "competitors_on_deal", "create_competitor",
+           "delete_competitor", "detach", "get_competitor", "list_competitors", "mark_reviewed",
+           "update_competitor"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from updoot_app.services.crm.deal_moves import Moved
-from updoot_app.services.crm.deals import column_totals
+from updoot_app.services.crm.deal_reads import column_totals
 from updoot_app.services.crm.pipeline_view import BoardView, column, when
 
 
@@ -48,7 +48,7 @@ def _header(header: dict[str, str], totals: dict, currency: str, shown: int) -> 
 
 def moved_card(card: dict[str, str], moved: Moved) -> dict[str, str]:
     """A board card after its move: in the new stage for 0 days, not stale (a move
-    is activity, deals._deal_row), closed on the move's date if won or lost."""
+    is activity, deal_reads._deal_row), closed on the move's date if won or lost."""
     return {**card, "stage_id": str(moved.plan.to_stage_id), "days": "0", "stale": "",
             "closed": when(moved.closed_at)}
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from updoot_app.models import Contact, DealContact, Persona
 from updoot_app.services.crm.contacts import get_contact
-from updoot_app.services.crm.deals import get_deal
+from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
@@ -177,18 +177,3 @@ def candidates(session: Session, workspace_id: int, deal_id: object,
         .limit(limit)
     ).all()
     return [_contact_row(c, p) for c, p in rows]
-
-
-def persona_deal_ids(workspace_id: int, persona_id: int):
-    """A subquery of the ids of deals having a contact with this persona."""
-    return (select(DealContact.deal_id)
-            .join(Contact, Contact.id == DealContact.contact_id)
-            .where(DealContact.workspace_id == workspace_id, Contact.persona_id == persona_id))
-
-
-def get_persona_id(session: Session, workspace_id: int, raw: object) -> int:
-    persona_id = clean_ref(raw, "persona_id", "Persona")
-    persona = session.get(Persona, persona_id)
-    if persona is None or persona.workspace_id != workspace_id:
-        raise NotFound("Persona")
-    return persona.id

@@ -8,7 +8,6 @@ both pass. That is acceptable for a CRM list and keeps the migration as is.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -40,6 +39,7 @@ from updoot_app.services.platform.validation import (
     clean_text,
     reject_unknown,
 )
+from updoot_app.services.profiles import fit
 from updoot_app.services.profiles.tiers import clean_fit_tiers, fit_tier_condition
 
 # --- domain and country ----------------------------------------------------------
@@ -83,56 +83,17 @@ def clean_country(raw: object) -> str | None:
     return code
 
 
-# --- fit hook (services.fit is optional) -------------------------------------------
-
-def _fit_module():
-    try:
-        from updoot_app.services.profiles import fit as fit_module
-    except ModuleNotFoundError as exc:
-        if exc.name in ("updoot_app.services.profiles.fit",):
-            return None
-        raise
-    return fit_module
-
-
-def _rescore(session: Session, company: Company) -> None:
-    score_one = getattr(_fit_module(), "score_one", None)
-    if score_one is not None:
-        score_one(session, company)
-
-
-def stored_fit(company: Company) -> dict:
-    return {"score": company.fit_score, "tier": company.fit_tier, "icp_id": company.fit_icp_id,
-            "coverage": company.fit_coverage, "explanation": []}
-
+# --- fit -----------------------------------------------------------------------------
 
 def fit_builder(session: Session, workspace_id: int):
     """A function company -> fit dict, loading the workspace's ICPs once (for lists)."""
-    module = _fit_module()
-    fit_of = getattr(module, "fit_of", None)
-    specs_by_id = getattr(module, "specs_by_id", None)
-    if fit_of is None:
-        return stored_fit
-    if specs_by_id is not None:
-        specs = specs_by_id(session, workspace_id)
-        return lambda company: fit_of(company, specs)
-    return lambda company: fit_dict(session, company)
+    specs = fit.specs_by_id(session, workspace_id)
+    return lambda company: fit.fit_of(company, specs)
 
 
 def fit_dict(session: Session, company: Company) -> dict:
-    """The company's fit: services.fit.fit_of when available, else the stored columns."""
-    module = _fit_module()
-    fit_of = getattr(module, "fit_of", None)
-    if fit_of is None:
-        return stored_fit(company)
-    specs_by_id = getattr(module, "specs_by_id", None)
-    if specs_by_id is not None:  # fit.fit_of(company, specs): the one call shape
-        return fit_of(company, specs_by_id(session, company.workspace_id))
-    try:
-        n_params = len(inspect.signature(fit_of).parameters)
-    except (TypeError, ValueError):  # pragma: no cover - builtins
-        n_params = 2
-    return fit_of(session, company) if n_params >= 2 else fit_of(company)
+    """The company's fit (score, tier, ICP, coverage, explanation) from its stored columns."""
+    return fit.fit_of(company, fit.specs_by_id(session, company.workspace_id))
 
 
 # --- CRUD ---------------------------------------------------------------------------
@@ -187,7 +148,7 @@ def create_company(session: Session, principal: Principal, data: Mapping[str, An
     company = Company(workspace_id=principal.workspace_id, **fields)
     session.add(company)
     session.flush()
-    _rescore(session, company)
+    fit.score_one(session, company)
     activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
                  action="company.create", entity_type="company", entity_id=company.id,
                  summary=f"Added company {company.name}")
@@ -210,7 +171,7 @@ def update_company(session: Session, principal: Principal, company_id: object,
         company.updated_at = utcnow()
         session.add(company)
         session.flush()
-        _rescore(session, company)
+        fit.score_one(session, company)
         activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
                      action="company.update", entity_type="company", entity_id=company.id,
                      summary=f"Updated company {company.name}", detail=changes)
@@ -329,6 +290,6 @@ def list_companies(session: Session, workspace_id: int, *, search: object = None
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
-    fit = fit_builder(session, workspace_id)
-    return [company_dict(session, c, email, fit=fit(c), fetch_owner=False)
+    fit_of_company = fit_builder(session, workspace_id)
+    return [company_dict(session, c, email, fit=fit_of_company(c), fetch_owner=False)
             for c, email in rows], total

@@ -1,4 +1,4 @@
-"""Import of validated CSV records into the companies (and contacts) tables.
+"""Import of validated CSV records into the companies table.
 
 The flow (UI, CLI and API share it):
 
@@ -7,10 +7,18 @@ The flow (UI, CLI and API share it):
     result = validate_companies(frame, mapping)          # records + per-row errors
     counts = import_companies(principal, result.records, on_duplicate="skip"|"update")
 
+Contacts go the same way through contact_import.py.
+
 Writes go in batches of ``BATCH_SIZE`` rows, each batch in its own
 transaction with bulk INSERT / executemany UPDATE through SQLAlchemy core: a
 batch is written whole or not at all, so no row is ever half imported. A
 failing batch rolls back and stops the import; the batches before it stay.
+
+That is why the import takes no session, unlike the other services: it is a
+long job (up to ``MAX_IMPORT_ROWS`` rows, run in the background with a progress
+bar), and one transaction around it would hold SQLite's single write lock for
+the whole file, keeping every other writer of the workspace waiting. The
+caller's part is only the principal; each step opens and commits its own.
 
 Duplicates are detected by domain, against the workspace's existing
 companies and against earlier rows of the same file. ``skip`` leaves the
@@ -32,9 +40,9 @@ import pandas as pd
 from sqlalchemy import func, insert, select, update
 
 from updoot_app import db
-from updoot_app.models import Company, Contact, Membership, User
+from updoot_app.models import Company, Membership, User
 from updoot_app.models.types import utcnow
-from updoot_app.services.csvio.fields import COMPANY_FIELDS, CONTACT_FIELDS, FieldSet
+from updoot_app.services.csvio.fields import COMPANY_FIELDS, FieldSet
 from updoot_app.services.csvio.row_validation import RowError, ValidationResult, validate_rows
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
@@ -51,16 +59,14 @@ _LIMITS = {"name": 200, "industry": 100, "notes": 5000, "tech_stack": LIST_ITEM_
            "triggers": LIST_ITEM_MAX_LEN, "tags": LIST_ITEM_MAX_LEN}
 
 
-def _tightened(fields: FieldSet, limits: dict[str, int]) -> FieldSet:
+def tightened(fields: FieldSet, limits: dict[str, int]) -> FieldSet:
     """The csvio field set with the database's column lengths as limits."""
     return dataclasses.replace(fields, fields=tuple(
         dataclasses.replace(f, max_length=limits[f.name]) if f.name in limits else f
         for f in fields.fields))
 
 
-IMPORT_COMPANY_FIELDS = _tightened(COMPANY_FIELDS, _LIMITS)
-IMPORT_CONTACT_FIELDS = _tightened(CONTACT_FIELDS, {
-    "first_name": 100, "last_name": 100, "title": 150, "notes": 5000, "company_name": 200})
+IMPORT_COMPANY_FIELDS = tightened(COMPANY_FIELDS, _LIMITS)
 
 Progress = Callable[[str, int, int], Any]
 """progress(phase, done, total): phase is "import" (rows) or "score"."""
@@ -134,11 +140,6 @@ def validate_companies(frame: pd.DataFrame, mapping: dict[str, str | None]
     return result
 
 
-def validate_contacts(frame: pd.DataFrame, mapping: dict[str, str | None]
-                      ) -> ValidationResult:
-    return validate_rows(frame, mapping, IMPORT_CONTACT_FIELDS)
-
-
 def _dedupe_lists(record: dict) -> None:
     for key in ("tech_stack", "triggers", "tags"):
         values = record.get(key)
@@ -200,7 +201,7 @@ def _insert_row(workspace_id: int, values: dict, now) -> dict:
     return row
 
 
-def _non_empty(values: dict) -> dict:
+def non_empty(values: dict) -> dict:
     return {k: v for k, v in values.items() if v is not None and v != [] and v != ""}
 
 
@@ -286,7 +287,7 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
                 if mode == "skip":
                     skipped += 1
                     continue
-                changes = _non_empty(values)
+                changes = non_empty(values)
                 changes.pop("domain", None)
                 if domain in pending:
                     pending[domain].update(changes)
@@ -335,92 +336,3 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
                      summary=f"Imported companies: {result.summary()}",
                      detail=result.as_dict())
     return result
-
-
-# --------------------------------------------------------------------------- contacts
-
-_CONTACT_COLUMNS = ("first_name", "last_name", "title", "email", "phone", "notes")
-
-
-def import_contacts(principal: Principal, records: Sequence[dict], *, invalid_rows: int = 0,
-                    on_duplicate: str = "skip", progress: Progress | None = None,
-                    batch_size: int = BATCH_SIZE) -> ImportResult:
-    """Write validated contact records; the company is matched by domain (of the
-    company column or of the email) or by name. Duplicates by email."""
-    principal.require("member")
-    mode = clean_mode(on_duplicate)
-    ws = principal.workspace_id
-    with db.session_scope() as session:
-        companies = session.execute(
-            select(_table.c.id, _table.c.domain, func.lower(_table.c.name))
-            .where(_table.c.workspace_id == ws).order_by(_table.c.id)).all()
-        existing = dict(session.execute(
-            select(func.lower(Contact.email), Contact.id)
-            .where(Contact.workspace_id == ws, Contact.email.is_not(None))).all())
-    by_domain: dict[str, int] = {}
-    by_name: dict[str, int] = {}
-    for cid, domain, name in companies:
-        if domain:
-            by_domain.setdefault(domain, cid)
-        by_name.setdefault(name, cid)
-    table = Contact.__table__
-    result = ImportResult(invalid=invalid_rows)
-    total = len(records)
-    for start in range(0, total, batch_size):
-        batch = records[start:start + batch_size]
-        inserts, updates, seen = [], {}, set()
-        skipped = updated = 0
-        now = utcnow()
-        for record in batch:
-            values = {k: record.get(k) for k in _CONTACT_COLUMNS if k in record}
-            values["first_name"] = values.get("first_name") or ""
-            values["last_name"] = values.get("last_name") or ""
-            values["title"] = values.get("title") or ""
-            values["notes"] = values.get("notes") or ""
-            company_id = _match_company(record, by_domain, by_name)
-            email = (values.get("email") or "").lower() or None
-            if email and (email in existing or email in seen):
-                if mode == "skip" or email in seen:
-                    skipped += 1
-                    continue
-                changes = _non_empty(values)
-                if company_id:
-                    changes["company_id"] = company_id
-                updates[existing[email]] = changes
-                updated += 1
-                continue
-            if email:
-                seen.add(email)
-            inserts.append({**values, "company_id": company_id, "workspace_id": ws,
-                            "persona_id": None, "created_at": now})
-        with db.session_scope() as session:
-            if inserts:
-                session.execute(insert(table), inserts)
-            for cid, changes in updates.items():
-                if changes:
-                    session.execute(update(table).where(table.c.id == cid,
-                                                        table.c.workspace_id == ws)
-                                    .values(**changes))
-        result.created += len(inserts)
-        result.updated += updated
-        result.skipped += skipped
-        if progress is not None:
-            progress("import", min(start + batch_size, total), total)
-    with db.session_scope() as session:
-        activity.log(session, workspace_id=ws, user_id=principal.user_id,
-                     action="contact.import", entity_type="contact",
-                     summary=f"Imported contacts: {result.summary()}", detail=result.as_dict())
-    return result
-
-
-def _match_company(record: dict, by_domain: dict[str, int], by_name: dict[str, int]) -> int | None:
-    domain = record.get("company_domain")
-    if domain and domain in by_domain:
-        return by_domain[domain]
-    name = (record.get("company_name") or "").strip().lower()
-    if name and name in by_name:
-        return by_name[name]
-    email = record.get("email")
-    if email and "@" in email:
-        return by_domain.get(email.rsplit("@", 1)[1].lower())
-    return None

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from updoot_app.models import Company, Contact
+from updoot_app.models import Company, Contact, Persona
 from updoot_app.services.crm.companies import get_company
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
-from updoot_app.services.platform.errors import NotFound, ValidationError
+from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.sql import like_pattern
 from updoot_app.services.platform.validation import (
@@ -29,24 +29,10 @@ FIELDS = ("first_name", "last_name", "title", "email", "phone", "company_id", "p
           "notes")
 
 
-def _persona_model():
-    try:
-        from updoot_app.models.icp import Persona
-    except ImportError:  # pragma: no cover - the ICP module is not installed yet
-        return None
-    return Persona
-
-
 def _clean_persona(session: Session, workspace_id: int, raw: object) -> int | None:
     if raw is None or raw == "":
         return None
-    persona_id = clean_ref(raw, "persona_id", "Persona")
-    persona_model = _persona_model()
-    if persona_model is not None:
-        persona = session.get(persona_model, persona_id)
-        if persona is None or persona.workspace_id != workspace_id:
-            raise NotFound("Persona")
-    return persona_id
+    return get_in_workspace(session, Persona, workspace_id, raw, "Persona", "persona_id").id
 
 
 def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],

@@ -27,7 +27,7 @@ from updoot_app.models.types import utcnow
 from updoot_app.prepared import Prepared
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
-from updoot_app.services.platform.errors import NotFound
+from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.validation import clean_ref, clean_text
 
 CLOSED_KINDS = ("won", "lost")
@@ -64,6 +64,15 @@ class Moved:
 
 def clean_lost_reason(raw: object) -> str:
     return clean_text(raw, "lost_reason", "A lost reason", max_len=300)
+
+
+def asked_lost_reason(raw: object) -> str:
+    """The answer typed in a Lost dialog (the board's and the deal page's): a blank
+    one is asked for again in the dialog's words before any move is tried; the
+    move itself still cleans it with `clean_lost_reason`."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationError("lost_reason", "Say why this deal was lost.")
+    return raw
 
 
 _D, _H, _I = Deal.__table__, DealStageChange.__table__, Interaction.__table__

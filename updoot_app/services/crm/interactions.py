@@ -1,5 +1,5 @@
 """The interaction log: calls, emails, meetings and notes on a company, contact
-and/or deal. Stage moves add "stage_change" rows themselves (services.deals)."""
+and/or deal. Stage moves add "stage_change" rows themselves (deal_moves.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from updoot_app.models import Interaction, User
 from updoot_app.models.types import utcnow
 from updoot_app.services.crm.companies import get_company
 from updoot_app.services.crm.contacts import get_contact
-from updoot_app.services.crm.deals import get_deal
+from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.clock import aware

@@ -1,6 +1,6 @@
-"""What the pipeline pages show, as plain strings: board columns and cards,
-filter options. No business rules here: deals.board / list_deals compute,
-this module only shapes their rows for the screen."""
+"""What the pipeline pages show, as plain strings: board columns and cards.
+No business rules here: deal_reads.board / list_deals compute, this module only
+shapes their rows for the screen (the filters' choices are options.py's)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from updoot_app.models import Membership, Persona, User
-from updoot_app.services.crm import buying_committee, deals
+from updoot_app.services.crm import buying_committee, deal_reads
 from updoot_app.services.platform.money_display import format_money
 
 
@@ -102,9 +101,10 @@ class BoardView:
 def board_view(session: Session, workspace_id: int, filters: dict, per_column_limit: int,
                only_stages: list[int] | None = None) -> BoardView:
     """Column headers and {stage_id: cards} with the compact coverage mark of the
-    visible cards only (one GROUP BY over their ids); `only_stages` as in deals.board."""
-    result = deals.board(session, workspace_id, filters=filters,
-                         per_column_limit=per_column_limit, only_stages=only_stages)
+    visible cards only (one GROUP BY over their ids); `only_stages` as in
+    deal_reads.board."""
+    result = deal_reads.board(session, workspace_id, filters=filters,
+                              per_column_limit=per_column_limit, only_stages=only_stages)
     ids = [c["id"] for col in result["columns"] for c in col["cards"]]
     marks = buying_committee.coverage_marks(session, workspace_id, ids)
     headers = [column(col, result["currency"]) for col in result["columns"]]
@@ -114,31 +114,3 @@ def board_view(session: Session, workspace_id: int, filters: dict, per_column_li
     totals = {str(col["stage_id"]): {"probability": col["probability"], "groups": col["groups"]}
               for col in result["columns"]}
     return BoardView(headers, cards, totals, result["currency"])
-
-
-def owners(session: Session, workspace_id: int) -> list[dict[str, str]]:
-    rows = session.exec(
-        select(User.id, User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == workspace_id)
-        .order_by(User.email)
-    ).all()
-    return [{"id": str(uid), "label": owner_label(email)} for uid, email in rows]
-
-
-def competitors(session: Session, workspace_id: int) -> list[dict[str, str]]:
-    from updoot_app.models import Competitor
-
-    rows = session.exec(
-        select(Competitor.id, Competitor.name).where(Competitor.workspace_id == workspace_id)
-        .order_by(Competitor.name).limit(200)
-    ).all()
-    return [{"id": str(cid), "label": name} for cid, name in rows]
-
-
-def personas(session: Session, workspace_id: int) -> list[dict[str, str]]:
-    rows = session.exec(
-        select(Persona.id, Persona.name).where(Persona.workspace_id == workspace_id)
-        .order_by(Persona.name).limit(200)
-    ).all()
-    return [{"id": str(pid), "label": name} for pid, name in rows]

@@ -41,6 +41,32 @@ def list_stages(session: Session, workspace_id: int) -> list[Stage]:
     )
 
 
+def first_stage_of_kind(session: Session, workspace_id: int, kind: str) -> Stage | None:
+    """The first stage of `kind` in pipeline order: "open" is where a new deal
+    starts; "won" and "lost" are the pipeline's one stage of each."""
+    return session.exec(
+        select(Stage).where(Stage.workspace_id == workspace_id, Stage.kind == kind)
+        .order_by(Stage.position)
+    ).first()
+
+
+def shifted_order(session: Session, workspace_id: int, stage_id: object,
+                  delta: object) -> list[int] | None:
+    """Every stage id in order after moving `stage_id` (as the settings page
+    sends it) one place up (-1) or down (1); None when it is already at that end."""
+    if delta not in (-1, 1):
+        raise ValidationError("delta", "Move one place up or down.")
+    ids = [str(s.id) for s in list_stages(session, workspace_id)]
+    if stage_id not in ids:
+        raise ValidationError("stage_id", "Unknown stage.")
+    i = ids.index(stage_id)
+    j = i + delta
+    if not 0 <= j < len(ids):
+        return None
+    ids[i], ids[j] = ids[j], ids[i]
+    return [int(x) for x in ids]
+
+
 # --- configuration: create / rename / probability / reorder / delete ----------
 
 def _clean_name(session: Session, workspace_id: int, raw: object,

@@ -13,7 +13,7 @@ from updoot_app import db
 from updoot_app.services.competitors import battlecards as competitors
 from updoot_app.services.competitors import win_loss as competitor_stats
 from updoot_app.services.competitors.battlecards import describe_target
-from updoot_app.services.crm import deals
+from updoot_app.services.crm import deal_reads
 from updoot_app.services.identity.access import Principal
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
@@ -49,7 +49,7 @@ class DealCompetitorsState(AppState):
     panel_error: str = ""
 
     def _fill(self, session, p: Principal, deal_id: object) -> None:
-        deal = deals.get_deal(session, p.workspace_id, deal_id)
+        deal = deal_reads.get_deal(session, p.workspace_id, deal_id)
         on_deal = competitors.competitors_on_deal(session, p.workspace_id, deal.id)
         sums = competitor_stats.summaries(session, p.workspace_id)
         empty = {**competitor_stats.win_rate(0, 0), "open": 0}

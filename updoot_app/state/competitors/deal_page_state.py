@@ -6,8 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.crm import deals
-from updoot_app.services.crm.stages import list_stages
+from updoot_app.services.crm import deal_reads, deals
+from updoot_app.services.crm.stages import first_stage_of_kind
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
@@ -23,7 +23,8 @@ class DealPageState(AppState):
         return self.router.page.params.get("deal_id", "")
 
     def _fill(self, session, p: Principal) -> None:
-        row = deals.deal_dict(session, deals.get_deal(session, p.workspace_id, self._deal_id()))
+        row = deal_reads.deal_dict(session,
+                                   deal_reads.get_deal(session, p.workspace_id, self._deal_id()))
         self.deal = {"id": str(row["id"]), "title": row["title"],
                      "company": row["company_name"], "stage": row["stage"],
                      "stage_kind": row["stage_kind"], "lost_reason": row["lost_reason"] or ""}
@@ -45,8 +46,7 @@ class DealPageState(AppState):
     @guard("member")
     def mark_lost(self, p: Principal):
         with db.session_scope() as session:
-            lost = next((s for s in list_stages(session, p.workspace_id) if s.kind == "lost"),
-                        None)
+            lost = first_stage_of_kind(session, p.workspace_id, "lost")
             if lost is None:
                 raise ValidationError("stage", "This pipeline has no lost stage.")
             deals.move_stage(session, p, self._deal_id(), lost.id,

@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 
 import reflex as rx
-from sqlmodel import select
 
 from updoot_app import db
-from updoot_app.models import Company, Membership, User
 from updoot_app.services.archive import export
-from updoot_app.services.crm import companies
+from updoot_app.services.crm import companies, options
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
@@ -22,7 +20,6 @@ FILTER_KEYS = ("fit_tier", "industry", "country", "owner_id", "tag", "has_open_d
 SORTABLE = ("name", "fit_score", "employees", "annual_revenue", "country", "industry",
             "created_at")
 MAX_FILTER_LEN = 200
-MAX_OPTIONS = 200
 NONE = "__all__"  # select value meaning "no filter" (Radix selects refuse "")
 
 
@@ -46,15 +43,6 @@ def company_row(data: dict) -> dict[str, str]:
         "score": _text(fit.get("score")),
         "summary": _text(fit.get("summary")),
     }
-
-
-def _distinct(session, workspace_id: int, column) -> list[str]:
-    rows = session.exec(
-        select(column).where(Company.workspace_id == workspace_id, column.is_not(None),
-                             column != "")
-        .group_by(column).order_by(column).limit(MAX_OPTIONS)
-    ).all()
-    return [str(r) for r in rows]
 
 
 class CompaniesState(AppState):
@@ -156,14 +144,9 @@ class CompaniesState(AppState):
     def load_options(self, p: Principal):
         """Choices of the industry, country and owner filters."""
         with db.session_scope() as session:
-            self.industries = _distinct(session, p.workspace_id, Company.industry)
-            self.countries = _distinct(session, p.workspace_id, Company.country)
-            self.owners = [
-                {"id": str(uid), "email": email} for uid, email in session.exec(
-                    select(User.id, User.email).join(Membership, Membership.user_id == User.id)
-                    .where(Membership.workspace_id == p.workspace_id).order_by(User.email)
-                ).all()
-            ]
+            self.industries = options.industries(session, p.workspace_id)
+            self.countries = options.countries(session, p.workspace_id)
+            self.owners = options.owner_emails(session, p.workspace_id)
 
     # --- query changes -------------------------------------------------------------
 

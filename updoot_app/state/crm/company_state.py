@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import select
 
 from updoot_app import db
-from updoot_app.models import Workspace
-from updoot_app.models.icp import Icp, Persona
-from updoot_app.services.crm import companies, contacts, deals, interactions
+from updoot_app.services.crm import companies, contacts, deal_reads, deals, interactions, options
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.identity.workspaces import get_workspace
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.money_display import format_money
 from updoot_app.services.profiles.scoring_model import FIELD_LABELS
@@ -61,7 +59,7 @@ class CompanyState(AppState):
     def _fill(self, session, p: Principal) -> None:
         company = companies.get_company(session, p.workspace_id, self._company_id())
         data = companies.company_dict(session, company)
-        currency = session.get(Workspace, p.workspace_id).currency or "USD"
+        currency = get_workspace(session, p).currency or "USD"
         self.company = {
             "id": str(company.id), "name": company.name, "domain": _text(company.domain),
             "industry": _text(company.industry), "employees": _text(company.employees),
@@ -93,8 +91,8 @@ class CompanyState(AppState):
              "persona": persona_names.get(_text(c["persona_id"]), "")}
             for c in rows
         ]
-        rows, _ = deals.list_deals(session, p.workspace_id, company_id=company.id,
-                                   page_size=LIST_LIMIT)
+        rows, _ = deal_reads.list_deals(session, p.workspace_id, company_id=company.id,
+                                        page_size=LIST_LIMIT)
         self.deal_rows = [
             {"id": str(d["id"]), "title": d["title"], "stage": d["stage"],
              "value": format_money(d["value"], d["currency"]),
@@ -110,15 +108,6 @@ class CompanyState(AppState):
             for i in rows
         ]
 
-    def _load_personas(self, session, p: Principal) -> None:
-        rows = session.exec(
-            select(Persona.id, Persona.name, Icp.name)
-            .join(Icp, Icp.id == Persona.icp_id)
-            .where(Persona.workspace_id == p.workspace_id).order_by(Icp.name, Persona.name)
-        ).all()
-        self.personas = [{"id": str(pid), "name": f"{name} ({icp})"}
-                         for pid, name, icp in rows]
-
     @rx.event
     @guard("viewer", page=True)
     def load(self, p: Principal):
@@ -126,7 +115,7 @@ class CompanyState(AppState):
         self.not_found = False
         try:
             with db.session_scope() as session:
-                self._load_personas(session, p)
+                self.personas = options.personas_with_icp(session, p.workspace_id)
                 self._fill(session, p)
         except (NotFound, ValidationError):
             self.company, self.not_found = {}, True
@@ -186,7 +175,7 @@ class CompanyState(AppState):
                 deal = deals.create_deal(session, p, {
                     "company_id": company.id, "title": data["title"] or company.name,
                     "value": data["value"]})
-                stage = deals.deal_dict(session, deal)["stage"]
+                stage = deal_reads.deal_dict(session, deal)["stage"]
                 self._fill(session, p)
         except (ValidationError, NotFound) as exc:
             self.deal_error = str(exc)

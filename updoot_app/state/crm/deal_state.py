@@ -6,14 +6,20 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.crm import buying_committee, deals, interactions, pipeline_view
+from updoot_app.services.crm import (
+    buying_committee,
+    deal_moves,
+    deal_reads,
+    deals,
+    interactions,
+    pipeline_view,
+)
 from updoot_app.services.crm.stages import get_stage, list_stages
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_id
 from updoot_app.state.app_state import AppState
 from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState
-from updoot_app.state.crm.pipeline_state import move_deal
 from updoot_app.state.guard import guard
 
 LOG_PAGE_SIZE = 25
@@ -45,8 +51,8 @@ class DealState(AppState):
         return self.router.page.params.get("deal_id", "")
 
     def _fill(self, session, p: Principal) -> None:
-        deal = deals.get_deal(session, p.workspace_id, self._deal_id())
-        row = deals.deal_dict(session, deal)
+        deal = deal_reads.get_deal(session, p.workspace_id, self._deal_id())
+        row = deal_reads.deal_dict(session, deal)
         card = pipeline_view.card(row, None)
         self.deal = {**card,
                      "currency": row["currency"],
@@ -57,10 +63,11 @@ class DealState(AppState):
                      "owner_email": row["owner_email"] or ""}
         self.stage_options = [{"id": str(s.id), "name": s.name, "kind": s.kind}
                               for s in list_stages(session, p.workspace_id)]
+        history = deal_reads.stage_history(session, p.workspace_id, deal.id)
         self.history = [{"from": h["from_stage"] or "—", "to": h["to_stage"] or "—",
                          "when": h["changed_at"].strftime("%Y-%m-%d %H:%M"),
                          "who": pipeline_view.owner_label(h["user_email"])}
-                        for h in reversed(deals.stage_history(session, p.workspace_id, deal.id))]
+                        for h in reversed(history)]
         cov = buying_committee.coverage(session, p.workspace_id, deal.id)
         self.coverage_mark = cov["mark"]
         self.committee = [{
@@ -109,14 +116,15 @@ class DealState(AppState):
     def move_to(self, p: Principal, stage_id: str):
         sid = clean_id(stage_id, "stage_id")
         with db.session_scope() as session:
-            if get_stage(session, p.workspace_id, sid).kind == "lost":
+            kind = get_stage(session, p.workspace_id, sid).kind
+            if kind == "lost":  # the reason first: the move happens in confirm_lost
                 if self.deal.get("stage_id") == str(sid):
                     return None
                 self._pending_stage = sid
                 self.lost_error = ""
                 self.lost_open = True
                 return None
-            _source, _target, kind = move_deal(session, p, self._deal_id(), sid)
+            deals.move_stage(session, p, self._deal_id(), sid)
             self._fill(session, p)
         if kind == "won":
             return rx.toast.success("Won! Close date recorded.")
@@ -129,12 +137,10 @@ class DealState(AppState):
         if not self._pending_stage:
             self.lost_open = False
             return None
-        if not isinstance(reason, str) or not reason.strip():
-            self.lost_error = "Say why this deal was lost."
-            return None
         try:
+            reason = deal_moves.asked_lost_reason(reason)
             with db.session_scope() as session:
-                move_deal(session, p, self._deal_id(), self._pending_stage, reason)
+                deals.move_stage(session, p, self._deal_id(), self._pending_stage, reason)
                 self._fill(session, p)
         except ValidationError as exc:
             self.lost_error = str(exc)

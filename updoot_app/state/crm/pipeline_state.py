@@ -12,9 +12,8 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.crm import board_patch, deal_moves, deals, pipeline_view
+from updoot_app.services.crm import board_patch, deal_moves, deal_reads, options, pipeline_view
 from updoot_app.services.crm.deal_moves import Moved
-from updoot_app.services.crm.stages import get_stage
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import DomainError, NotFound, ValidationError
 from updoot_app.services.platform.validation import clean_id
@@ -24,7 +23,7 @@ from updoot_app.state.guard import guard
 
 PER_COLUMN = 8  # a screenful: at 800 px a column shows six or seven cards
 MORE_STEP = 24
-MAX_PER_COLUMN = 200  # deals.board's own ceiling
+MAX_PER_COLUMN = 200  # deal_reads.board's own ceiling
 LIST_PAGE_SIZE = 25
 FILTERS = {"fit_tier": FIT_TIERS, "owner_id": None, "persona_id": None,
            "competitor_id": None}
@@ -42,17 +41,6 @@ def _filter_value(key: object, value: object) -> str:
             raise ValidationError("fit_tier", "Unknown fit tier.")
         return str(value)
     return str(clean_id(value, key))
-
-
-def move_deal(session, p: Principal, deal_id: object, stage_id: object,
-              lost_reason: object = None) -> tuple[str, str, str]:
-    """Move a deal (member); returns (from stage id, to stage id, to stage kind).
-    A move to the Lost stage without a reason raises ValidationError."""
-    deal = deals.get_deal(session, p.workspace_id, deal_id)
-    source = deal.stage_id
-    target = get_stage(session, p.workspace_id, stage_id)
-    deals.move_stage(session, p, deal.id, target.id, lost_reason)
-    return str(source), str(target.id), target.kind
 
 
 class PipelineState(AppState):
@@ -98,14 +86,14 @@ class PipelineState(AppState):
                               for c in self.columns]
 
     def _load_list(self, session, p: Principal) -> None:
-        rows, total = deals.list_deals(session, p.workspace_id, **self._filters(),
-                                       sort="created_at", direction="desc",
-                                       page=self.list_page, page_size=LIST_PAGE_SIZE)
+        rows, total = deal_reads.list_deals(session, p.workspace_id, **self._filters(),
+                                            sort="created_at", direction="desc",
+                                            page=self.list_page, page_size=LIST_PAGE_SIZE)
         self.list_total = total
         if rows == [] and self.list_page > 1 and total:
             self.list_page = 1
-            rows, total = deals.list_deals(session, p.workspace_id, **self._filters(),
-                                           page=1, page_size=LIST_PAGE_SIZE)
+            rows, total = deal_reads.list_deals(session, p.workspace_id, **self._filters(),
+                                                page=1, page_size=LIST_PAGE_SIZE)
         self.list_rows = [pipeline_view.card(r, None) for r in rows]
 
     def _refresh(self, p: Principal) -> None:
@@ -174,9 +162,9 @@ class PipelineState(AppState):
         self._dragged = 0
         self.list_page = 1
         with db.session_scope() as session:
-            self.owner_options = pipeline_view.owners(session, p.workspace_id)
-            self.persona_options = pipeline_view.personas(session, p.workspace_id)
-            self.competitor_options = pipeline_view.competitors(session, p.workspace_id)
+            self.owner_options = options.owners(session, p.workspace_id)
+            self.persona_options = options.personas(session, p.workspace_id)
+            self.competitor_options = options.competitors(session, p.workspace_id)
             try:
                 self._load_board(session, p)
             except NotFound:  # a persona filter that no longer exists
@@ -244,7 +232,7 @@ class PipelineState(AppState):
         """A card's Move button: the move menu is for this deal (its title in the
         menu, its stage greyed out); the stage picked next goes to `drop_on`."""
         with db.session_scope() as session:
-            deal = deals.get_deal(session, p.workspace_id, clean_id(deal_id, "deal_id"))
+            deal = deal_reads.get_deal(session, p.workspace_id, clean_id(deal_id, "deal_id"))
             self._dragged = deal.id
             self.moving_deal, self.moving_title = str(deal.id), deal.title
             self.moving_stage = str(deal.stage_id)
@@ -312,10 +300,8 @@ class PipelineState(AppState):
         if not deal_id:
             self.lost_open = False
             return None
-        if not isinstance(reason, str) or not reason.strip():
-            self.lost_error = "Say why this deal was lost."
-            return None
         try:
+            reason = deal_moves.asked_lost_reason(reason)
             with db.connection_scope() as conn:
                 moved = deal_moves.move(conn, p, deal_id, sid, reason)
         except ValidationError as exc:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.models import Workspace
 from updoot_app.services.crm import stages
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.identity.workspaces import get_workspace
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
@@ -26,7 +26,7 @@ class StagesState(AppState):
                             "kind": s.kind, "first": "yes" if i == 0 else "",
                             "last": "yes" if i == last else ""}
                            for i, s in enumerate(rows)]
-        self.stale_after_days = session.get(Workspace, p.workspace_id).stale_after_days
+        self.stale_after_days = get_workspace(session, p).stale_after_days
         self.version += 1
 
     def _reload(self, p: Principal) -> None:
@@ -64,18 +64,11 @@ class StagesState(AppState):
     @rx.event
     @guard("member")
     def move(self, p: Principal, stage_id: str, delta: int):
-        if delta not in (-1, 1):
-            raise ValidationError("delta", "Move one place up or down.")
         with db.session_scope() as session:
-            ids = [str(s.id) for s in stages.list_stages(session, p.workspace_id)]
-        if stage_id not in ids:
-            raise ValidationError("stage_id", "Unknown stage.")
-        i = ids.index(stage_id)
-        j = i + delta
-        if not 0 <= j < len(ids):
+            order = stages.shifted_order(session, p.workspace_id, stage_id, delta)
+        if order is None:
             return None
-        ids[i], ids[j] = ids[j], ids[i]
-        return self._try(p, stages.reorder_stages, [int(x) for x in ids])
+        return self._try(p, stages.reorder_stages, order)
 
     @rx.event
     @guard("member")
