@@ -23,7 +23,7 @@ from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
 from updoot_app.services.archive import export
-from updoot_app.services.billing import invoices, pdf, quotes
+from updoot_app.services.billing import invoices, pdf, quote_answers, quotes
 from updoot_app.services.identity.access import Principal
 from updoot_app.settings import load_settings
 
@@ -149,14 +149,14 @@ def send_quote(quote_id: int, request: Request, p: Principal = WRITE) -> dict:
 def accept_quote(quote_id: int, body: AnswerIn | None = None, p: Principal = WRITE) -> dict:
     with db.write_scope() as session:
         name = body.name if body else None
-        return quote_out(session, quotes.accept_quote(session, p, quote_id, name))
+        return quote_out(session, quote_answers.accept_quote(session, p, quote_id, name))
 
 
 @router.post("/quotes/{quote_id}/decline")
 def decline_quote(quote_id: int, body: AnswerIn | None = None, p: Principal = WRITE) -> dict:
     with db.write_scope() as session:
         reason = body.reason if body else None
-        return quote_out(session, quotes.decline_quote(session, p, quote_id, reason))
+        return quote_out(session, quote_answers.decline_quote(session, p, quote_id, reason))
 
 
 @router.post("/quotes/{quote_id}/convert")

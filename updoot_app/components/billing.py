@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from updoot_app.state.billing.billing_state import NO_CONTACT
+from updoot_app.state.billing.documents_base import NO_CONTACT
 
 
 def status_badge(label, color) -> rx.Component:

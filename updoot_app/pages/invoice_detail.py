@@ -13,7 +13,7 @@ from updoot_app.components.billing import (
 )
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import InvoiceDetailState as S
+from updoot_app.state.billing.invoices_state import InvoiceDetailState as S
 
 METHODS = [("bank_transfer", "Bank transfer"), ("card", "Card"), ("cash", "Cash"),
            ("cheque", "Cheque"), ("other", "Other")]

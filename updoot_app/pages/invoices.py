@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.billing import status_badge
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import InvoicesState as S
+from updoot_app.state.billing.invoices_state import InvoicesState as S
 
 STATUS_ITEMS = ["all", "draft", "sent", "partially_paid", "paid", "overdue", "void"]
 

@@ -13,7 +13,7 @@ from updoot_app.components.billing import (
     totals_card,
 )
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import QuoteEditorState as S
+from updoot_app.state.billing.quotes_state import QuoteEditorState as S
 
 
 def actions() -> rx.Component:

@@ -6,7 +6,7 @@ import reflex as rx
 from updoot_app.components.billing import status_badge
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import QuotesState as S
+from updoot_app.state.billing.quotes_state import QuotesState as S
 
 STATUS_ITEMS = ["all", "draft", "sent", "accepted", "declined", "expired", "converted"]
 

@@ -10,6 +10,7 @@ is used with text made latin-1 safe (€ becomes "EUR").
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -21,8 +22,7 @@ from fpdf.enums import XPos, YPos
 from sqlmodel import Session
 
 from updoot_app.models import BillingLogo, Workspace
-from updoot_app.services.billing import documents, invoices, quotes
-from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.billing import documents, invoices, logo, quote_answers, quotes
 from updoot_app.services.platform.money_display import format_money
 
 # The fonts ship inside the package (updoot_app/fonts), found wherever the module sits.
@@ -79,17 +79,17 @@ def _pct(text: str, locale: str) -> str:
     return f"{format_decimal(Decimal(text), locale=locale)} %"
 
 
-def _draw_logo(pdf: _Doc, logo: BillingLogo) -> None:
+def _draw_logo(pdf: _Doc, workspace_logo: BillingLogo) -> None:
     """The logo at the top left, at most LOGO_MAX_W × LOGO_MAX_H mm, aspect kept."""
-    scale = min(LOGO_MAX_W / logo.width, LOGO_MAX_H / logo.height)
-    w, h = logo.width * scale, logo.height * scale
+    scale = min(LOGO_MAX_W / workspace_logo.width, LOGO_MAX_H / workspace_logo.height)
+    w, h = workspace_logo.width * scale, workspace_logo.height * scale
     top = pdf.get_y()
-    pdf.image(io.BytesIO(logo.data), x=pdf.l_margin, y=top, w=w, h=h)
+    pdf.image(io.BytesIO(workspace_logo.data), x=pdf.l_margin, y=top, w=w, h=h)
     pdf.set_y(top + h + 3)
 
 
 def _render(kind: str, data: dict, workspace: Workspace, settings,
-            logo: BillingLogo | None = None) -> bytes:
+            workspace_logo: BillingLogo | None = None) -> bytes:
     locale = settings.locale or "en_US"
     cur = data["currency"]
 
@@ -97,8 +97,6 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
         return format_money(Decimal(amount), cur, locale)
 
     def d(iso: str) -> str:
-        from datetime import date
-
         return format_date(date.fromisoformat(iso), format="medium", locale=locale)
 
     pdf = _Doc()
@@ -110,8 +108,8 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
     pdf.add_page()
 
     # Header: the sender
-    if logo is not None:
-        _draw_logo(pdf, logo)
+    if workspace_logo is not None:
+        _draw_logo(pdf, workspace_logo)
     pdf.line_text(workspace.name, size=18, bold=True, h=9)
     if settings.address:
         pdf.line_text(settings.address, size=9, h=4.5)
@@ -224,12 +222,12 @@ def _quote_pdf(session: Session, quote) -> tuple[bytes, str]:
     data = quotes.quote_dict(session, quote)
     workspace = session.get(Workspace, quote.workspace_id)
     settings = documents.get_settings(session, quote.workspace_id)
-    logo = billing_logo.get_logo(session, quote.workspace_id)
-    return _render("quote", data, workspace, settings, logo), f"{quote.number}.pdf"
+    workspace_logo = logo.get_logo(session, quote.workspace_id)
+    return _render("quote", data, workspace, settings, workspace_logo), f"{quote.number}.pdf"
 
 
 def public_quote_pdf(session: Session, token: object) -> tuple[bytes, str]:
-    return _quote_pdf(session, quotes.quote_by_token(session, token))
+    return _quote_pdf(session, quote_answers.quote_by_token(session, token))
 
 
 def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tuple[bytes, str]:
@@ -237,6 +235,6 @@ def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tupl
     data = invoices.invoice_dict(session, invoice)
     workspace = session.get(Workspace, workspace_id)
     settings = documents.get_settings(session, workspace_id)
-    logo = billing_logo.get_logo(session, workspace_id)
+    workspace_logo = logo.get_logo(session, workspace_id)
     name = f"{invoice.number}.pdf" if invoice.number else f"draft-invoice-{invoice.id}.pdf"
-    return _render("invoice", data, workspace, settings, logo), name
+    return _render("invoice", data, workspace, settings, workspace_logo), name

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from updoot_app.models import Invoice, Payment
 from updoot_app.models.types import money_from_db
 from updoot_app.services.billing import money
+from updoot_app.services.billing.documents import clean_date
 from updoot_app.services.platform.errors import ValidationError
 
 GROUPS = ("company", "deal", "month", "year", "none")
@@ -36,8 +37,6 @@ def _clean_group(group: object) -> str:
 
 
 def _clean_range(start: object, end: object) -> tuple[date | None, date | None]:
-    from updoot_app.services.billing.documents import clean_date
-
     s = clean_date(start, "start", "Start") if start not in (None, "") else None
     e = clean_date(end, "end", "End") if end not in (None, "") else None
     if s and e and e < s:
