@@ -305,3 +305,36 @@ def document_list_page(state, kind: str, *below: rx.Component, subtitle: str,
                           align="center")),
         *below,
     )
+
+
+# --- the document pages -------------------------------------------------------------------
+
+def document_page(state, kind: str, title, notices: list[rx.Component], totals: rx.Component,
+                  *below: rx.Component) -> rx.Component:
+    """One quote or invoice (`kind` "quote" or "invoice"): its header, `notices`
+    (its actions and messages), the editable or read-only fields, the lines,
+    `totals`, then `below`."""
+    plural = kind + "s"
+    return app_shell(
+        rx.cond(
+            state.not_found,
+            rx.callout(f"This {kind} does not exist in this workspace.", icon="info",
+                       width="100%"),
+            rx.vstack(
+                page_header(
+                    title, "",
+                    status_badge(state.doc["status_label"], state.doc["status_color"]),
+                ),
+                rx.hstack(rx.link(f"← All {plural}", href=f"/{plural}", size="2"),
+                          width="100%"),
+                *notices,
+                rx.cond(state.editable, doc_fields(state, kind), doc_summary(state, kind)),
+                rx.heading("Lines", size="4"),
+                lines_block(state, state.lines, state.editable),
+                rx.cond(state.editable, add_line_bar(state)),
+                rx.flex(rx.spacer(), totals, width="100%"),
+                *below,
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -328,6 +328,11 @@ def page_of_documents(session: Session, model: type[SQLModel], workspace_id: int
 
 # --- dicts ---------------------------------------------------------------------------------
 
+def status_label(status: str) -> str:
+    """A document status as people read it: "partially_paid" is "Partially paid"."""
+    return status.replace("_", " ").capitalize()
+
+
 def line_dicts(lines, currency: str, totals: money.Totals) -> list[dict]:
     out = []
     for line, amounts in zip(lines, totals.lines, strict=True):

@@ -36,10 +36,6 @@ PAGE_SIZE = 25
 
 # --- the text a page shows ----------------------------------------------------------------
 
-def status_label(status: str) -> str:
-    return status.replace("_", " ").capitalize()
-
-
 def money_text(amount, currency: str, locale: str) -> str:
     return format_money(Decimal(amount), currency, locale)
 
@@ -47,7 +43,7 @@ def money_text(amount, currency: str, locale: str) -> str:
 def list_row(row: dict, locale: str) -> dict[str, str]:
     """The columns every row of the quote and invoice lists shows."""
     return {"id": str(row["id"]), "number": row["number"], "status": row["status"],
-            "status_label": status_label(row["status"]),
+            "status_label": documents.status_label(row["status"]),
             "color": STATUS_COLORS.get(row["status"], "gray"),
             "company": row["company_name"] or "No company",
             "total": money_text(row["total"], row["currency"], locale)}
@@ -62,7 +58,7 @@ def doc_view(data: dict, locale: str) -> tuple[dict, list, list]:
                 "balance"):
         if key in data:
             header[key + "_text"] = money_text(data[key], cur, locale)
-    header["status_label"] = status_label(data["status"])
+    header["status_label"] = documents.status_label(data["status"])
     header["status_color"] = STATUS_COLORS.get(data["status"], "gray")
     header["has_discount"] = "true" if Decimal(data["discount_total"]) else ""
     header["has_payments"] = "true" if Decimal(data.get("amount_paid", 0)) else ""
@@ -203,12 +199,17 @@ class BillingDocState(AppState):
 
 class DocumentEditing(rx.State, mixin=True):
     """The handlers of the quote editor and the invoice page. The class names
-    its `EDITABLE_FIELDS` (header fields) and provides `_read(session,
-    workspace_id)` (the document's dict), `_write(session, p, change)` (the
-    service's update) and `_pdf(session, workspace_id)` ((bytes, file name));
-    `_show_more` and `_clear_messages` add what only its page shows."""
+    its `ID_PARAM` (the page's URL parameter) and `EDITABLE_FIELDS` (header
+    fields), and provides `_read(session, workspace_id)` (the document's dict),
+    `_write(session, p, change)` (the service's update) and `_pdf(session,
+    workspace_id)` ((bytes, file name)); `_show_more` and `_clear_messages` add
+    what only its page shows."""
 
+    ID_PARAM: ClassVar[str] = ""
     EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def _doc_id(self) -> str:
+        return self.router.page.params.get(self.ID_PARAM, "")
 
     def _show_more(self, data: dict, locale: str) -> None:
         """Page data beyond the shared header, lines and taxes."""

@@ -50,23 +50,22 @@ class InvoicesState(DocumentListBase, AppState):
 
 
 class InvoiceDetailState(DocumentEditing, BillingDocState):
-    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = tuple(field for field in invoices.FIELDS if field != "lines")
+    ID_PARAM: ClassVar[str] = "invoice_id"
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = tuple(field for field in invoices.FIELDS
+                                                       if field != "lines")
 
     payments: list[dict[str, str]] = []
     payment_error: str = ""
 
-    def _invoice_id(self) -> str:
-        return self.router.page.params.get("invoice_id", "")
-
     def _read(self, session, workspace_id: int) -> dict:
         return invoices.invoice_dict(session, invoices.get_invoice(session, workspace_id,
-                                                                   self._invoice_id()))
+                                                                   self._doc_id()))
 
     def _write(self, session, p: Principal, change: dict) -> None:
-        invoices.update_invoice(session, p, self._invoice_id(), change)
+        invoices.update_invoice(session, p, self._doc_id(), change)
 
     def _pdf(self, session, workspace_id: int) -> tuple[bytes, str]:
-        return pdf.invoice_pdf(session, workspace_id, self._invoice_id())
+        return pdf.invoice_pdf(session, workspace_id, self._doc_id())
 
     def _show_more(self, data: dict, locale: str) -> None:
         self.doc["number"] = data["number"] or "Draft invoice"
@@ -89,7 +88,7 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
     @rx.event
     @guard("member")
     def send(self, p: Principal):
-        invoices.finalise(p, self._invoice_id())
+        invoices.finalise(p, self._doc_id())
         with db.session_scope() as session:
             data = self._fill(session, p)
         return rx.toast.success(f"Invoice {data['number']} finalised and sent.")
@@ -102,7 +101,7 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
         data = {k: form.get(k, "") for k in ("amount", "paid_on", "method", "reference")}
         try:
             with db.write_scope() as session:
-                invoices.record_payment(session, p, self._invoice_id(), data)
+                invoices.record_payment(session, p, self._doc_id(), data)
         except ValidationError as exc:
             self.payment_error = exc.message
             return None
@@ -116,7 +115,7 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
     def void(self, p: Principal, form: dict):
         reason = form.get("reason", "") if isinstance(form, dict) else ""
         with db.write_scope() as session:
-            invoices.void_invoice(session, p, self._invoice_id(), reason)
+            invoices.void_invoice(session, p, self._doc_id(), reason)
         with db.session_scope() as session:
             self._fill(session, p)
         return rx.toast.success("Invoice voided; its number is kept.")
@@ -125,5 +124,5 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
     @guard("member")
     def delete(self, p: Principal):
         with db.write_scope() as session:
-            invoices.delete_invoice(session, p, self._invoice_id())
+            invoices.delete_invoice(session, p, self._doc_id())
         return [rx.toast.success("Draft deleted."), rx.redirect("/invoices")]

@@ -87,22 +87,21 @@ class QuotesState(DocumentListBase, AppState):
 
 
 class QuoteEditorState(DocumentEditing, BillingDocState):
-    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = tuple(field for field in quotes.FIELDS if field != "lines")
+    ID_PARAM: ClassVar[str] = "quote_id"
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = tuple(field for field in quotes.FIELDS
+                                                       if field != "lines")
 
     public_link: str = ""
 
-    def _quote_id(self) -> str:
-        return self.router.page.params.get("quote_id", "")
-
     def _read(self, session, workspace_id: int) -> dict:
         return quotes.quote_dict(session, quotes.get_quote(session, workspace_id,
-                                                           self._quote_id()))
+                                                           self._doc_id()))
 
     def _write(self, session, p: Principal, change: dict) -> None:
-        quotes.update_quote(session, p, self._quote_id(), change)
+        quotes.update_quote(session, p, self._doc_id(), change)
 
     def _pdf(self, session, workspace_id: int) -> tuple[bytes, str]:
-        return pdf.quote_pdf(session, workspace_id, self._quote_id())
+        return pdf.quote_pdf(session, workspace_id, self._doc_id())
 
     def _clear_messages(self) -> None:
         self.public_link = ""
@@ -111,7 +110,7 @@ class QuoteEditorState(DocumentEditing, BillingDocState):
     @guard("member")
     def send(self, p: Principal):
         with db.write_scope() as session:
-            _quote, token = quotes.send_quote(session, p, self._quote_id())
+            _quote, token = quotes.send_quote(session, p, self._doc_id())
         with db.session_scope() as session:
             self._fill(session, p)
         self.public_link = f"{load_settings().public_url.rstrip('/')}/q/{token}"
@@ -122,9 +121,9 @@ class QuoteEditorState(DocumentEditing, BillingDocState):
     def record_answer(self, p: Principal, answer: str):
         with db.write_scope() as session:
             if answer == "accepted":
-                quote_answers.accept_quote(session, p, self._quote_id())
+                quote_answers.accept_quote(session, p, self._doc_id())
             elif answer == "declined":
-                quote_answers.decline_quote(session, p, self._quote_id())
+                quote_answers.decline_quote(session, p, self._doc_id())
             else:
                 return rx.toast.error("Unknown answer.")
         with db.session_scope() as session:
@@ -134,12 +133,12 @@ class QuoteEditorState(DocumentEditing, BillingDocState):
     @rx.event
     @guard("member")
     def convert(self, p: Principal):
-        invoice_id, _created = quotes.convert_quote(p, self._quote_id())
+        invoice_id, _created = quotes.convert_quote(p, self._doc_id())
         return rx.redirect(f"/invoices/{invoice_id}")
 
     @rx.event
     @guard("member")
     def delete(self, p: Principal):
         with db.session_scope() as session:
-            quotes.delete_quote(session, p, self._quote_id())
+            quotes.delete_quote(session, p, self._doc_id())
         return [rx.toast.success("Draft deleted."), rx.redirect("/quotes")]
