@@ -98,7 +98,8 @@ def create_invoice(session: Session, principal: Principal, data: Mapping[str, An
                       + timedelta(days=fields["payment_terms_days"]))
     invoice = Invoice(workspace_id=ws, created_by=principal.user_id, **fields)
     _dates(invoice, {})
-    documents.store_totals(invoice, money.document_totals(lines, invoice.currency, invoice.discount_pct))
+    documents.store_totals(invoice, money.document_totals(lines, invoice.currency,
+                                                          invoice.discount_pct))
     session.add(invoice)
     session.flush()
     _replace_lines(session, invoice, lines)
@@ -156,7 +157,8 @@ def send_invoice(session: Session, principal: Principal, invoice_id: object) -> 
     lines = invoice_lines(session, invoice.id)
     if not lines:
         raise ValidationError("lines", "Add at least one line before sending.")
-    documents.store_totals(invoice, money.document_totals(lines, invoice.currency, invoice.discount_pct))
+    documents.store_totals(invoice, money.document_totals(lines, invoice.currency,
+                                                          invoice.discount_pct))
     settings = documents.get_settings(session, invoice.workspace_id)
     year = invoice.issue_date.year
     number = documents.take_number(session, invoice.workspace_id, "invoice", year)
