@@ -31,13 +31,9 @@ from updoot_app.pages.settings import settings
 from updoot_app.pages.signup import signup
 from updoot_app.state.app_state import AppState
 from updoot_app.state.billing.billing_settings_state import BillingSettingsState
-from updoot_app.state.billing.billing_state import (
-    InvoiceDetailState,
-    InvoicesState,
-    PublicQuoteState,
-    QuoteEditorState,
-    QuotesState,
-)
+from updoot_app.state.billing.invoices_state import InvoiceDetailState, InvoicesState
+from updoot_app.state.billing.public_quote_state import PublicQuoteState
+from updoot_app.state.billing.quotes_state import QuoteEditorState, QuotesState
 from updoot_app.state.competitors.competitors_state import (
     CompareState,
     CompetitorDetailState,

@@ -16,7 +16,7 @@ from tests.conftest import make_actor
 from tests.state.conftest import call, new_state, toast_text
 from updoot_app import db
 from updoot_app.models import AuthSession, BillingLogo, BillingSettings, Membership
-from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.billing import logo
 from updoot_app.state.billing.billing_settings_state import BillingSettingsState
 
 GOOD = {"quote_prefix": "qt", "invoice_prefix": "FAC", "payment_terms_days": "14",
@@ -126,8 +126,8 @@ def test_logo_upload_preview_and_removal(alice, bob):
     ([], "Choose one PNG or JPEG file."),
     ("not a list", "Choose one PNG or JPEG file."),
     ([b"GIF89a not really", b"x"], "Choose one PNG or JPEG file."),
-    ([b"%PDF-1.4 pretending"], billing_logo.NOT_AN_IMAGE),
-    ([b"\0" * (billing_logo.MAX_LOGO_BYTES + 10)], "larger than 512 KB"),
+    ([b"%PDF-1.4 pretending"], logo.NOT_AN_IMAGE),
+    ([b"\0" * (logo.MAX_LOGO_BYTES + 10)], "larger than 512 KB"),
 ])
 def test_bad_logo_files_are_refused(alice, contents, message):
     state = page(alice)

@@ -25,14 +25,10 @@ from tests.unit.billing_helpers import (
 from updoot_app import db
 from updoot_app.models import Quote
 from updoot_app.services.billing import invoices
-from updoot_app.state.billing.billing_state import (
-    NO_CONTACT,
-    InvoiceDetailState,
-    InvoicesState,
-    PublicQuoteState,
-    QuoteEditorState,
-    QuotesState,
-)
+from updoot_app.state.billing.documents_base import NO_CONTACT
+from updoot_app.state.billing.invoices_state import InvoiceDetailState, InvoicesState
+from updoot_app.state.billing.public_quote_state import PublicQuoteState
+from updoot_app.state.billing.quotes_state import QuoteEditorState, QuotesState
 
 
 def editor(actor, quote_id):

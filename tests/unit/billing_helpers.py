@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from updoot_app import db
-from updoot_app.services.billing import invoices, quotes
+from updoot_app.services.billing import invoices, quote_answers, quotes
 from updoot_app.services.crm import companies, contacts, deals
 from updoot_app.services.identity.access import resolve_session
 
@@ -48,7 +48,7 @@ def accepted_quote(actor, **fields):
     qid = new_quote(actor, **fields)
     token = send(actor, qid)
     with db.write_scope() as s:
-        quotes.public_accept(s, token, "Jane Client")
+        quote_answers.public_accept(s, token, "Jane Client")
     return qid
 
 

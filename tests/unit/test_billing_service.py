@@ -21,7 +21,14 @@ from tests.unit.billing_helpers import (
 )
 from updoot_app import db
 from updoot_app.models import Deal, Invoice, Quote, Stage
-from updoot_app.services.billing import documents, invoices, products, quotes, revenue
+from updoot_app.services.billing import (
+    documents,
+    invoices,
+    products,
+    quote_answers,
+    quotes,
+    revenue,
+)
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 from updoot_app.services.platform.security import token_hash
 
@@ -159,20 +166,20 @@ def test_public_link_accept_wins_the_deal(alice):
         stored = s.get(Quote, qid)
         assert stored.public_token_hash == token_hash(token)
         assert token not in str(stored.model_dump())
-        view = quotes.public_view(s, token)
+        view = quote_answers.public_view(s, token)
     assert view["number"] == quote_data(alice, qid)["number"]
     assert view["total"] == D("73.45") and "id" not in view
     with db.write_scope() as s, pytest.raises(ValidationError):
-        quotes.public_accept(s, token, "   ")
+        quote_answers.public_accept(s, token, "   ")
     with db.write_scope() as s:
-        quotes.public_accept(s, token, "Jane Client")
+        quote_answers.public_accept(s, token, "Jane Client")
     data = quote_data(alice, qid)
     assert data["status"] == "accepted" and data["accepted_by_name"] == "Jane Client"
     with db.session_scope() as s:
         deal = s.get(Deal, deal_id)
         assert s.get(Stage, deal.stage_id).kind == "won"
     with db.write_scope() as s, pytest.raises(ValidationError, match="accepted"):
-        quotes.public_decline(s, token)
+        quote_answers.public_decline(s, token)
 
 
 def test_win_deal_setting_off(alice):
@@ -190,19 +197,19 @@ def test_bad_tokens_and_drafts_are_not_found(alice):
     with db.session_scope() as s:
         for bad in ["", "q_short", token + "x", "x" * 50, None, 12, token.upper()]:
             with pytest.raises(NotFound):
-                quotes.quote_by_token(s, bad)
+                quote_answers.quote_by_token(s, bad)
     new_token = send(alice, qid)  # sending again replaces the link
     with db.session_scope() as s:
         with pytest.raises(NotFound):
-            quotes.quote_by_token(s, token)
-        assert quotes.quote_by_token(s, new_token).id == qid
+            quote_answers.quote_by_token(s, token)
+        assert quote_answers.quote_by_token(s, new_token).id == qid
 
 
 def test_decline_and_expired(alice):
     qid = new_quote(alice)
     token = send(alice, qid)
     with db.write_scope() as s:
-        quotes.public_decline(s, token, "Too expensive")
+        quote_answers.public_decline(s, token, "Too expensive")
     assert quote_data(alice, qid)["status"] == "declined"
     qid2 = new_quote(alice, issue_date="2024-01-01", valid_until="2024-01-31")
     with db.write_scope() as s, pytest.raises(ValidationError, match="expired"):
@@ -216,7 +223,7 @@ def test_decline_and_expired(alice):
         s.add(q)
     assert quote_data(alice, qid3)["status"] == "expired"
     with db.write_scope() as s, pytest.raises(ValidationError, match="expired"):
-        quotes.public_accept(s, token3, "Late Client")
+        quote_answers.public_accept(s, token3, "Late Client")
     with db.session_scope() as s:
         rows, total = quotes.list_quotes(s, alice.workspace_id, status="expired")
     assert [r["id"] for r in rows] == [qid3]

@@ -18,8 +18,7 @@ from sqlmodel import Session
 from updoot_app import db
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body
-from updoot_app.services.billing import documents
-from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.billing import documents, logo
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import NotFound, ValidationError
 
@@ -43,11 +42,11 @@ def _settings_out(session: Session, row) -> dict:
             "win_deal_on_accept": row.win_deal_on_accept,
             "payment_terms_days": row.payment_terms_days, "address": row.address,
             "locale": row.locale,
-            "has_logo": billing_logo.get_logo(session, row.workspace_id) is not None}
+            "has_logo": logo.get_logo(session, row.workspace_id) is not None}
 
 
-def _logo_out(logo) -> dict:
-    return {"content_type": logo.content_type, "width": logo.width, "height": logo.height}
+def _logo_out(stored) -> dict:
+    return {"content_type": stored.content_type, "width": stored.width, "height": stored.height}
 
 
 @router.get("/billing-settings")
@@ -63,16 +62,16 @@ def update_settings(body: SettingsIn, p: Principal = WRITE, session: Session = D
 
 @router.get("/billing-settings/logo")
 def get_logo(p: Principal = READ, session: Session = DB) -> Response:
-    logo = billing_logo.get_logo(session, p.workspace_id)
-    if logo is None:
+    stored = logo.get_logo(session, p.workspace_id)
+    if stored is None:
         raise NotFound("Logo")
-    return Response(logo.data, media_type=logo.content_type,
+    return Response(stored.data, media_type=stored.content_type,
                     headers={"Cache-Control": "private, no-cache"})
 
 
 def _store(p: Principal, data: bytes) -> dict:
     with db.session_scope() as session:
-        return _logo_out(billing_logo.set_logo(session, p, data))
+        return _logo_out(logo.set_logo(session, p, data))
 
 
 @router.put("/billing-settings/logo", openapi_extra=_LOGO_BODY)
@@ -81,14 +80,14 @@ async def put_logo(request: Request, p: Principal = WRITE) -> dict:
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
-        if len(data) > billing_logo.MAX_LOGO_BYTES:
+        if len(data) > logo.MAX_LOGO_BYTES:
             raise ValidationError("logo", f"The logo is larger than "
-                                  f"{billing_logo.MAX_LOGO_BYTES // 1024} KB.")
+                                  f"{logo.MAX_LOGO_BYTES // 1024} KB.")
     return await run_in_threadpool(_store, p, bytes(data))
 
 
 @router.delete("/billing-settings/logo", status_code=204)
 def delete_logo(p: Principal = WRITE, session: Session = DB) -> Response:
-    if not billing_logo.remove_logo(session, p):
+    if not logo.remove_logo(session, p):
         raise NotFound("Logo")
     return Response(status_code=204)

@@ -13,10 +13,15 @@ from fastapi import APIRouter, Response
 from sqlmodel import Session
 
 from updoot_app import db
+from updoot_app.api.billing_document_io import (
+    DecimalStr,
+    LineIn,
+    dump,
+    export_response,
+    pdf_response,
+)
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.api.routes_quotes import DecimalStr, LineIn, csv_response, dump
-from updoot_app.services.archive import export
 from updoot_app.services.billing import invoices, pdf, revenue
 from updoot_app.services.identity.access import Principal
 
@@ -65,8 +70,7 @@ def list_invoices(p: Principal = READ, session: Session = DB, status: str | None
 @router.get("/invoices.csv")
 def invoices_csv(p: Principal = READ, session: Session = DB) -> Response:
     """Every invoice of the workspace (export.invoices_frame columns; money as decimal text)."""
-    return csv_response(export.export_csv(session, p, "invoices"),
-                        export.export_filename(p, "invoices"))
+    return export_response(session, p, "invoices")
 
 
 @router.post("/invoices", status_code=201)
@@ -77,8 +81,7 @@ def create_invoice(body: InvoiceIn, p: Principal = WRITE, session: Session = DB)
 @router.get("/invoices/{invoice_id:int}.pdf")
 def invoice_pdf(invoice_id: int, p: Principal = READ, session: Session = DB) -> Response:
     data, name = pdf.invoice_pdf(session, p.workspace_id, invoice_id)
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_response(data, name)
 
 
 @router.get("/invoices/{invoice_id}")

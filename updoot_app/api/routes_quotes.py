@@ -13,40 +13,24 @@ POST /quotes/{id}/convert answers the invoice — the same one every time.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BeforeValidator
 from sqlmodel import Session
 
 from updoot_app import db
+from updoot_app.api.billing_document_io import (
+    DecimalStr,
+    LineIn,
+    dump,
+    export_response,
+    pdf_response,
+)
 from updoot_app.api.deps import SessionRoute
-from updoot_app.api.routes_companies import DB, READ, WRITE, Body, MoneyStr, paged, to_json
-from updoot_app.services.archive import export
-from updoot_app.services.billing import invoices, pdf, quotes
+from updoot_app.api.routes_companies import DB, READ, WRITE, Body, paged, to_json
+from updoot_app.services.billing import invoices, pdf, quote_answers, quotes
 from updoot_app.services.identity.access import Principal
 from updoot_app.settings import load_settings
 
 router = APIRouter(tags=["quotes"], route_class=SessionRoute)
-
-
-def _text_only(value):
-    if isinstance(value, bool) or isinstance(value, int | float):
-        raise ValueError('must be a decimal string such as "2.5", not a JSON number')
-    return value
-
-
-DecimalStr = Annotated[str | None, BeforeValidator(_text_only)]
-
-
-class LineIn(Body):
-    product_id: int | None = None
-    description: str | None = None
-    unit: str | None = None
-    quantity: DecimalStr = None
-    unit_price: MoneyStr = None
-    discount_pct: DecimalStr = None
-    tax_rate: DecimalStr = None
 
 
 class QuoteIn(Body):
@@ -67,22 +51,9 @@ class AnswerIn(Body):
     reason: str | None = None
 
 
-def dump(body: Body) -> dict:
-    data = body.model_dump(exclude_unset=True)
-    if "lines" in data and data["lines"] is not None:
-        data["lines"] = [{k: v for k, v in line.items() if v is not None}
-                         for line in data["lines"]]
-    return data
-
-
 def public_url(request: Request, token: str) -> str:
     base = (load_settings().public_url or str(request.base_url)).rstrip("/")
     return f"{base}/q/{token}"
-
-
-def csv_response(data: bytes, filename: str) -> Response:
-    return Response(data, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def quote_out(session: Session, quote) -> dict:
@@ -102,8 +73,7 @@ def list_quotes(p: Principal = READ, session: Session = DB, status: str | None =
 @router.get("/quotes.csv")
 def quotes_csv(p: Principal = READ, session: Session = DB) -> Response:
     """Every quote of the workspace (export.quotes_frame columns; money as decimal text)."""
-    return csv_response(export.export_csv(session, p, "quotes"),
-                        export.export_filename(p, "quotes"))
+    return export_response(session, p, "quotes")
 
 
 @router.post("/quotes", status_code=201)
@@ -115,8 +85,7 @@ def create_quote(body: QuoteIn, p: Principal = WRITE) -> dict:
 @router.get("/quotes/{quote_id:int}.pdf")
 def quote_pdf(quote_id: int, p: Principal = READ, session: Session = DB) -> Response:
     data, name = pdf.quote_pdf(session, p.workspace_id, quote_id)
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_response(data, name)
 
 
 @router.get("/quotes/{quote_id}")
@@ -149,14 +118,14 @@ def send_quote(quote_id: int, request: Request, p: Principal = WRITE) -> dict:
 def accept_quote(quote_id: int, body: AnswerIn | None = None, p: Principal = WRITE) -> dict:
     with db.write_scope() as session:
         name = body.name if body else None
-        return quote_out(session, quotes.accept_quote(session, p, quote_id, name))
+        return quote_out(session, quote_answers.accept_quote(session, p, quote_id, name))
 
 
 @router.post("/quotes/{quote_id}/decline")
 def decline_quote(quote_id: int, body: AnswerIn | None = None, p: Principal = WRITE) -> dict:
     with db.write_scope() as session:
         reason = body.reason if body else None
-        return quote_out(session, quotes.decline_quote(session, p, quote_id, reason))
+        return quote_out(session, quote_answers.decline_quote(session, p, quote_id, reason))
 
 
 @router.post("/quotes/{quote_id}/convert")
@@ -176,6 +145,5 @@ public_router = APIRouter(tags=["public"], route_class=SessionRoute)
 def public_quote_pdf(token: str) -> Response:
     with db.session_scope() as session:
         data, name = pdf.public_quote_pdf(session, token)
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"',
-                             "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return pdf_response(data, name, {"Cache-Control": "no-store",
+                                     "Referrer-Policy": "no-referrer"})

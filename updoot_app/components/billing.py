@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
-from updoot_app.state.billing.billing_state import NO_CONTACT
+from updoot_app.components.layout import app_shell, page_header
+from updoot_app.state.billing.documents_base import NO_CONTACT
 
 
 def status_badge(label, color) -> rx.Component:
@@ -237,4 +240,101 @@ def add_line_bar(state) -> rx.Component:
             ),
         ),
         spacing="2", wrap="wrap",
+    )
+
+
+# --- the list pages ------------------------------------------------------------------------
+
+def _document_row(kind: str, row: dict, detail: rx.Component,
+                  amount: rx.Component) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.flex(
+                rx.vstack(
+                    rx.hstack(rx.text(row["number"], weight="bold"),
+                              status_badge(row["status_label"], row["color"]), align="center"),
+                    detail,
+                    spacing="1", min_width="0",
+                ),
+                rx.spacer(),
+                amount,
+                width="100%", align="center", spacing="3",
+            ),
+            width="100%",
+        ),
+        href=f"/{kind}s/" + row["id"], underline="none", width="100%", color="inherit",
+        class_name=f"{kind}-row",
+    )
+
+
+def document_list_page(state, kind: str, *below: rx.Component, subtitle: str,
+                       statuses: tuple[str, ...], new_event,
+                       row_detail: Callable[[dict], rx.Component],
+                       row_amount: Callable[[dict], rx.Component],
+                       empty_text: str) -> rx.Component:
+    """The quotes or invoices list (`kind` "quote" or "invoice"): new and export
+    buttons, the status filter, one page of rows and the pager; `row_detail` and
+    `row_amount` draw what a row of this kind shows, `below` follows the list."""
+    plural = kind + "s"
+    return app_shell(
+        page_header(
+            plural.capitalize(), subtitle,
+            rx.cond(state.can_edit, rx.button(rx.icon("plus", size=16), f"New {kind}",
+                                              on_click=new_event, id=f"new-{kind}")),
+            rx.button(rx.icon("download", size=16), "Export CSV", variant="soft",
+                      on_click=state.export_csv, id=f"export-{plural}"),
+        ),
+        rx.hstack(
+            rx.text("Status", size="2"),
+            rx.select(["all", *statuses], value=rx.cond(state.status == "", "all", state.status),
+                      on_change=state.set_status, id=f"{kind}-status-filter"),
+            rx.spacer(),
+            rx.text(state.total, f" {plural}", size="2", color_scheme="gray"),
+            width="100%", align="center",
+        ),
+        rx.cond(state.rows.length() > 0,
+                rx.vstack(rx.foreach(state.rows, lambda row: _document_row(
+                    kind, row, row_detail(row), row_amount(row))), spacing="2", width="100%"),
+                rx.callout(empty_text, icon="info", width="100%")),
+        rx.cond(state.pages > 1,
+                rx.hstack(rx.button("Previous", variant="soft", disabled=state.page <= 1,
+                                    on_click=state.go_page((state.page - 1).to_string())),
+                          rx.text("Page ", state.page, " of ", state.pages, size="2"),
+                          rx.button("Next", variant="soft", disabled=state.page >= state.pages,
+                                    on_click=state.go_page((state.page + 1).to_string())),
+                          align="center")),
+        *below,
+    )
+
+
+# --- the document pages -------------------------------------------------------------------
+
+def document_page(state, kind: str, title, notices: list[rx.Component], totals: rx.Component,
+                  *below: rx.Component) -> rx.Component:
+    """One quote or invoice (`kind` "quote" or "invoice"): its header, `notices`
+    (its actions and messages), the editable or read-only fields, the lines,
+    `totals`, then `below`."""
+    plural = kind + "s"
+    return app_shell(
+        rx.cond(
+            state.not_found,
+            rx.callout(f"This {kind} does not exist in this workspace.", icon="info",
+                       width="100%"),
+            rx.vstack(
+                page_header(
+                    title, "",
+                    status_badge(state.doc["status_label"], state.doc["status_color"]),
+                ),
+                rx.hstack(rx.link(f"← All {plural}", href=f"/{plural}", size="2"),
+                          width="100%"),
+                *notices,
+                rx.cond(state.editable, doc_fields(state, kind), doc_summary(state, kind)),
+                rx.heading("Lines", size="4"),
+                lines_block(state, state.lines, state.editable),
+                rx.cond(state.editable, add_line_bar(state)),
+                rx.flex(rx.spacer(), totals, width="100%"),
+                *below,
+                spacing="4", width="100%",
+            ),
+        ),
     )

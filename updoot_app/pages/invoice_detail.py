@@ -3,17 +3,9 @@ payments and balance, void, PDF."""
 
 import reflex as rx
 
-from updoot_app.components.billing import (
-    add_line_bar,
-    doc_fields,
-    doc_summary,
-    lines_block,
-    status_badge,
-    totals_card,
-)
+from updoot_app.components.billing import document_page, totals_card
 from updoot_app.components.forms import form_error
-from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import InvoiceDetailState as S
+from updoot_app.state.billing.invoices_state import InvoiceDetailState as S
 
 METHODS = [("bank_transfer", "Bank transfer"), ("card", "Card"), ("cash", "Cash"),
            ("cheque", "Cheque"), ("other", "Other")]
@@ -110,30 +102,13 @@ def payments_card() -> rx.Component:
 
 
 def invoice_detail() -> rx.Component:
-    return app_shell(
-        rx.cond(
-            S.not_found,
-            rx.callout("This invoice does not exist in this workspace.", icon="info",
-                       width="100%"),
-            rx.vstack(
-                page_header(
-                    S.doc["number"], "",
-                    status_badge(S.doc["status_label"], S.doc["status_color"]),
-                ),
-                rx.hstack(rx.link("← All invoices", href="/invoices", size="2"), width="100%"),
-                actions(),
-                rx.cond(S.doc["status"] == "void",
-                        rx.callout("Void" + rx.cond(S.doc["void_reason"] != "",
-                                                    ": " + S.doc["void_reason"], "."),
-                                   icon="ban", color_scheme="gray", width="100%")),
-                rx.cond(S.editable, doc_fields(S, "invoice"), doc_summary(S, "invoice")),
-                rx.heading("Lines", size="4"),
-                lines_block(S, S.lines, S.editable),
-                rx.cond(S.editable, add_line_bar(S)),
-                rx.flex(rx.spacer(), totals_card(S.doc, S.taxes, with_balance=True),
-                        width="100%"),
-                rx.cond(S.doc["status"] != "draft", payments_card()),
-                spacing="4", width="100%",
-            ),
-        ),
+    return document_page(
+        S, "invoice", S.doc["number"],
+        [actions(),
+         rx.cond(S.doc["status"] == "void",
+                 rx.callout("Void" + rx.cond(S.doc["void_reason"] != "",
+                                             ": " + S.doc["void_reason"], "."),
+                            icon="ban", color_scheme="gray", width="100%"))],
+        totals_card(S.doc, S.taxes, with_balance=True),
+        rx.cond(S.doc["status"] != "draft", payments_card()),
     )

@@ -5,7 +5,7 @@ import reflex as rx
 
 from updoot_app.components.billing import lines_block, status_badge, totals_card
 from updoot_app.components.forms import form_error
-from updoot_app.state.billing.billing_state import PublicQuoteState as S
+from updoot_app.state.billing.public_quote_state import PublicQuoteState as S
 
 
 def answer_forms() -> rx.Component:

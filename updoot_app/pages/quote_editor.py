@@ -4,16 +4,8 @@ with its public link, the client's answer, conversion to an invoice, PDF."""
 
 import reflex as rx
 
-from updoot_app.components.billing import (
-    add_line_bar,
-    doc_fields,
-    doc_summary,
-    lines_block,
-    status_badge,
-    totals_card,
-)
-from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import QuoteEditorState as S
+from updoot_app.components.billing import document_page, totals_card
+from updoot_app.state.billing.quotes_state import QuoteEditorState as S
 
 
 def actions() -> rx.Component:
@@ -60,28 +52,11 @@ def public_link() -> rx.Component:
 
 
 def quote_editor() -> rx.Component:
-    return app_shell(
-        rx.cond(
-            S.not_found,
-            rx.callout("This quote does not exist in this workspace.", icon="info",
-                       width="100%"),
-            rx.vstack(
-                page_header(
-                    "Quote " + S.doc["number"], "",
-                    status_badge(S.doc["status_label"], S.doc["status_color"]),
-                ),
-                rx.hstack(rx.link("← All quotes", href="/quotes", size="2"), width="100%"),
-                actions(),
-                public_link(),
-                rx.cond(S.doc["accepted_by_name"] != "",
-                        rx.callout("Accepted by " + S.doc["accepted_by_name"] + ".",
-                                   icon="check", color_scheme="green", width="100%")),
-                rx.cond(S.editable, doc_fields(S, "quote"), doc_summary(S, "quote")),
-                rx.heading("Lines", size="4"),
-                lines_block(S, S.lines, S.editable),
-                rx.cond(S.editable, add_line_bar(S)),
-                rx.flex(rx.spacer(), totals_card(S.doc, S.taxes), width="100%"),
-                spacing="4", width="100%",
-            ),
-        ),
+    return document_page(
+        S, "quote", "Quote " + S.doc["number"],
+        [actions(), public_link(),
+         rx.cond(S.doc["accepted_by_name"] != "",
+                 rx.callout("Accepted by " + S.doc["accepted_by_name"] + ".",
+                            icon="check", color_scheme="green", width="100%"))],
+        totals_card(S.doc, S.taxes),
     )

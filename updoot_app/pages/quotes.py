@@ -3,34 +3,10 @@ the product catalog."""
 
 import reflex as rx
 
-from updoot_app.components.billing import status_badge
+from updoot_app.components.billing import document_list_page
 from updoot_app.components.forms import form_error
-from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.billing_state import QuotesState as S
-
-STATUS_ITEMS = ["all", "draft", "sent", "accepted", "declined", "expired", "converted"]
-
-
-def quote_row(row: dict) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.flex(
-                rx.vstack(
-                    rx.hstack(rx.text(row["number"], weight="bold"),
-                              status_badge(row["status_label"], row["color"]), align="center"),
-                    rx.text(row["company"], " · valid until ", row["valid_until"], size="2",
-                            color_scheme="gray"),
-                    spacing="1", min_width="0",
-                ),
-                rx.spacer(),
-                rx.text(row["total"], weight="medium", white_space="nowrap"),
-                width="100%", align="center", spacing="3",
-            ),
-            width="100%",
-        ),
-        href="/quotes/" + row["id"], underline="none", width="100%", color="inherit",
-        class_name="quote-row",
-    )
+from updoot_app.models.billing import QUOTE_STATUSES
+from updoot_app.state.billing.quotes_state import QuotesState as S
 
 
 def product_row(row: dict) -> rx.Component:
@@ -81,31 +57,12 @@ def catalog() -> rx.Component:
 
 
 def quotes_page() -> rx.Component:
-    return app_shell(
-        page_header(
-            "Quotes", "Line items, live totals, a public accept link.",
-            rx.cond(S.can_edit, rx.button(rx.icon("plus", size=16), "New quote",
-                                          on_click=S.new_quote, id="new-quote")),
-            rx.button(rx.icon("download", size=16), "Export CSV", variant="soft",
-                      on_click=S.export_csv, id="export-quotes"),
-        ),
-        rx.hstack(
-            rx.text("Status", size="2"),
-            rx.select(STATUS_ITEMS, value=rx.cond(S.status == "", "all", S.status),
-                      on_change=S.set_status, id="quote-status-filter"),
-            rx.spacer(),
-            rx.text(S.total, " quotes", size="2", color_scheme="gray"),
-            width="100%", align="center",
-        ),
-        rx.cond(S.rows.length() > 0,
-                rx.vstack(rx.foreach(S.rows, quote_row), spacing="2", width="100%"),
-                rx.callout("No quotes here yet.", icon="info", width="100%")),
-        rx.cond(S.pages > 1,
-                rx.hstack(rx.button("Previous", variant="soft", disabled=S.page <= 1,
-                                    on_click=S.go_page((S.page - 1).to_string())),
-                          rx.text("Page ", S.page, " of ", S.pages, size="2"),
-                          rx.button("Next", variant="soft", disabled=S.page >= S.pages,
-                                    on_click=S.go_page((S.page + 1).to_string())),
-                          align="center")),
-        catalog(),
+    return document_list_page(
+        S, "quote", catalog(),
+        subtitle="Line items, live totals, a public accept link.",
+        statuses=QUOTE_STATUSES, new_event=S.new_quote,
+        row_detail=lambda row: rx.text(row["company"], " · valid until ", row["valid_until"],
+                                       size="2", color_scheme="gray"),
+        row_amount=lambda row: rx.text(row["total"], weight="medium", white_space="nowrap"),
+        empty_text="No quotes here yet.",
     )

@@ -25,6 +25,7 @@ from updoot_app.models import Company, Contact, Deal, Invoice, Quote, Stage, Use
 from updoot_app.services.billing import invoices, money, quotes
 from updoot_app.services.csvio.writing import frame_to_csv_bytes
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform.errors import ValidationError
 
 KINDS = ("companies", "contacts", "deals", "quotes", "invoices")
 QUOTE_COLUMNS = ["number", "status", "company", "contact", "deal", "issue_date", "valid_until",
@@ -158,8 +159,6 @@ def export_csv(session: Session, principal: Principal, kind: str) -> bytes:
     """The CSV bytes of every row of one kind in the caller's workspace."""
     principal.require("viewer")
     if kind not in _FRAMES:
-        from updoot_app.services.platform.errors import ValidationError
-
         raise ValidationError("kind", f"Export must be one of {', '.join(KINDS)}.")
     return frame_to_csv_bytes(_FRAMES[kind](session, principal.workspace_id))
 

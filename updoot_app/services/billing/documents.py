@@ -1,5 +1,6 @@
-"""What quotes and invoices share: billing settings, gapless numbering, line
-validation, party (company/contact/deal) checks, totals and dicts."""
+"""What quotes and invoices share: billing settings, gapless numbering, header
+and line validation, party (company/contact/deal) checks, stored lines and
+totals, the list query, and the dicts."""
 
 from __future__ import annotations
 
@@ -8,21 +9,42 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from babel import Locale, UnknownLocaleError
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, select
 
 from updoot_app.models import BillingSettings, Company, Contact, Deal, DocumentCounter, Workspace
+from updoot_app.models.types import utcnow
 from updoot_app.services.billing import money
+from updoot_app.services.billing.products import get_product
+from updoot_app.services.crm.companies import get_company
 from updoot_app.services.crm.contacts import get_contact
 from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.validation import clean_long_text, clean_text, reject_unknown
+from updoot_app.services.platform.sql import like_pattern
+from updoot_app.services.platform.validation import (
+    clean_currency,
+    clean_long_text,
+    clean_paging,
+    clean_ref,
+    clean_search,
+    clean_text,
+    reject_unknown,
+)
 
 MAX_LINES = 200
 LINE_FIELDS = ("product_id", "description", "unit", "quantity", "unit_price", "discount_pct",
                "tax_rate")
 PREFIX_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/")
+# The header dates a document may carry, in the order they are checked.
+DATE_FIELDS = (("issue_date", "Issue date"), ("valid_until", "Valid until"),
+               ("due_date", "Due date"))
+
+
+def today() -> date:
+    """The day quotes expire and invoices fall due by: today in UTC."""
+    return utcnow().date()
 
 
 # --- settings -------------------------------------------------------------------------
@@ -59,8 +81,6 @@ def update_settings(session: Session, principal, data: Mapping[str, Any]) -> Bil
     if "address" in data:
         row.address = clean_long_text(data["address"], "address", "Address", 500)
     if "locale" in data:
-        from babel import Locale, UnknownLocaleError
-
         text = clean_text(data["locale"], "locale", "Locale", max_len=12)
         try:
             Locale.parse(text)
@@ -138,7 +158,7 @@ def clean_party(session: Session, workspace_id: int, data: Mapping[str, Any],
     the document's company's when it is (a contact without a company is refused
     on a document with one: the addressee works at the client)."""
     out: dict[str, int | None] = {}
-    for key, getter in (("company_id", None), ("contact_id", get_contact),
+    for key, getter in (("company_id", get_company), ("contact_id", get_contact),
                         ("deal_id", get_deal)):
         if key not in data:
             continue
@@ -146,12 +166,7 @@ def clean_party(session: Session, workspace_id: int, data: Mapping[str, Any],
         if raw in (None, ""):
             out[key] = None
             continue
-        if getter is None:
-            from updoot_app.services.crm.companies import get_company
-
-            out[key] = get_company(session, workspace_id, raw).id
-        else:
-            out[key] = getter(session, workspace_id, raw).id
+        out[key] = getter(session, workspace_id, raw).id
     merged = dict(current or {})
     merged.update(out)
     company_id = merged.get("company_id")
@@ -170,6 +185,36 @@ def clean_party(session: Session, workspace_id: int, data: Mapping[str, Any],
     return out
 
 
+def clean_header(session: Session, workspace_id: int, data: Mapping[str, Any],
+                 allowed: tuple[str, ...], document=None) -> dict:
+    """The checked fields of a quote's or invoice's change (`document` is None for
+    a new one). `allowed` names the fields the document has: a quote has a
+    valid-until date, an invoice a due date and payment terms; the rest (party,
+    currency, issue date, discount, notes, terms, lines) both share."""
+    reject_unknown(data, allowed)
+    current = None if document is None else {"company_id": document.company_id,
+                                              "contact_id": document.contact_id,
+                                              "deal_id": document.deal_id}
+    out: dict[str, Any] = clean_party(session, workspace_id, data, current)
+    if "currency" in data:
+        out["currency"] = clean_currency(data["currency"])
+    for key, label in DATE_FIELDS:
+        if data.get(key) not in (None, ""):
+            out[key] = clean_date(data[key], key, label)
+    if data.get("payment_terms_days") not in (None, ""):
+        out["payment_terms_days"] = clean_days(data["payment_terms_days"])
+    if "discount_pct" in data:
+        out["discount_pct"] = money.clean_percent(data["discount_pct"], "discount_pct",
+                                                  "Document discount", default=Decimal(0))
+    if "notes" in data:
+        out["notes"] = clean_long_text(data["notes"], "notes", "Notes", 5000)
+    if "terms" in data:
+        out["terms"] = clean_long_text(data["terms"], "terms", "Terms", 5000)
+    if "lines" in data:
+        out["lines"] = clean_lines(session, workspace_id, data["lines"])
+    return out
+
+
 def default_currency(session: Session, workspace_id: int, party: Mapping[str, Any]) -> str:
     deal_id = party.get("deal_id")
     if deal_id:
@@ -181,8 +226,6 @@ def clean_lines(session: Session, workspace_id: int, raw: object) -> list[dict]:
     """Validated lines. A line with a product_id takes the product's name,
     unit, price and tax rate unless it gives its own; free-text lines need a
     description and a unit price."""
-    from updoot_app.services.billing.products import get_product
-
     if not isinstance(raw, list | tuple):
         raise ValidationError("lines", "Lines must be a list.")
     if len(raw) > MAX_LINES:
@@ -224,6 +267,70 @@ def clean_lines(session: Session, workspace_id: int, raw: object) -> list[dict]:
             raise ValidationError(f"{where}.description", f"Line {i + 1}: enter a description.")
         lines.append(line)
     return lines
+
+
+# --- stored lines and totals ------------------------------------------------------------
+
+def lines_of(session: Session, line_model: type[SQLModel], owner_column, owner_id: int) -> list:
+    """A document's stored lines (QuoteLine or InvoiceLine rows), in their order."""
+    return list(session.exec(select(line_model).where(owner_column == owner_id)
+                             .order_by(line_model.position, line_model.id)).all())
+
+
+def replace_lines(session: Session, old_lines: list, new_lines: list) -> None:
+    """Swap a document's stored lines; the old ones go first (positions are unique)."""
+    for old in old_lines:
+        session.delete(old)
+    session.flush()
+    session.add_all(new_lines)
+    session.flush()
+
+
+def store_totals(document, totals: money.Totals) -> None:
+    """Keep the computed totals on the document row (lists, CSV and revenue read them)."""
+    document.subtotal = totals.subtotal
+    document.discount_total = totals.discount_total
+    document.tax_total = totals.tax_total
+    document.total = totals.total
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+def page_of_documents(session: Session, model: type[SQLModel], workspace_id: int, status_where,
+                      day: date, *, status: object, search: object, company_id: object,
+                      deal_id: object, page: object,
+                      page_size: object) -> tuple[list[tuple[Any, str | None]], int]:
+    """One page of quotes or invoices, newest first, each with its company's name,
+    and the number of all that match. `status_where(status, day)` turns the
+    status filter into conditions: each document computes a status of its own
+    on `day` (a quote expires, an invoice falls overdue)."""
+    page_n, size = clean_paging(page, page_size)
+    query = (select(model, Company.name)
+             .join(Company, Company.id == model.company_id, isouter=True)
+             .where(model.workspace_id == workspace_id))
+    if status not in (None, ""):
+        query = query.where(*status_where(status, day))
+    if company_id not in (None, ""):
+        query = query.where(model.company_id == clean_ref(company_id, "company_id", "Company"))
+    if deal_id not in (None, ""):
+        query = query.where(model.deal_id == clean_ref(deal_id, "deal_id", "Deal"))
+    term = clean_search(search)
+    if term:
+        pattern = like_pattern(term.lower())
+        query = query.where(or_(func.lower(model.number).like(pattern, escape="\\"),
+                                and_(Company.name.is_not(None),
+                                     func.lower(Company.name).like(pattern, escape="\\"))))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(model.id.desc()).offset((page_n - 1) * size)
+                        .limit(size)).all()
+    return list(rows), total
+
+
+# --- dicts ---------------------------------------------------------------------------------
+
+def status_label(status: str) -> str:
+    """A document status as people read it: "partially_paid" is "Partially paid"."""
+    return status.replace("_", " ").capitalize()
 
 
 def line_dicts(lines, currency: str, totals: money.Totals) -> list[dict]:

@@ -18,36 +18,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from updoot_app import db
-from updoot_app.models import Company, Invoice, InvoiceLine, Payment, Quote
+from updoot_app.models import Invoice, InvoiceLine, Payment, Quote
 from updoot_app.models.billing import PAYMENT_METHODS
 from updoot_app.models.types import utcnow
 from updoot_app.services.billing import documents, money
+from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
-from updoot_app.services.platform.sql import like_pattern
-from updoot_app.services.platform.validation import (
-    clean_currency,
-    clean_long_text,
-    clean_paging,
-    clean_ref,
-    clean_search,
-    clean_text,
-    reject_unknown,
-)
+from updoot_app.services.platform.validation import clean_text, reject_unknown
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "due_date",
           "payment_terms_days", "discount_pct", "notes", "terms", "lines")
 OPEN = ("sent", "partially_paid")
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def effective_status(invoice: Invoice, on: date | None = None) -> str:
@@ -69,8 +56,7 @@ def get_invoice(session: Session, workspace_id: int, invoice_id: object, *,
 
 
 def invoice_lines(session: Session, invoice_id: int) -> list[InvoiceLine]:
-    return list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
-                             .order_by(InvoiceLine.position, InvoiceLine.id)).all())
+    return documents.lines_of(session, InvoiceLine, InvoiceLine.invoice_id, invoice_id)
 
 
 def totals_of(session: Session, invoice: Invoice) -> money.Totals:
@@ -84,48 +70,10 @@ def _locked(invoice: Invoice) -> None:
                               "and locked: it can no longer be edited.")
 
 
-def _clean(session: Session, invoice: Invoice | None, workspace_id: int,
-           data: Mapping[str, Any]) -> dict:
-    reject_unknown(data, FIELDS)
-    current = None if invoice is None else {"company_id": invoice.company_id,
-                                            "contact_id": invoice.contact_id,
-                                            "deal_id": invoice.deal_id}
-    out: dict[str, Any] = documents.clean_party(session, workspace_id, data, current)
-    if "currency" in data:
-        out["currency"] = clean_currency(data["currency"])
-    if data.get("issue_date") not in (None, ""):
-        out["issue_date"] = documents.clean_date(data["issue_date"], "issue_date",
-                                                    "Issue date")
-    if data.get("due_date") not in (None, ""):
-        out["due_date"] = documents.clean_date(data["due_date"], "due_date", "Due date")
-    if data.get("payment_terms_days") not in (None, ""):
-        out["payment_terms_days"] = documents.clean_days(data["payment_terms_days"])
-    if "discount_pct" in data:
-        out["discount_pct"] = money.clean_percent(data["discount_pct"], "discount_pct",
-                                                  "Document discount", default=Decimal(0))
-    if "notes" in data:
-        out["notes"] = clean_long_text(data["notes"], "notes", "Notes", 5000)
-    if "terms" in data:
-        out["terms"] = clean_long_text(data["terms"], "terms", "Terms", 5000)
-    if "lines" in data:
-        out["lines"] = documents.clean_lines(session, workspace_id, data["lines"])
-    return out
-
-
-def _store_totals(invoice: Invoice, totals: money.Totals) -> None:
-    invoice.subtotal = totals.subtotal
-    invoice.discount_total = totals.discount_total
-    invoice.tax_total = totals.tax_total
-    invoice.total = totals.total
-
-
 def _replace_lines(session: Session, invoice: Invoice, lines: list[dict]) -> None:
-    for old in invoice_lines(session, invoice.id):
-        session.delete(old)
-    session.flush()
-    for position, line in enumerate(lines):
-        session.add(InvoiceLine(invoice_id=invoice.id, position=position, **line))
-    session.flush()
+    documents.replace_lines(session, invoice_lines(session, invoice.id),
+                            [InvoiceLine(invoice_id=invoice.id, position=position, **line)
+                             for position, line in enumerate(lines)])
 
 
 def _dates(invoice: Invoice, fields: Mapping[str, Any]) -> None:
@@ -140,7 +88,7 @@ def create_invoice(session: Session, principal: Principal, data: Mapping[str, An
     """A draft invoice from scratch (no number until it is sent)."""
     principal.require("member")
     ws = principal.workspace_id
-    fields = _clean(session, None, ws, data)
+    fields = documents.clean_header(session, ws, data, FIELDS)
     lines = fields.pop("lines", [])
     fields.setdefault("currency", documents.default_currency(session, ws, fields))
     settings = documents.get_settings(session, ws)
@@ -150,7 +98,8 @@ def create_invoice(session: Session, principal: Principal, data: Mapping[str, An
                       + timedelta(days=fields["payment_terms_days"]))
     invoice = Invoice(workspace_id=ws, created_by=principal.user_id, **fields)
     _dates(invoice, {})
-    _store_totals(invoice, money.document_totals(lines, invoice.currency, invoice.discount_pct))
+    documents.store_totals(invoice, money.document_totals(lines, invoice.currency,
+                                                          invoice.discount_pct))
     session.add(invoice)
     session.flush()
     _replace_lines(session, invoice, lines)
@@ -165,14 +114,14 @@ def update_invoice(session: Session, principal: Principal, invoice_id: object,
     ws = principal.workspace_id
     invoice = get_invoice(session, ws, invoice_id, lock=True)
     _locked(invoice)
-    fields = _clean(session, invoice, ws, data)
+    fields = documents.clean_header(session, ws, data, FIELDS, invoice)
     lines = fields.pop("lines", None)
     for key, value in fields.items():
         setattr(invoice, key, value)
     _dates(invoice, fields)
     if lines is not None:
         _replace_lines(session, invoice, lines)
-    _store_totals(invoice, totals_of(session, invoice))
+    documents.store_totals(invoice, totals_of(session, invoice))
     invoice.updated_at = utcnow()
     session.add(invoice)
     activity.log(session, workspace_id=ws, user_id=principal.user_id, action="invoice.update",
@@ -208,7 +157,8 @@ def send_invoice(session: Session, principal: Principal, invoice_id: object) -> 
     lines = invoice_lines(session, invoice.id)
     if not lines:
         raise ValidationError("lines", "Add at least one line before sending.")
-    _store_totals(invoice, money.document_totals(lines, invoice.currency, invoice.discount_pct))
+    documents.store_totals(invoice, money.document_totals(lines, invoice.currency,
+                                                          invoice.discount_pct))
     settings = documents.get_settings(session, invoice.workspace_id)
     year = invoice.issue_date.year
     number = documents.take_number(session, invoice.workspace_id, "invoice", year)
@@ -227,7 +177,11 @@ def send_invoice(session: Session, principal: Principal, invoice_id: object) -> 
 
 
 def finalise(principal: Principal, invoice_id: object) -> int:
-    """`send_invoice` in its own write-locked transaction; returns the invoice id."""
+    """`send_invoice` in its own write-locked transaction; returns the invoice id.
+
+    It takes no session because numbering must hold the write lock from the
+    counter's UPDATE to the commit (BEGIN IMMEDIATE on SQLite): a caller's
+    session opened without it could interleave with another finalisation."""
     with db.write_scope() as session:
         return send_invoice(session, principal, invoice_id).id
 
@@ -336,36 +290,23 @@ def invoice_dict(session: Session, invoice: Invoice) -> dict:
     return out
 
 
+def _status_where(status: object, day: date) -> list:
+    if status == "overdue":
+        return [Invoice.status.in_(OPEN), Invoice.due_date < day]
+    if status in OPEN:
+        return [Invoice.status == status, Invoice.due_date >= day]
+    if status in ("draft", "paid", "void"):
+        return [Invoice.status == status]
+    raise ValidationError("status", "Unknown invoice status.")
+
+
 def list_invoices(session: Session, workspace_id: int, *, status: object = None,
                   search: object = None, company_id: object = None, deal_id: object = None,
                   page: object = 1, page_size: object = 25) -> tuple[list[dict], int]:
-    page_n, size = clean_paging(page, page_size)
-    query = (select(Invoice, Company.name)
-             .join(Company, Company.id == Invoice.company_id, isouter=True)
-             .where(Invoice.workspace_id == workspace_id))
     day = today()
-    if status not in (None, ""):
-        if status == "overdue":
-            query = query.where(Invoice.status.in_(OPEN), Invoice.due_date < day)
-        elif status in OPEN:
-            query = query.where(Invoice.status == status, Invoice.due_date >= day)
-        elif status in ("draft", "paid", "void"):
-            query = query.where(Invoice.status == status)
-        else:
-            raise ValidationError("status", "Unknown invoice status.")
-    if company_id not in (None, ""):
-        query = query.where(Invoice.company_id == clean_ref(company_id, "company_id", "Company"))
-    if deal_id not in (None, ""):
-        query = query.where(Invoice.deal_id == clean_ref(deal_id, "deal_id", "Deal"))
-    term = clean_search(search)
-    if term:
-        pattern = like_pattern(term.lower())
-        query = query.where(or_(func.lower(Invoice.number).like(pattern, escape="\\"),
-                                and_(Company.name.is_not(None),
-                                     func.lower(Company.name).like(pattern, escape="\\"))))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Invoice.id.desc()).offset((page_n - 1) * size)
-                        .limit(size)).all()
+    rows, total = documents.page_of_documents(
+        session, Invoice, workspace_id, _status_where, day, status=status, search=search,
+        company_id=company_id, deal_id=deal_id, page=page, page_size=page_size)
     return [{"id": i.id, "number": i.number or "Draft", "status": effective_status(i, day),
              "company_id": i.company_id, "company_name": name or "", "currency": i.currency,
              "issue_date": i.issue_date.isoformat(), "due_date": i.due_date.isoformat(),

@@ -10,6 +10,7 @@ is used with text made latin-1 safe (€ becomes "EUR").
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -21,17 +22,12 @@ from fpdf.enums import XPos, YPos
 from sqlmodel import Session
 
 from updoot_app.models import BillingLogo, Workspace
-from updoot_app.services.billing import documents, invoices, quotes
-from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.billing import documents, invoices, logo, quote_answers, quotes
 from updoot_app.services.platform.money_display import format_money
 
 # The fonts ship inside the package (updoot_app/fonts), found wherever the module sits.
 FONT_DIR = Path(str(resources.files("updoot_app") / "fonts"))
 LOGO_MAX_W, LOGO_MAX_H = 60.0, 20.0  # mm
-STATUS_LABELS = {"draft": "Draft", "sent": "Sent", "accepted": "Accepted",
-                 "declined": "Declined", "expired": "Expired", "converted": "Converted",
-                 "partially_paid": "Partially paid", "paid": "Paid", "overdue": "Overdue",
-                 "void": "Void"}
 
 
 class _Doc(FPDF):
@@ -75,30 +71,28 @@ class _Doc(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _pct(text: str, locale: str) -> str:
+def _percent_text(text: str, locale: str) -> str:
     return f"{format_decimal(Decimal(text), locale=locale)} %"
 
 
-def _draw_logo(pdf: _Doc, logo: BillingLogo) -> None:
+def _draw_logo(pdf: _Doc, workspace_logo: BillingLogo) -> None:
     """The logo at the top left, at most LOGO_MAX_W × LOGO_MAX_H mm, aspect kept."""
-    scale = min(LOGO_MAX_W / logo.width, LOGO_MAX_H / logo.height)
-    w, h = logo.width * scale, logo.height * scale
+    scale = min(LOGO_MAX_W / workspace_logo.width, LOGO_MAX_H / workspace_logo.height)
+    w, h = workspace_logo.width * scale, workspace_logo.height * scale
     top = pdf.get_y()
-    pdf.image(io.BytesIO(logo.data), x=pdf.l_margin, y=top, w=w, h=h)
+    pdf.image(io.BytesIO(workspace_logo.data), x=pdf.l_margin, y=top, w=w, h=h)
     pdf.set_y(top + h + 3)
 
 
 def _render(kind: str, data: dict, workspace: Workspace, settings,
-            logo: BillingLogo | None = None) -> bytes:
+            workspace_logo: BillingLogo | None = None) -> bytes:
     locale = settings.locale or "en_US"
     cur = data["currency"]
 
-    def m(amount) -> str:
+    def money_text(amount) -> str:
         return format_money(Decimal(amount), cur, locale)
 
-    def d(iso: str) -> str:
-        from datetime import date
-
+    def date_text(iso: str) -> str:
         return format_date(date.fromisoformat(iso), format="medium", locale=locale)
 
     pdf = _Doc()
@@ -110,15 +104,14 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
     pdf.add_page()
 
     # Header: the sender
-    if logo is not None:
-        _draw_logo(pdf, logo)
+    if workspace_logo is not None:
+        _draw_logo(pdf, workspace_logo)
     pdf.line_text(workspace.name, size=18, bold=True, h=9)
     if settings.address:
         pdf.line_text(settings.address, size=9, h=4.5)
     pdf.ln(4)
     pdf.line_text(f"{title.upper()} {number}", size=15, bold=True, h=8)
-    status = STATUS_LABELS.get(data["status"], data["status"])
-    pdf.line_text(f"Status: {status}", size=9, h=5)
+    pdf.line_text(f"Status: {documents.status_label(data['status'])}", size=9, h=5)
     pdf.ln(2)
 
     # Parties and dates, side by side
@@ -132,11 +125,11 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
         for text in party:
             pdf.cell(90, 5, pdf.safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
-    rows = [("Issue date", d(data["issue_date"]))]
+    rows = [("Issue date", date_text(data["issue_date"]))]
     if kind == "quote":
-        rows.append(("Valid until", d(data["valid_until"])))
+        rows.append(("Valid until", date_text(data["valid_until"])))
     else:
-        rows.append(("Due date", d(data["due_date"])))
+        rows.append(("Due date", date_text(data["due_date"])))
         if data.get("quote_number"):
             rows.append(("Quote", data["quote_number"]))
     pdf.set_xy(120, top)
@@ -165,10 +158,10 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
             row.cell(pdf.safe(format_decimal(Decimal(line["quantity"]), locale=locale)))
             row.cell(pdf.safe(format_decimal(Decimal(line["unit_price"]).normalize(),
                                              locale=locale, decimal_quantization=False)))
-            row.cell(pdf.safe(_pct(line["discount_pct"], locale)
+            row.cell(pdf.safe(_percent_text(line["discount_pct"], locale)
                               if Decimal(line["discount_pct"]) else "—"))
-            row.cell(pdf.safe(_pct(line["tax_rate"], locale)))
-            row.cell(pdf.safe(m(line["net"])))
+            row.cell(pdf.safe(_percent_text(line["tax_rate"], locale)))
+            row.cell(pdf.safe(money_text(line["net"])))
     pdf.ln(4)
 
     # Totals
@@ -178,26 +171,28 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
         pdf.cell(60, 6, pdf.safe(label))
         pdf.cell(34, 6, pdf.safe(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    total_row("Subtotal", m(data["subtotal"]))
+    total_row("Subtotal", money_text(data["subtotal"]))
     if Decimal(data["discount_total"]):
-        total_row("Discounts", "−" + m(data["discount_total"]) if pdf.unicode
-                  else "-" + m(data["discount_total"]))
-        total_row("Net", m(data["net_total"]))
+        total_row("Discounts", "−" + money_text(data["discount_total"]) if pdf.unicode
+                  else "-" + money_text(data["discount_total"]))
+        total_row("Net", money_text(data["net_total"]))
     for tax in data["taxes"]:
-        total_row(f"Tax {_pct(tax['rate'], locale)} on {m(tax['base'])}", m(tax["tax"]))
-    total_row("Tax total", m(data["tax_total"]))
-    total_row("Total", m(data["total"]), bold=True)
+        total_row(f"Tax {_percent_text(tax['rate'], locale)} on {money_text(tax['base'])}",
+                  money_text(tax["tax"]))
+    total_row("Tax total", money_text(data["tax_total"]))
+    total_row("Total", money_text(data["total"]), bold=True)
     if kind == "invoice":
-        total_row("Paid", m(data["amount_paid"]))
-        total_row("Balance due", m(data["balance"]), bold=True)
+        total_row("Paid", money_text(data["amount_paid"]))
+        total_row("Balance due", money_text(data["balance"]), bold=True)
     pdf.ln(4)
 
     # Terms and notes
     if kind == "invoice":
         days = data["payment_terms_days"]
         pdf.line_text("Payment terms", size=10, bold=True)
-        pdf.line_text(f"Payment due within {days} days, by {d(data['due_date'])}."
-                      if days else f"Payment due on receipt, by {d(data['due_date'])}.", size=9)
+        due = date_text(data["due_date"])
+        pdf.line_text(f"Payment due within {days} days, by {due}." if days
+                      else f"Payment due on receipt, by {due}.", size=9)
         if data.get("number"):
             pdf.line_text(f"Please quote {data['number']} with your payment.", size=9)
         pdf.ln(2)
@@ -224,12 +219,12 @@ def _quote_pdf(session: Session, quote) -> tuple[bytes, str]:
     data = quotes.quote_dict(session, quote)
     workspace = session.get(Workspace, quote.workspace_id)
     settings = documents.get_settings(session, quote.workspace_id)
-    logo = billing_logo.get_logo(session, quote.workspace_id)
-    return _render("quote", data, workspace, settings, logo), f"{quote.number}.pdf"
+    workspace_logo = logo.get_logo(session, quote.workspace_id)
+    return _render("quote", data, workspace, settings, workspace_logo), f"{quote.number}.pdf"
 
 
 def public_quote_pdf(session: Session, token: object) -> tuple[bytes, str]:
-    return _quote_pdf(session, quotes.quote_by_token(session, token))
+    return _quote_pdf(session, quote_answers.quote_by_token(session, token))
 
 
 def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tuple[bytes, str]:
@@ -237,6 +232,6 @@ def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tupl
     data = invoices.invoice_dict(session, invoice)
     workspace = session.get(Workspace, workspace_id)
     settings = documents.get_settings(session, workspace_id)
-    logo = billing_logo.get_logo(session, workspace_id)
+    workspace_logo = logo.get_logo(session, workspace_id)
     name = f"{invoice.number}.pdf" if invoice.number else f"draft-invoice-{invoice.id}.pdf"
-    return _render("invoice", data, workspace, settings, logo), name
+    return _render("invoice", data, workspace, settings, workspace_logo), name

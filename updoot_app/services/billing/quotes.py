@@ -6,10 +6,8 @@
   token shown once, stored as its SHA-256 (`public_token_hash`); sending again
   replaces the link.
 * "expired" is computed: a sent quote whose valid-until date has passed.
-* The client accepts (typed name) or declines through the public link; a
-  member can also record the answer (API /accept). Accepting moves the deal
-  to the first "won" stage when the workspace setting `win_deal_on_accept`
-  is on (the default).
+* The client's answer (accept, decline), through the public link or recorded
+  by a member, is in quote_answers.py.
 * `convert_quote` turns an accepted quote into exactly one invoice, whatever
   happens: the quote row is locked (BEGIN IMMEDIATE / SELECT … FOR UPDATE),
   a converted quote returns its invoice, and `invoices.quote_id` is unique.
@@ -22,37 +20,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from updoot_app import db
-from updoot_app.models import Invoice, InvoiceLine, Quote, QuoteLine, Stage, Workspace
+from updoot_app.models import Invoice, InvoiceLine, Quote, QuoteLine
 from updoot_app.models.types import utcnow
 from updoot_app.services.billing import documents, money
+from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
-from updoot_app.services.platform.errors import NotFound, ValidationError
+from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.security import new_token, token_hash
-from updoot_app.services.platform.validation import (
-    clean_currency,
-    clean_long_text,
-    clean_paging,
-    clean_ref,
-    clean_search,
-    clean_text,
-    reject_unknown,
-)
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "valid_until",
           "discount_pct", "notes", "terms", "lines")
 DEFAULT_VALID_DAYS = 30
 TOKEN_PREFIX = "q_"
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def effective_status(quote: Quote, on: date | None = None) -> str:
@@ -68,8 +53,7 @@ def get_quote(session: Session, workspace_id: int, quote_id: object, *,
 
 
 def quote_lines(session: Session, quote_id: int) -> list[QuoteLine]:
-    return list(session.exec(select(QuoteLine).where(QuoteLine.quote_id == quote_id)
-                             .order_by(QuoteLine.position, QuoteLine.id)).all())
+    return documents.lines_of(session, QuoteLine, QuoteLine.quote_id, quote_id)
 
 
 def totals_of(session: Session, quote: Quote) -> money.Totals:
@@ -77,47 +61,10 @@ def totals_of(session: Session, quote: Quote) -> money.Totals:
                                  quote.discount_pct)
 
 
-def _store_totals(quote: Quote, totals: money.Totals) -> None:
-    quote.subtotal = totals.subtotal
-    quote.discount_total = totals.discount_total
-    quote.tax_total = totals.tax_total
-    quote.total = totals.total
-
-
-def _clean(session: Session, quote: Quote | None, workspace_id: int,
-           data: Mapping[str, Any]) -> dict:
-    reject_unknown(data, FIELDS)
-    current = None if quote is None else {"company_id": quote.company_id,
-                                          "contact_id": quote.contact_id,
-                                          "deal_id": quote.deal_id}
-    out: dict[str, Any] = documents.clean_party(session, workspace_id, data, current)
-    if "currency" in data:
-        out["currency"] = clean_currency(data["currency"])
-    if data.get("issue_date") not in (None, ""):
-        out["issue_date"] = documents.clean_date(data["issue_date"], "issue_date",
-                                                    "Issue date")
-    if data.get("valid_until") not in (None, ""):
-        out["valid_until"] = documents.clean_date(data["valid_until"], "valid_until",
-                                                     "Valid until")
-    if "discount_pct" in data:
-        out["discount_pct"] = money.clean_percent(data["discount_pct"], "discount_pct",
-                                                  "Document discount", default=Decimal(0))
-    if "notes" in data:
-        out["notes"] = clean_long_text(data["notes"], "notes", "Notes", 5000)
-    if "terms" in data:
-        out["terms"] = clean_long_text(data["terms"], "terms", "Terms", 5000)
-    if "lines" in data:
-        out["lines"] = documents.clean_lines(session, workspace_id, data["lines"])
-    return out
-
-
 def _replace_lines(session: Session, quote: Quote, lines: list[dict]) -> None:
-    for old in quote_lines(session, quote.id):
-        session.delete(old)
-    session.flush()
-    for position, line in enumerate(lines):
-        session.add(QuoteLine(quote_id=quote.id, position=position, **line))
-    session.flush()
+    documents.replace_lines(session, quote_lines(session, quote.id),
+                            [QuoteLine(quote_id=quote.id, position=position, **line)
+                             for position, line in enumerate(lines)])
 
 
 def _check_dates(quote: Quote) -> None:
@@ -129,7 +76,7 @@ def create_quote(session: Session, principal: Principal, data: Mapping[str, Any]
     """A numbered draft quote. Call inside `db.write_scope()` (numbering)."""
     principal.require("member")
     ws = principal.workspace_id
-    fields = _clean(session, None, ws, data)
+    fields = documents.clean_header(session, ws, data, FIELDS)
     lines = fields.pop("lines", [])
     fields.setdefault("currency", documents.default_currency(session, ws, fields))
     issue = fields.pop("issue_date", today())
@@ -142,7 +89,7 @@ def create_quote(session: Session, principal: Principal, data: Mapping[str, Any]
     _check_dates(quote)
     number = documents.take_number(session, ws, "quote", issue.year)
     quote.number = documents.format_number(settings.quote_prefix, issue.year, number)
-    _store_totals(quote, totals)
+    documents.store_totals(quote, totals)
     session.add(quote)
     session.flush()
     _replace_lines(session, quote, lines)
@@ -158,14 +105,14 @@ def update_quote(session: Session, principal: Principal, quote_id: object,
     quote = get_quote(session, ws, quote_id)
     if quote.status != "draft":
         raise ValidationError("status", "Only a draft quote can be edited.")
-    fields = _clean(session, quote, ws, data)
+    fields = documents.clean_header(session, ws, data, FIELDS, quote)
     lines = fields.pop("lines", None)
     for key, value in fields.items():
         setattr(quote, key, value)
     _check_dates(quote)
     if lines is not None:
         _replace_lines(session, quote, lines)
-    _store_totals(quote, totals_of(session, quote))
+    documents.store_totals(quote, totals_of(session, quote))
     quote.updated_at = utcnow()
     session.add(quote)
     activity.log(session, workspace_id=ws, user_id=principal.user_id, action="quote.update",
@@ -216,125 +163,6 @@ def send_quote(session: Session, principal: Principal, quote_id: object) -> tupl
     return quote, token
 
 
-def _answerable(quote: Quote) -> None:
-    status = effective_status(quote)
-    if status == "expired":
-        raise ValidationError("status", "This quote has expired.")
-    if status != "sent":
-        raise ValidationError("status", f"This quote is {status.replace('_', ' ')}; "
-                              "it can no longer be answered.")
-
-
-def _win_deal(session: Session, quote: Quote, user_id: int | None) -> None:
-    from updoot_app.services.crm import deals
-
-    settings = documents.get_settings(session, quote.workspace_id)
-    if not settings.win_deal_on_accept or quote.deal_id is None:
-        return
-    won = session.exec(select(Stage).where(Stage.workspace_id == quote.workspace_id,
-                                           Stage.kind == "won")
-                       .order_by(Stage.position)).first()
-    if won is None:
-        return
-    ws = session.get(Workspace, quote.workspace_id)
-    actor = Principal(user_id=user_id, email="", name="", workspace_id=ws.id,
-                      workspace_name=ws.name, workspace_slug=ws.slug, role="member")
-    deals.move_stage(session, actor, quote.deal_id, won.id)
-
-
-def _accept(session: Session, quote: Quote, name: str, user_id: int | None) -> Quote:
-    _answerable(quote)
-    quote.status = "accepted"
-    quote.accepted_at = utcnow()
-    quote.accepted_by_name = name
-    quote.updated_at = quote.accepted_at
-    session.add(quote)
-    activity.log(session, workspace_id=quote.workspace_id, user_id=user_id,
-                 action="quote.accept", entity_type="quote", entity_id=quote.id,
-                 summary=f"Quote {quote.number} accepted by {name}")
-    _win_deal(session, quote, user_id)
-    session.flush()
-    return quote
-
-
-def _decline(session: Session, quote: Quote, reason: str, user_id: int | None) -> Quote:
-    _answerable(quote)
-    quote.status = "declined"
-    quote.declined_at = utcnow()
-    quote.decline_reason = reason or None
-    quote.updated_at = quote.declined_at
-    session.add(quote)
-    activity.log(session, workspace_id=quote.workspace_id, user_id=user_id,
-                 action="quote.decline", entity_type="quote", entity_id=quote.id,
-                 summary=f"Quote {quote.number} declined")
-    session.flush()
-    return quote
-
-
-def clean_signer(raw: object) -> str:
-    return clean_text(raw, "name", "Your name", max_len=200)
-
-
-def accept_quote(session: Session, principal: Principal, quote_id: object,
-                 name: object = None) -> Quote:
-    """A member records the client's acceptance (e.g. signed on paper)."""
-    principal.require("member")
-    quote = get_quote(session, principal.workspace_id, quote_id, lock=True)
-    signer = clean_signer(name) if name not in (None, "") else principal.name or principal.email
-    return _accept(session, quote, signer, principal.user_id)
-
-
-def decline_quote(session: Session, principal: Principal, quote_id: object,
-                  reason: object = None) -> Quote:
-    principal.require("member")
-    quote = get_quote(session, principal.workspace_id, quote_id, lock=True)
-    return _decline(session, quote, clean_long_text(reason, "reason", "Reason", 1000),
-                    principal.user_id)
-
-
-# --- the public link ------------------------------------------------------------------------
-
-def quote_by_token(session: Session, token: object, *, lock: bool = False) -> Quote:
-    """The quote behind a public token; anything else (bad token, draft, no
-    longer linked) is NotFound."""
-    if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) \
-            or not 20 <= len(token) <= 100:
-        raise NotFound("Quote")
-    query = select(Quote).where(Quote.public_token_hash == token_hash(token))
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    quote = session.exec(query).first()
-    if quote is None or quote.status == "draft":
-        raise NotFound("Quote")
-    return quote
-
-
-def public_accept(session: Session, token: object, name: object) -> Quote:
-    signer = clean_signer(name)
-    return _accept(session, quote_by_token(session, token, lock=True), signer, None)
-
-
-def public_decline(session: Session, token: object, reason: object = None) -> Quote:
-    text = clean_long_text(reason, "reason", "Reason", 1000)
-    return _decline(session, quote_by_token(session, token, lock=True), text, None)
-
-
-def public_view(session: Session, token: object) -> dict:
-    """What the client sees: the quote, its lines and totals, the sender's name.
-    No ids, no internal notes."""
-    quote = quote_by_token(session, token)
-    data = quote_dict(session, quote)
-    ws = session.get(Workspace, quote.workspace_id)
-    keep = ("number", "status", "currency", "issue_date", "valid_until", "discount_pct",
-            "terms", "notes", "subtotal", "discount_total", "net_total", "tax_total", "total",
-            "taxes", "lines", "company_name", "contact_name", "accepted_by_name")
-    out = {k: data[k] for k in keep}
-    out["lines"] = [{k: v for k, v in line.items() if k not in ("id", "product_id", "position")}
-                    for line in out["lines"]]
-    out["workspace_name"] = ws.name
-    return out
-
-
 # --- conversion ---------------------------------------------------------------------------
 
 def _invoice_of(session: Session, quote_id: int) -> Invoice | None:
@@ -380,7 +208,13 @@ def _convert(session: Session, principal: Principal, quote_id: object) -> tuple[
 
 def convert_quote(principal: Principal, quote_id: object) -> tuple[int, bool]:
     """Convert in its own locked transaction; returns (invoice id, created now).
-    Double clicks, two tabs and API retries all get the same invoice."""
+    Double clicks, two tabs and API retries all get the same invoice.
+
+    It takes no session because it must own its transaction: the check for an
+    existing invoice and the insert run under the write lock (BEGIN IMMEDIATE
+    on SQLite, the quote's row lock on PostgreSQL), and when the unique
+    quote_id still fires, the answer is read in a fresh transaction, which a
+    caller's failed one could not give."""
     principal.require("member")
     try:
         with db.write_scope() as session:
@@ -424,39 +258,23 @@ def quote_dict(session: Session, quote: Quote) -> dict:
     return out
 
 
+def _status_where(status: object, day: date) -> list:
+    if status == "expired":
+        return [Quote.status == "sent", Quote.valid_until < day]
+    if status == "sent":
+        return [Quote.status == "sent", Quote.valid_until >= day]
+    if status in ("draft", "accepted", "declined", "converted"):
+        return [Quote.status == status]
+    raise ValidationError("status", "Unknown quote status.")
+
+
 def list_quotes(session: Session, workspace_id: int, *, status: object = None,
                 search: object = None, company_id: object = None, deal_id: object = None,
                 page: object = 1, page_size: object = 25) -> tuple[list[dict], int]:
-    from updoot_app.models import Company
-
-    page_n, size = clean_paging(page, page_size)
-    query = (select(Quote, Company.name).join(Company, Company.id == Quote.company_id,
-                                               isouter=True)
-             .where(Quote.workspace_id == workspace_id))
     day = today()
-    if status not in (None, ""):
-        if status == "expired":
-            query = query.where(Quote.status == "sent", Quote.valid_until < day)
-        elif status == "sent":
-            query = query.where(Quote.status == "sent", Quote.valid_until >= day)
-        elif status in ("draft", "accepted", "declined", "converted"):
-            query = query.where(Quote.status == status)
-        else:
-            raise ValidationError("status", "Unknown quote status.")
-    if company_id not in (None, ""):
-        query = query.where(Quote.company_id == clean_ref(company_id, "company_id", "Company"))
-    if deal_id not in (None, ""):
-        query = query.where(Quote.deal_id == clean_ref(deal_id, "deal_id", "Deal"))
-    term = clean_search(search)
-    if term:
-        from updoot_app.services.platform.sql import like_pattern
-
-        pattern = like_pattern(term.lower())
-        query = query.where(func.lower(Quote.number).like(pattern, escape="\\")
-                            | func.lower(Company.name).like(pattern, escape="\\"))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Quote.id.desc()).offset((page_n - 1) * size)
-                        .limit(size)).all()
+    rows, total = documents.page_of_documents(
+        session, Quote, workspace_id, _status_where, day, status=status, search=search,
+        company_id=company_id, deal_id=deal_id, page=page, page_size=page_size)
     return [{"id": q.id, "number": q.number, "status": effective_status(q, day),
              "company_id": q.company_id, "company_name": name or "", "currency": q.currency,
              "issue_date": q.issue_date.isoformat(), "valid_until": q.valid_until.isoformat(),

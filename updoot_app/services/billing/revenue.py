@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from updoot_app.models import Invoice, Payment
 from updoot_app.models.types import money_from_db
 from updoot_app.services.billing import money
+from updoot_app.services.billing.documents import clean_date
 from updoot_app.services.platform.errors import ValidationError
 
 GROUPS = ("company", "deal", "month", "year", "none")
@@ -36,23 +37,41 @@ def _clean_group(group: object) -> str:
 
 
 def _clean_range(start: object, end: object) -> tuple[date | None, date | None]:
-    from updoot_app.services.billing.documents import clean_date
-
-    s = clean_date(start, "start", "Start") if start not in (None, "") else None
-    e = clean_date(end, "end", "End") if end not in (None, "") else None
-    if s and e and e < s:
+    first = clean_date(start, "start", "Start") if start not in (None, "") else None
+    last = clean_date(end, "end", "End") if end not in (None, "") else None
+    if first and last and last < first:
         raise ValidationError("end", "The end date is before the start date.")
-    return s, e
+    return first, last
 
 
-def _key(group: str, dialect: str, date_col, invoice=Invoice):
+def _group_key(session: Session, group_by: object, date_col):
+    """What the rows are grouped by (None: one row per currency)."""
+    group = _clean_group(group_by)
     if group == "company":
-        return invoice.company_id
+        return Invoice.company_id
     if group == "deal":
-        return invoice.deal_id
+        return Invoice.deal_id
     if group == "none":
         return None
-    return _period(date_col, group, dialect)
+    return _period(date_col, group, session.get_bind().dialect.name)
+
+
+def _narrowed_and_grouped(query, key, date_col, start: date | None, end: date | None,
+                          company_id: int | None, deal_id: int | None):
+    """The date range (on `date_col`), company and deal filters, then one row per
+    group key and currency (ordered by both), or per currency alone."""
+    if start:
+        query = query.where(date_col >= start)
+    if end:
+        query = query.where(date_col <= end)
+    if company_id is not None:
+        query = query.where(Invoice.company_id == company_id)
+    if deal_id is not None:
+        query = query.where(Invoice.deal_id == deal_id)
+    query = query.group_by(*([key] if key is not None else []), Invoice.currency)
+    if key is not None:
+        query = query.order_by(key, Invoice.currency)
+    return query
 
 
 def _rows(session: Session, query, key, amount_cols) -> list[dict]:
@@ -75,26 +94,14 @@ def invoiced(session: Session, workspace_id: int, *, group_by: object = "month",
              start: object = None, end: object = None, company_id: int | None = None,
              deal_id: int | None = None) -> list[dict]:
     """[{"key": group key, "currency", "total", "tax_total", "paid", "balance", "count"}]"""
-    group = _clean_group(group_by)
-    s, e = _clean_range(start, end)
-    dialect = session.get_bind().dialect.name
-    key = _key(group, dialect, Invoice.issue_date)
+    key = _group_key(session, group_by, Invoice.issue_date)
+    first_day, last_day = _clean_range(start, end)
     cols = [key if key is not None else func.min(Invoice.id), Invoice.currency,
             func.sum(Invoice.total), func.sum(Invoice.tax_total), func.sum(Invoice.amount_paid),
             func.count()]
     q = select(*cols).where(Invoice.workspace_id == workspace_id,
                             Invoice.number.is_not(None), Invoice.status != "void")
-    if s:
-        q = q.where(Invoice.issue_date >= s)
-    if e:
-        q = q.where(Invoice.issue_date <= e)
-    if company_id is not None:
-        q = q.where(Invoice.company_id == company_id)
-    if deal_id is not None:
-        q = q.where(Invoice.deal_id == deal_id)
-    q = q.group_by(*([key] if key is not None else []), Invoice.currency)
-    if key is not None:
-        q = q.order_by(key, Invoice.currency)
+    q = _narrowed_and_grouped(q, key, Invoice.issue_date, first_day, last_day, company_id, deal_id)
     out = _rows(session, q, key, ["total", "tax_total", "paid"])
     for item in out:
         item["balance"] = item["total"] - item["paid"]
@@ -105,25 +112,13 @@ def payments(session: Session, workspace_id: int, *, group_by: object = "month",
              start: object = None, end: object = None, company_id: int | None = None,
              deal_id: int | None = None) -> list[dict]:
     """[{"key", "currency", "amount", "count"}] of payments received."""
-    group = _clean_group(group_by)
-    s, e = _clean_range(start, end)
-    dialect = session.get_bind().dialect.name
-    key = _key(group, dialect, Payment.paid_on)
+    key = _group_key(session, group_by, Payment.paid_on)
+    first_day, last_day = _clean_range(start, end)
     cols = [key if key is not None else func.min(Payment.id), Invoice.currency,
             func.sum(Payment.amount), func.count()]
     q = (select(*cols).join(Invoice, Invoice.id == Payment.invoice_id)
          .where(Payment.workspace_id == workspace_id))
-    if s:
-        q = q.where(Payment.paid_on >= s)
-    if e:
-        q = q.where(Payment.paid_on <= e)
-    if company_id is not None:
-        q = q.where(Invoice.company_id == company_id)
-    if deal_id is not None:
-        q = q.where(Invoice.deal_id == deal_id)
-    q = q.group_by(*([key] if key is not None else []), Invoice.currency)
-    if key is not None:
-        q = q.order_by(key, Invoice.currency)
+    q = _narrowed_and_grouped(q, key, Payment.paid_on, first_day, last_day, company_id, deal_id)
     return _rows(session, q, key, ["amount"])
 
 

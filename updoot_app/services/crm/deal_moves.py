@@ -122,18 +122,25 @@ def apply(conn: Connection, principal: Principal, move: MovePlan, lost_reason: o
           *, now: datetime | None = None) -> Moved:
     """Write a planned move (member); a move to a lost stage needs a reason."""
     principal.require("member")
+    return apply_as(conn, principal.workspace_id, principal.user_id, move, lost_reason, now=now)
+
+
+def apply_as(conn: Connection, workspace_id: int, user_id: int | None, move: MovePlan,
+             lost_reason: object = None, *, now: datetime | None = None) -> Moved:
+    """`apply` for a caller that has its own right to move the deal and names the
+    acting user itself: a quote accepted by a member or, with no user, by the
+    client through the public link (billing's accept-wins-the-deal)."""
     reason = clean_lost_reason(lost_reason) if move.to_kind == "lost" else None
     at = now or utcnow()
     closed_at = at if move.to_kind in CLOSED_KINDS else None
-    ws, user = principal.workspace_id, principal.user_id
     summary = f"Stage: {move.from_name} → {move.to_name}"
-    row = {"ws": ws, "deal_id": move.deal_id, "user_id": user, "at": at,
+    row = {"ws": workspace_id, "deal_id": move.deal_id, "user_id": user_id, "at": at,
            "from_stage_id": move.from_stage_id, "to_stage_id": move.to_stage_id}
     _SET_STAGE.run(conn, {**row, "closed_at": closed_at, "lost_reason": reason})
     _HISTORY.run(conn, row)
     _INTERACTION.run(conn, {**row, "company_id": move.company_id, "summary": summary,
                             "outcome": reason or ""})
-    activity.append(conn, workspace_id=ws, user_id=user, action="deal.move",
+    activity.append(conn, workspace_id=workspace_id, user_id=user_id, action="deal.move",
                     entity_type="deal", entity_id=move.deal_id,
                     summary=f"{move.title}: {summary}", created_at=at,
                     detail={"from": move.from_stage_id, "to": move.to_stage_id,
@@ -145,7 +152,15 @@ def move(conn: Connection, principal: Principal, deal_id: object, stage_id: obje
          lost_reason: object = None, *, now: datetime | None = None) -> Moved | None:
     """Plan and apply; None when the deal is already in that stage."""
     principal.require("member")
-    planned = plan(conn, principal.workspace_id, deal_id, stage_id)
+    return move_as(conn, principal.workspace_id, principal.user_id, deal_id, stage_id,
+                   lost_reason, now=now)
+
+
+def move_as(conn: Connection, workspace_id: int, user_id: int | None, deal_id: object,
+            stage_id: object, lost_reason: object = None, *,
+            now: datetime | None = None) -> Moved | None:
+    """`move` for a caller that checked the right itself (see `apply_as`)."""
+    planned = plan(conn, workspace_id, deal_id, stage_id)
     if planned.changes_nothing:
         return None
-    return apply(conn, principal, planned, lost_reason, now=now)
+    return apply_as(conn, workspace_id, user_id, planned, lost_reason, now=now)

@@ -14,8 +14,7 @@ import reflex as rx
 
 from updoot_app import db
 from updoot_app.models.types import utcnow
-from updoot_app.services.billing import documents
-from updoot_app.services.billing import logo as billing_logo
+from updoot_app.services.billing import documents, logo
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
@@ -38,8 +37,7 @@ def _form_bool(form: dict, name: str) -> bool:
 
 def _store_logo(p: Principal, data: bytes) -> str:
     with db.session_scope() as session:
-        logo = billing_logo.set_logo(session, p, data)
-        return billing_logo.preview_data_url(logo)
+        return logo.preview_data_url(logo.set_logo(session, p, data))
 
 
 class BillingSettingsState(AppState):
@@ -64,8 +62,8 @@ class BillingSettingsState(AppState):
     def _fill(self, p: Principal) -> None:
         with db.session_scope() as session:
             row = documents.get_settings(session, p.workspace_id)
-            self.logo_url = billing_logo.preview_data_url(
-                billing_logo.get_logo(session, p.workspace_id))
+            self.logo_url = logo.preview_data_url(
+                logo.get_logo(session, p.workspace_id))
         self.quote_prefix, self.invoice_prefix = row.quote_prefix, row.invoice_prefix
         self.payment_terms_days = str(row.payment_terms_days)
         self.address, self.locale = row.address, row.locale
@@ -101,7 +99,7 @@ class BillingSettingsState(AppState):
         if not isinstance(files, list) or len(files) != 1:
             self.logo_error = "Choose one PNG or JPEG file."
             return None
-        limit = billing_logo.MAX_LOGO_BYTES
+        limit = logo.MAX_LOGO_BYTES
         chunks, size = [], 0
         while chunk := await files[0].read(_CHUNK):
             size += len(chunk)
@@ -121,6 +119,6 @@ class BillingSettingsState(AppState):
     @guard("admin")
     def remove_logo(self, p: Principal):
         with db.session_scope() as session:
-            billing_logo.remove_logo(session, p)
+            logo.remove_logo(session, p)
         self.logo_url = self.logo_error = ""
         return rx.toast.success("Logo removed.")
