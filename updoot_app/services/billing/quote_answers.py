@@ -21,7 +21,7 @@ from updoot_app.services.billing.quotes import (
     quote_dict,
 )
 from updoot_app.services.crm import deal_moves
-from updoot_app.services.crm.stages import list_stages
+from updoot_app.services.crm.stages import first_stage_of_kind
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
@@ -49,7 +49,7 @@ def _win_deal(session: Session, quote: Quote, user_id: int | None) -> None:
     settings = documents.get_settings(session, quote.workspace_id)
     if not settings.win_deal_on_accept or quote.deal_id is None:
         return
-    won = next((s for s in list_stages(session, quote.workspace_id) if s.kind == "won"), None)
+    won = first_stage_of_kind(session, quote.workspace_id, "won")
     if won is None:
         return
     session.flush()  # the move's statements see what this session changed so far
