@@ -2,8 +2,9 @@
 
 The router in `app.py` carries `Depends(principal)` itself, so a route added
 to it cannot forget authentication; routes that need a role beyond "viewer"
-add `Depends(role("member"))`. tests/api/test_api_guard.py calls every route
-without a token and expects 401.
+add `Depends(role("member"))`. tests/api/test_api_foundation.py calls every
+route with no token, an empty one, a forged one and a Basic header, and
+expects 401.
 """
 
 from __future__ import annotations

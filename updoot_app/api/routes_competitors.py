@@ -1,7 +1,7 @@
 """/competitors (battlecards), their win/loss stats, and the deal–competitor link.
 
 Battlecard Markdown fields go in and out as raw text; the response also
-carries `html` with each field rendered safely (services/markdown_safe).
+carries `html` with each field rendered safely (services/platform/markdown_safe.py).
 Win rates always come with their n: {"won": 1, "lost": 0, "n": 1,
 "win_rate": 1.0, "percent": 100, "label": "100% (n=1)"}.
 """

@@ -1,6 +1,6 @@
 """One competitor's battlecard, from a dict of strings (see
 state.deal_competitors_state.battlecard_dict). The `*_html` values are already
-sanitised server-side by services.markdown_safe (raw HTML disabled, only
+sanitised server-side by services.platform.markdown_safe (raw HTML disabled, only
 http/https/mailto links), which is why they may go through rx.html."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 {"industries": [...], "employees_min": int | None, "employees_max": int | None,
  "geography": [...ISO alpha-2 codes or region names], "segments": [...free text]}.
 The long fields are Markdown (at most MAX_MARKDOWN_CHARS each), rendered only
-through services.markdown_safe.
+through services.platform.markdown_safe.
 """
 
 from __future__ import annotations
