@@ -35,7 +35,7 @@ def signup(session: Session, email: object, password: object, workspace_name: ob
     password = clean_password(password)
     workspace_name = clean_text(workspace_name, "workspace_name", "Workspace name", max_len=80)
     name = clean_text(name, "name", "Name", max_len=200, required=False)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+    if email_has_account(session, email):
         # Sign-up cannot help revealing a taken address; say it without detail.
         raise ValidationError("email", "This email cannot be used to sign up. Try logging in.")
     user = User(email=email, name=name, password_hash=security.hash_password(password))
