@@ -39,7 +39,7 @@ from updoot_app.state.competitors.competitors_state import (
     CompetitorDetailState,
     CompetitorsState,
 )
-from updoot_app.state.competitors.deal_page_state import DealPageState
+from updoot_app.state.competitors.deal_competitors_page_state import DealPageState
 from updoot_app.state.crm.companies_state import CompaniesState
 from updoot_app.state.crm.company_import_state import CompanyImportState
 from updoot_app.state.crm.company_state import CompanyState

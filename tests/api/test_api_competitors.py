@@ -14,7 +14,7 @@ from tests.api.test_api_crm import post_company, url, viewer_h  # noqa: F401 - f
 from tests.api.test_api_foundation import ROUTES
 from updoot_app import db
 from updoot_app.models import Competitor, Deal, DealCompetitor
-from updoot_app.services.competitors import battlecards as competitors
+from updoot_app.services.competitors import battlecards, deal_links
 from updoot_app.services.identity.access import resolve_session
 
 COMP_ROUTES = [(m, p) for m, p in ROUTES if "competitors" in p]
@@ -51,10 +51,10 @@ def bob_ids(bob):
 
     with db.session_scope() as s:
         p = resolve_session(s, bob.token)
-        c = competitors.create_competitor(s, p, {"name": "Bob's rival"})
+        c = battlecards.create_competitor(s, p, {"name": "Bob's rival"})
         company = companies.create_company(s, p, {"name": "Bob Co"})
         deal = deals.create_deal(s, p, {"company_id": company.id, "title": "Bob deal"})
-        competitors.attach(s, p, deal.id, c.id)
+        deal_links.attach(s, p, deal.id, c.id)
         return {"competitor_id": c.id, "deal_id": deal.id}
 
 

@@ -15,8 +15,8 @@ from updoot_app.state.competitors.competitors_state import (
     CompetitorDetailState,
     CompetitorsState,
 )
-from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState
-from updoot_app.state.competitors.deal_page_state import DealPageState
+from updoot_app.state.competitors.deal_competitor_panel_state import DealCompetitorsState
+from updoot_app.state.competitors.deal_competitors_page_state import DealPageState
 
 FORM = {"name": "Rival", "website": "rival.example", "industries": "Technology, Retail",
         "geography": "Europe", "segments": "SMB", "employees_min": "10",

@@ -493,7 +493,7 @@ def test_filter_by_competitor(alice, bob):
     from sqlmodel import select
 
     from updoot_app.models import Deal
-    from updoot_app.services.competitors import battlecards
+    from updoot_app.services.competitors import battlecards, deal_links
 
     seed(alice, 40)
     with db.session_scope() as s:
@@ -501,7 +501,7 @@ def test_filter_by_competitor(alice, bob):
         deal_ids = s.exec(select(Deal.id).where(Deal.workspace_id == alice.workspace_id)
                           .order_by(Deal.id).limit(3)).all()
         for deal_id in deal_ids:
-            battlecards.attach(s, P(alice), deal_id, rival.id)
+            deal_links.attach(s, P(alice), deal_id, rival.id)
         rival_id = rival.id
         theirs = battlecards.create_competitor(s, P(bob), {"name": "Theirs"}).id
     state = board(alice)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.conftest import make_actor
 from updoot_app import db
 from updoot_app.models import AuthSession, User
-from updoot_app.services.identity import auth
+from updoot_app.services.identity import auth, sessions
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.errors import AuthRequired, RateLimited, ValidationError
 from updoot_app.services.platform.security import token_hash
@@ -77,7 +77,7 @@ def test_login_rotates_the_session_token(alice):
 
 def test_logout_revokes_the_session(alice):
     with db.session_scope() as s:
-        auth.end_session(s, alice.token)
+        sessions.end_session(s, alice.token)
     with pytest.raises(AuthRequired):
         principal(alice.token)
 

@@ -14,8 +14,7 @@ from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Activity, Company, Deal, DealCompetitor
-from updoot_app.services.competitors import battlecards
-from updoot_app.services.competitors import win_loss as competitor_stats
+from updoot_app.services.competitors import battlecards, deal_links, win_loss
 from updoot_app.services.crm import companies, deal_filters, deals
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform import markdown_safe
@@ -46,7 +45,7 @@ def new_deal(actor, company_id, value="1000", **fields):
 
 def attach(actor, deal_id, competitor_id):
     with db.session_scope() as s:
-        return battlecards.attach(s, principal(actor), deal_id, competitor_id)
+        return deal_links.attach(s, principal(actor), deal_id, competitor_id)
 
 
 def close(actor, deal_id, stage, when=None):
@@ -64,7 +63,7 @@ def set_tier(company_id, tier):
 
 def stats(actor, competitor_id):
     with db.session_scope() as s:
-        return competitor_stats.competitor_stats(s, actor.workspace_id, competitor_id)
+        return win_loss.competitor_stats(s, actor.workspace_id, competitor_id)
 
 
 # --- win-rate arithmetic ----------------------------------------------------------
@@ -80,7 +79,7 @@ def stats(actor, competitor_id):
     (1, 7, 13, "13% (n=8)"),  # 12.5 rounds half up
 ])
 def test_win_rate_arithmetic_always_shows_n(won, lost, percent, label):
-    rate = competitor_stats.win_rate(won, lost)
+    rate = win_loss.win_rate(won, lost)
     assert rate["percent"] == percent
     assert rate["label"] == label
     assert rate["n"] == won + lost
@@ -104,7 +103,7 @@ def test_win_rate_over_deals_ignores_open_and_other_competitors(alice):
     close(alice, tie_won.id, "Won")
     assert stats(alice, rival.id)["overall"]["label"] == "67% (n=3)"
     with db.session_scope() as s:
-        sums = competitor_stats.summaries(s, alice.workspace_id)
+        sums = win_loss.summaries(s, alice.workspace_id)
     assert sums[rival.id]["label"] == "67% (n=3)" and sums[rival.id]["open"] == 1
     assert sums[other.id]["label"] == "0% (n=1)"
 
@@ -117,7 +116,7 @@ def test_no_deals_gives_empty_figures(alice):
     assert result["by_fit_tier"] == [] and result["by_quarter"] == []
     assert result["top_industries"] == []
     with db.session_scope() as s:
-        assert competitor_stats.summary(s, alice.workspace_id, rival.id)["n"] == 0
+        assert win_loss.summary(s, alice.workspace_id, rival.id)["n"] == 0
 
 
 def test_figures_by_fit_tier_average_size_and_cycle(alice):
@@ -268,10 +267,10 @@ def test_other_workspace_is_not_found_and_viewers_cannot_write(alice, bob):
                      lambda: battlecards.update_competitor(s, pb, rival.id, {"name": "x"}),
                      lambda: battlecards.mark_reviewed(s, pb, rival.id),
                      lambda: battlecards.delete_competitor(s, pb, rival.id),
-                     lambda: battlecards.attach(s, pb, deal.id, bob_rival.id),
-                     lambda: battlecards.attach(s, pb, bob_deal.id, rival.id),
-                     lambda: battlecards.competitors_on_deal(s, bob.workspace_id, deal.id),
-                     lambda: competitor_stats.competitor_stats(s, bob.workspace_id, rival.id),
+                     lambda: deal_links.attach(s, pb, deal.id, bob_rival.id),
+                     lambda: deal_links.attach(s, pb, bob_deal.id, rival.id),
+                     lambda: deal_links.competitors_on_deal(s, bob.workspace_id, deal.id),
+                     lambda: win_loss.competitor_stats(s, bob.workspace_id, rival.id),
                      lambda: deal_filters.competitor_condition(s, bob.workspace_id, rival.id),
                      lambda: battlecards.get_competitor(s, alice.workspace_id, 10**15),
                      ):
@@ -285,8 +284,8 @@ def test_other_workspace_is_not_found_and_viewers_cannot_write(alice, bob):
                      lambda: battlecards.update_competitor(s, viewer, rival.id, {"name": "V"}),
                      lambda: battlecards.mark_reviewed(s, viewer, rival.id),
                      lambda: battlecards.delete_competitor(s, viewer, rival.id),
-                     lambda: battlecards.attach(s, viewer, deal.id, rival.id),
-                     lambda: battlecards.detach(s, viewer, deal.id, rival.id)):
+                     lambda: deal_links.attach(s, viewer, deal.id, rival.id),
+                     lambda: deal_links.detach(s, viewer, deal.id, rival.id)):
             with pytest.raises(Forbidden):
                 call()
 
@@ -299,16 +298,16 @@ def test_attach_is_idempotent_detach_and_pipeline_filter(alice):
     assert attach(alice, d1.id, rival.id)[1] is False
     with db.session_scope() as s:
         assert len(s.exec(select(DealCompetitor)).all()) == 1
-        assert [c.id for c in battlecards.competitors_on_deal(s, alice.workspace_id, d1.id)] \
+        assert [c.id for c in deal_links.competitors_on_deal(s, alice.workspace_id, d1.id)] \
             == [rival.id]
         cond = deal_filters.competitor_condition(s, alice.workspace_id, rival.id)
         assert s.exec(select(Deal.id).where(cond)).all() == [d1.id]
         assert d2.id not in s.exec(deal_filters.deal_ids_with_competitor(
             s, alice.workspace_id, str(rival.id))).all()
     with db.session_scope() as s:
-        battlecards.detach(s, principal(alice), d1.id, rival.id)
+        deal_links.detach(s, principal(alice), d1.id, rival.id)
     with db.session_scope() as s, pytest.raises(NotFound):
-        battlecards.detach(s, principal(alice), d1.id, rival.id)
+        deal_links.detach(s, principal(alice), d1.id, rival.id)
     # deleting the competitor or the deal removes the links
     attach(alice, d2.id, rival.id)
     with db.session_scope() as s:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from updoot_app import db
-from updoot_app.services.identity import access, auth
+from updoot_app.services.identity import access, auth, sessions
 from updoot_app.services.identity.session_cache import SessionCache
 from updoot_app.services.platform.errors import AuthRequired
 
@@ -88,7 +88,7 @@ def test_a_session_resolved_once_is_reused_at_the_same_version(alice, lookups):
 def test_logout_ends_a_reused_session(alice, lookups):
     resolve(alice.token)
     with db.session_scope() as s:
-        auth.end_session(s, alice.token)
+        sessions.end_session(s, alice.token)
     with pytest.raises(AuthRequired):
         resolve(alice.token)
 

@@ -3,7 +3,8 @@
 The router in `app.py` carries `Depends(principal)` itself, so a route added
 to it cannot forget authentication; routes that need a role beyond "viewer"
 add `Depends(role("member"))`. tests/api/test_api_foundation.py calls every
-route without a token and expects 401.
+route with no token, an empty one, a forged one and a Basic header, and
+expects 401.
 """
 
 from __future__ import annotations

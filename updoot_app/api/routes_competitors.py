@@ -15,8 +15,7 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute
 from updoot_app.api.routes_companies import DB, READ, WRITE, Body, to_json
-from updoot_app.services.competitors import battlecards as competitors
-from updoot_app.services.competitors import win_loss as competitor_stats
+from updoot_app.services.competitors import battlecards, deal_links, win_loss
 from updoot_app.services.identity.access import Principal
 
 router = APIRouter(tags=["competitors"], route_class=SessionRoute)
@@ -40,18 +39,18 @@ class DealCompetitorIn(Body):
 
 
 def _out(session: Session, p: Principal, competitor) -> dict:
-    out = competitors.competitor_out(session, competitor)
-    out["stats"] = competitor_stats.summary(session, p.workspace_id, competitor.id)
+    out = battlecards.competitor_out(session, competitor)
+    out["stats"] = win_loss.summary(session, p.workspace_id, competitor.id)
     return out
 
 
 @router.get("/competitors")
 def list_competitors(p: Principal = READ, session: Session = DB) -> dict:
-    sums = competitor_stats.summaries(session, p.workspace_id)
-    empty = {**competitor_stats.win_rate(0, 0), "open": 0}
+    sums = win_loss.summaries(session, p.workspace_id)
+    empty = win_loss.no_deals_summary()
     items = []
-    for c in competitors.list_competitors(session, p.workspace_id):
-        row = competitors.competitor_out(session, c, html=False)
+    for c in battlecards.list_competitors(session, p.workspace_id):
+        row = battlecards.competitor_out(session, c, html=False)
         row["stats"] = sums.get(c.id, empty)
         items.append(row)
     return {"items": items, "total": len(items), "page": 1, "page_size": max(1, len(items))}
@@ -61,15 +60,15 @@ def list_competitors(p: Principal = READ, session: Session = DB) -> dict:
 def create_competitor(body: CompetitorIn, p: Principal = WRITE, session: Session = DB) -> dict:
     data = body.model_dump(exclude_unset=True)
     reviewed = data.pop("reviewed", None)
-    competitor = competitors.create_competitor(session, p, data)
+    competitor = battlecards.create_competitor(session, p, data)
     if reviewed:
-        competitors.mark_reviewed(session, p, competitor.id)
+        battlecards.mark_reviewed(session, p, competitor.id)
     return _out(session, p, competitor)
 
 
 @router.get("/competitors/{competitor_id}")
 def get_competitor(competitor_id: int, p: Principal = READ, session: Session = DB) -> dict:
-    return _out(session, p, competitors.get_competitor(session, p.workspace_id, competitor_id))
+    return _out(session, p, battlecards.get_competitor(session, p.workspace_id, competitor_id))
 
 
 @router.patch("/competitors/{competitor_id}")
@@ -78,30 +77,30 @@ def update_competitor(competitor_id: int, body: CompetitorIn, p: Principal = WRI
     """Partial update; {"reviewed": true} stamps the review date and reviewer."""
     data = body.model_dump(exclude_unset=True)
     reviewed = data.pop("reviewed", None)
-    competitor = competitors.update_competitor(session, p, competitor_id, data)
+    competitor = battlecards.update_competitor(session, p, competitor_id, data)
     if reviewed:
-        competitors.mark_reviewed(session, p, competitor.id)
+        battlecards.mark_reviewed(session, p, competitor.id)
     return _out(session, p, competitor)
 
 
 @router.delete("/competitors/{competitor_id}", status_code=204)
 def delete_competitor(competitor_id: int, p: Principal = WRITE,
                       session: Session = DB) -> Response:
-    competitors.delete_competitor(session, p, competitor_id)
+    battlecards.delete_competitor(session, p, competitor_id)
     return Response(status_code=204)
 
 
 @router.get("/competitors/{competitor_id}/stats")
 def competitor_stats_route(competitor_id: int, p: Principal = READ,
                            session: Session = DB) -> dict:
-    stats = competitor_stats.competitor_stats(session, p.workspace_id, competitor_id)
+    stats = win_loss.competitor_stats(session, p.workspace_id, competitor_id)
     return to_json(stats)
 
 
 @router.get("/deals/{deal_id}/competitors")
 def deal_competitors(deal_id: int, p: Principal = READ, session: Session = DB) -> dict:
     rows = [_out(session, p, c)
-            for c in competitors.competitors_on_deal(session, p.workspace_id, deal_id)]
+            for c in deal_links.competitors_on_deal(session, p.workspace_id, deal_id)]
     return {"items": rows, "total": len(rows), "page": 1, "page_size": max(1, len(rows))}
 
 
@@ -109,7 +108,7 @@ def deal_competitors(deal_id: int, p: Principal = READ, session: Session = DB) -
 def attach_competitor(deal_id: int, body: DealCompetitorIn, response: Response,
                       p: Principal = WRITE, session: Session = DB) -> dict:
     """201 when attached now, 200 when it already was."""
-    link, created = competitors.attach(session, p, deal_id, body.competitor_id)
+    link, created = deal_links.attach(session, p, deal_id, body.competitor_id)
     response.status_code = 201 if created else 200
     return {"deal_id": link.deal_id, "competitor_id": link.competitor_id, "created": created}
 
@@ -117,5 +116,5 @@ def attach_competitor(deal_id: int, body: DealCompetitorIn, response: Response,
 @router.delete("/deals/{deal_id}/competitors/{competitor_id}", status_code=204)
 def detach_competitor(deal_id: int, competitor_id: int, p: Principal = WRITE,
                       session: Session = DB) -> Response:
-    competitors.detach(session, p, deal_id, competitor_id)
+    deal_links.detach(session, p, deal_id, competitor_id)
     return Response(status_code=204)

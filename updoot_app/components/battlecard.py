@@ -1,6 +1,6 @@
-"""One competitor's battlecard, from a dict of strings (see
-state.competitors.deal_competitors_state.battlecard_dict). The `*_html` values are
-already sanitised server-side by services.platform.markdown_safe (raw HTML disabled, only
+"""One competitor's battlecard, from a dict of strings (see `battlecard_dict` in
+state/competitors/deal_competitor_panel_state.py). The `*_html` values are already
+sanitised server-side by services.platform.markdown_safe (raw HTML disabled, only
 http/https/mailto links), which is why they may go through rx.html."""
 
 from __future__ import annotations

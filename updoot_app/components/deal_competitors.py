@@ -8,7 +8,7 @@ import reflex as rx
 
 from updoot_app.components.battlecard import battlecard
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState as S
+from updoot_app.state.competitors.deal_competitor_panel_state import DealCompetitorsState as S
 
 
 def attach_form() -> rx.Component:

@@ -8,7 +8,7 @@ import reflex as rx
 from updoot_app.components.deal_competitors import deal_competitors_panel
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors.deal_page_state import DealPageState as P
+from updoot_app.state.competitors.deal_competitors_page_state import DealPageState as P
 
 
 def deal_competitors_page() -> rx.Component:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.identity import auth, workspaces
+from updoot_app.services.identity import sessions, workspaces
 from updoot_app.services.identity.access import ROLE_LABELS, Principal
 from updoot_app.settings import load_settings
 from updoot_app.state.guard import guard, public
 
 SESSION_COOKIE = "updoot_session"
-
-
 
 
 class AppState(rx.State):
@@ -88,7 +86,7 @@ class AppState(rx.State):
     def logout(self):
         """Revoke the session server-side and drop the cookie."""
         with db.session_scope() as session:
-            auth.end_session(session, self.auth_token)
+            sessions.end_session(session, self.auth_token)
         # Emptying the cookie var clears the browser cookie; rx.remove_cookie would
         # re-hydrate the current page first and flash "please log in" toasts.
         self._forget_principal()

@@ -1,10 +1,12 @@
-"""Competitors as battlecards, and the deal–competitor link ("competitor present").
+"""Competitors as battlecards: validate, create, read, update, review, delete.
+
+Which competitors are present on which deal is `competitors.deal_links`.
 
 `target` uses the ICP criteria vocabulary so it can be compared with our ICPs:
 {"industries": [...], "employees_min": int | None, "employees_max": int | None,
  "geography": [...ISO alpha-2 codes or region names], "segments": [...free text]}.
 The long fields are Markdown (at most MAX_MARKDOWN_CHARS each), rendered only
-through services.markdown_safe.
+through services.platform.markdown_safe.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from sqlmodel import Session, select
 from updoot_app.models import Competitor, DealCompetitor, User
 from updoot_app.models.competitor import MARKDOWN_FIELDS
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity, geo, markdown_safe
 from updoot_app.services.platform.clock import aware
-from updoot_app.services.platform.errors import NotFound, ValidationError
+from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_text, reject_unknown
 
@@ -319,61 +320,7 @@ def delete_competitor(session: Session, principal: Principal, competitor_id: obj
     session.flush()
 
 
-# --- deals --------------------------------------------------------------------------
+# --- the deal list's filter by competitor -------------------------------------
 
-def competitors_on_deal(session: Session, workspace_id: int, deal_id: object
-                        ) -> list[Competitor]:
-    deal = get_deal(session, workspace_id, deal_id)
-    return list(session.exec(
-        select(Competitor).join(DealCompetitor, DealCompetitor.competitor_id == Competitor.id)
-        .where(DealCompetitor.deal_id == deal.id, Competitor.workspace_id == workspace_id)
-        .order_by(func.lower(Competitor.name), Competitor.id)
-    ).all())
-
-
-def attach(session: Session, principal: Principal, deal_id: object,
-           competitor_id: object) -> tuple[DealCompetitor, bool]:
-    """Mark the competitor as present on the deal; (link, created). Attaching
-    twice changes nothing (created is False)."""
-    principal.require("member")
-    ws = principal.workspace_id
-    deal = get_deal(session, ws, deal_id)
-    competitor = get_competitor(session, ws, competitor_id)
-    link = session.exec(select(DealCompetitor).where(
-        DealCompetitor.deal_id == deal.id, DealCompetitor.competitor_id == competitor.id)).first()
-    if link is not None:
-        return link, False
-    link = DealCompetitor(workspace_id=ws, deal_id=deal.id, competitor_id=competitor.id,
-                          created_by=principal.user_id)
-    session.add(link)
-    session.flush()
-    activity.log(session, workspace_id=ws, user_id=principal.user_id,
-                 action="deal.competitor_add", entity_type="deal", entity_id=deal.id,
-                 summary=f"{competitor.name} is competing on {deal.title}",
-                 detail={"competitor_id": competitor.id})
-    session.flush()
-    return link, True
-
-
-def detach(session: Session, principal: Principal, deal_id: object,
-           competitor_id: object) -> None:
-    principal.require("member")
-    ws = principal.workspace_id
-    deal = get_deal(session, ws, deal_id)
-    competitor = get_competitor(session, ws, competitor_id)
-    link = session.exec(select(DealCompetitor).where(
-        DealCompetitor.deal_id == deal.id, DealCompetitor.competitor_id == competitor.id)).first()
-    if link is None:
-        raise NotFound("Competitor on this deal")
-    session.delete(link)
-    session.flush()
-    activity.log(session, workspace_id=ws, user_id=principal.user_id,
-                 action="deal.competitor_remove", entity_type="deal", entity_id=deal.id,
-                 summary=f"{competitor.name} removed from {deal.title}",
-                 detail={"competitor_id": competitor.id})
-    session.flush()
-
-
-__all__ = ["attach", "competitor_out", "competitors_on_deal", "create_competitor",
-           "delete_competitor", "detach", "get_competitor", "list_competitors", "mark_reviewed",
-           "update_competitor"]
+__all__ = ["competitor_out", "create_competitor", "delete_competitor", "get_competitor",
+           "list_competitors", "mark_reviewed", "update_competitor"]

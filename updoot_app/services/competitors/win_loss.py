@@ -61,9 +61,13 @@ def summaries(session: Session, workspace_id: int) -> dict[int, dict]:
             for cid, c in counts.items()}
 
 
+def no_deals_summary() -> dict:
+    """The summary of a competitor not present on any deal (absent from `summaries`)."""
+    return {**win_rate(0, 0), "open": 0}
+
+
 def summary(session: Session, workspace_id: int, competitor_id: int) -> dict:
-    return summaries(session, workspace_id).get(
-        competitor_id, {**win_rate(0, 0), "open": 0})
+    return summaries(session, workspace_id).get(competitor_id, no_deals_summary())
 
 
 def overall(session: Session, workspace_id: int) -> dict:
@@ -213,7 +217,8 @@ def overlap(icp_criteria: list[tuple[str, dict]], target: dict) -> list[dict]:
     return rows
 
 
-def _active_criteria(session: Session, workspace_id: int) -> list[tuple[str, dict]]:
+def active_icp_criteria(session: Session, workspace_id: int) -> list[tuple[str, dict]]:
+    """(ICP name, criterion payload) of every criterion of the workspace's ICPs."""
     out = []
     for spec in icp_reads.specs_for_workspace(session, workspace_id):
         for crit in icp_to_payload(spec)["criteria"]:
@@ -236,7 +241,7 @@ def competitor_stats(session: Session, workspace_id: int, competitor_id: object)
         "overall": overall,
         "by_fit_tier": by_tier(frame, currency),
         "by_quarter": by_quarter(frame),
-        "overlap": overlap(_active_criteria(session, workspace_id), competitor.target),
+        "overlap": overlap(active_icp_criteria(session, workspace_id), competitor.target),
         "top_industries": top_segments(frame, "industry"),
         "top_countries": top_segments(frame, "country"),
     }

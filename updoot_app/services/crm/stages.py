@@ -12,25 +12,8 @@ from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_ref, clean_text, reject_unknown
 
-DEFAULT_STAGES = (
-    ("New", 5, "open"),
-    ("Contacted", 10, "open"),
-    ("Qualified", 25, "open"),
-    ("Proposal", 50, "open"),
-    ("Negotiation", 75, "open"),
-    ("Won", 100, "won"),
-    ("Lost", 0, "lost"),
-)
-
-
-def create_default_stages(session: Session, workspace_id: int) -> list[Stage]:
-    stages = [
-        Stage(workspace_id=workspace_id, name=name, position=i, probability=p, kind=kind)
-        for i, (name, p, kind) in enumerate(DEFAULT_STAGES)
-    ]
-    session.add_all(stages)
-    session.flush()
-    return stages
+# A new workspace's default stages come from identity.workspace_setup: a workspace
+# is created in identity, which sits below crm.
 
 
 def list_stages(session: Session, workspace_id: int) -> list[Stage]:

@@ -10,9 +10,8 @@ from sqlmodel import Session, SQLModel, select
 
 from updoot_app.models import Membership, User, Workspace
 from updoot_app.models.types import utcnow
-from updoot_app.services.demo import seed as demo_seed
-from updoot_app.services.demo import story as demo_story
-from updoot_app.services.identity import auth, workspaces
+from updoot_app.services.demo import seed, story
+from updoot_app.services.identity import sessions, workspaces
 from updoot_app.services.identity.access import principal_for
 from updoot_app.services.platform import activity
 from updoot_app.settings import load_settings
@@ -28,13 +27,12 @@ def create_demo(session: Session, *, companies: int = 120) -> tuple[Workspace, s
     session.add(user)
     session.flush()
     workspace = workspaces.create_workspace(session, user.id, f"Demo {suffix}", is_demo=True)
-    demo_seed.seed_workspace(session, workspace.id, [user.id], companies=companies,
-                             seed=int(suffix, 16))
-    demo_story.tell(session, principal_for(session, user.id, workspace.id),
-                    seed=int(suffix, 16))
+    seed.seed_workspace(session, workspace.id, [user.id], companies=companies,
+                        seed=int(suffix, 16))
+    story.tell(session, principal_for(session, user.id, workspace.id), seed=int(suffix, 16))
     activity.log(session, workspace_id=workspace.id, user_id=user.id, action="demo.create",
                  entity_type="workspace", entity_id=workspace.id, summary="Demo workspace created")
-    return workspace, auth.start_session(session, user.id, workspace.id)
+    return workspace, sessions.start_session(session, user.id, workspace.id)
 
 
 def purge_old_demos(session: Session, max_age_hours: int | None = None) -> int:

@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from updoot_app.models import Company, Contact, Deal, DealStageChange, Interaction
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm import stages as stage_service
+from updoot_app.services.crm import stages
+from updoot_app.services.identity import workspace_setup
 
 INDUSTRIES = (
     "Technology", "Financial Services", "Healthcare", "Manufacturing", "Retail",
@@ -103,9 +104,9 @@ def seed_workspace(session: Session, workspace_id: int, owner_ids: list[int], *,
     rng = random.Random(seed)
     now = now or utcnow()
     counts = SeedCounts()
-    stage_rows = stage_service.list_stages(session, workspace_id)
+    stage_rows = stages.list_stages(session, workspace_id)
     if not stage_rows:
-        stage_rows = stage_service.create_default_stages(session, workspace_id)
+        stage_rows = workspace_setup.create_default_stages(session, workspace_id)
     open_stages = [s for s in stage_rows if s.kind == "open"]
 
     company_rows = _company_rows(rng, workspace_id, owner_ids, companies, now)

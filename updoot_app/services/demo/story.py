@@ -4,8 +4,8 @@ linked to those personas and put on deals (so deals show their committee
 coverage), two competitor battlecards present on some deals (win rates), and
 two goals on the dashboard.
 
-`demo_seed` makes the bulk rows (shared with tests and benchmarks, which do not
-want any of this); `demo.create_demo` calls `tell` on top of it.
+`demo.seed` makes the bulk rows (shared with tests and benchmarks, which do not
+want any of this); `demo.lifecycle.create_demo` calls `tell` on top of it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from updoot_app.models import Contact, Deal, DealCompetitor, DealContact
-from updoot_app.services.competitors import battlecards as competitors
+from updoot_app.services.competitors import battlecards
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.kpis import goals
 from updoot_app.services.profiles import icps, personas
 
-# Persona for each seeded job title (demo_seed.TITLES); the template's persona,
+# Persona for each seeded job title (seed.TITLES); the template's persona,
 # "Security Sarah", is the economic buyer.
 TITLE_ROLE = {
     "IT Director": "economic_buyer", "CFO": "economic_buyer", "CISO": "economic_buyer",
@@ -122,7 +122,7 @@ def tell(session: Session, principal: Principal, *, seed: int = 7) -> None:
              for contact_id in by_company.get(company_id, [])[: rng.randint(1, 3)]]
     if links:
         session.execute(insert(DealContact), links)
-    rivals = [competitors.create_competitor(session, principal, dict(r)) for r in RIVALS]
+    rivals = [battlecards.create_competitor(session, principal, dict(r)) for r in RIVALS]
     present = [{"workspace_id": ws, "deal_id": deal_id, "competitor_id": rng.choice(rivals).id,
                 "created_by": principal.user_id}
                for deal_id, _company in deal_rows if rng.random() < 0.45]

@@ -133,7 +133,7 @@ def resolve_session(session: Session | Connection, raw_token: object) -> Princip
     session or on a bare connection (the guard's: no ORM session needed).
 
     One row read when this process resolved the same token at the database's
-    current auth epoch (services/session_cache.py), else one query."""
+    current auth epoch (identity/session_cache.py), else one query."""
     if not isinstance(raw_token, str) or not (20 <= len(raw_token) <= 200):
         raise AuthRequired()
     conn, digest, now = _bare(session), token_hash(raw_token), utcnow()

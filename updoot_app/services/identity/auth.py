@@ -1,4 +1,6 @@
-"""Sign-up, login (rate-limited), logout, password change, browser sessions."""
+"""Sign-up, login (rate-limited), password change.
+
+The browser sessions these start and end are `identity.sessions`."""
 
 from __future__ import annotations
 
@@ -7,40 +9,15 @@ from datetime import timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from updoot_app.models import AuthSession, LoginAttempt, Membership, User
+from updoot_app.models import LoginAttempt, Membership, User
 from updoot_app.models.types import utcnow
-from updoot_app.services.identity import workspaces
+from updoot_app.services.identity import sessions, workspaces
 from updoot_app.services.platform import activity, security
 from updoot_app.services.platform.errors import AuthRequired, RateLimited, ValidationError
 from updoot_app.services.platform.validation import clean_email, clean_password, clean_text
 from updoot_app.settings import load_settings
 
 LOGIN_FAILED = "Invalid email or password."
-
-
-def start_session(session: Session, user_id: int, workspace_id: int) -> str:
-    """Create a session row and return the raw token (only its hash is stored)."""
-    raw = security.new_token()
-    session.add(
-        AuthSession(
-            user_id=user_id,
-            workspace_id=workspace_id,
-            token_hash=security.token_hash(raw),
-            expires_at=utcnow() + timedelta(days=load_settings().session_days),
-        )
-    )
-    return raw
-
-
-def end_session(session: Session, raw_token: object) -> None:
-    if not isinstance(raw_token, str) or not raw_token:
-        return
-    auth = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == security.token_hash(raw_token))
-    ).first()
-    if auth is not None and auth.revoked_at is None:
-        auth.revoked_at = utcnow()
-        session.add(auth)
 
 
 def _default_workspace_id(session: Session, user_id: int) -> int | None:
@@ -58,7 +35,7 @@ def signup(session: Session, email: object, password: object, workspace_name: ob
     password = clean_password(password)
     workspace_name = clean_text(workspace_name, "workspace_name", "Workspace name", max_len=80)
     name = clean_text(name, "name", "Name", max_len=200, required=False)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+    if email_has_account(session, email):
         # Sign-up cannot help revealing a taken address; say it without detail.
         raise ValidationError("email", "This email cannot be used to sign up. Try logging in.")
     user = User(email=email, name=name, password_hash=security.hash_password(password))
@@ -67,7 +44,7 @@ def signup(session: Session, email: object, password: object, workspace_name: ob
     workspace = workspaces.create_workspace(session, user.id, workspace_name)
     activity.log(session, workspace_id=workspace.id, user_id=user.id, action="user.signup",
                  entity_type="user", entity_id=user.id, summary=f"{email} signed up")
-    return user, start_session(session, user.id, workspace.id)
+    return user, sessions.start_session(session, user.id, workspace.id)
 
 
 def _limit_keys(email: str, client_ip: str | None) -> list[str]:
@@ -117,8 +94,8 @@ def login(session: Session, email: object, password: object, *,
         user.password_hash = security.hash_password(password)
         session.add(user)
     session.exec(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
-    end_session(session, previous_token)
-    return start_session(session, user.id, workspace_id)
+    sessions.end_session(session, previous_token)
+    return sessions.start_session(session, user.id, workspace_id)
 
 
 def change_password(session: Session, user_id: int, current: object, new: object,
@@ -132,22 +109,7 @@ def change_password(session: Session, user_id: int, current: object, new: object
     user.password_hash = security.hash_password(new)
     session.add(user)
     # Every other session of this user ends: a changed password locks others out.
-    now = utcnow()
-    for auth in session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id,
-                                  AuthSession.revoked_at.is_(None))
-    ).all():
-        if auth.id != keep_session_id:
-            auth.revoked_at = now
-            session.add(auth)
-
-
-def purge_expired_sessions(session: Session) -> int:
-    now = utcnow()
-    result = session.exec(delete(AuthSession).where(AuthSession.expires_at < now))
-    cutoff = now - timedelta(days=1)
-    session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))
-    return result.rowcount or 0
+    sessions.revoke_sessions(session, user_id, keep_id=keep_session_id)
 
 
 def email_has_account(session: Session, email: str) -> bool:

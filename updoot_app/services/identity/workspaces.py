@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from updoot_app.models import AuthSession, Invite, Membership, User, Workspace
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm import stages
+from updoot_app.services.identity import sessions, workspace_setup
 from updoot_app.services.identity.access import ROLE_RANK, Principal
 from updoot_app.services.platform import activity, security
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
@@ -42,7 +42,7 @@ def create_workspace(session: Session, owner_id: int, name: str, *, currency: st
     session.add(workspace)
     session.flush()
     session.add(Membership(workspace_id=workspace.id, user_id=owner_id, role="owner"))
-    stages.create_default_stages(session, workspace.id)
+    workspace_setup.create_default_stages(session, workspace.id)
     return workspace
 
 
@@ -164,13 +164,7 @@ def remove_member(session: Session, principal: Principal, membership_id: object)
     if m.role == "owner" and _owner_count(session, m.workspace_id) <= 1:
         raise ValidationError("member_id", "A workspace needs at least one owner.")
     # Their sessions in this workspace end now.
-    for auth in session.exec(
-        select(AuthSession).where(AuthSession.user_id == m.user_id,
-                                  AuthSession.workspace_id == m.workspace_id,
-                                  AuthSession.revoked_at.is_(None))
-    ).all():
-        auth.revoked_at = utcnow()
-        session.add(auth)
+    sessions.revoke_sessions(session, m.user_id, workspace_id=m.workspace_id)
     activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
                  action="member.remove", entity_type="membership", entity_id=m.id,
                  summary="Member removed")
@@ -242,8 +236,6 @@ def accept_invite(session: Session, raw_token: object, password: object,
                   name: object = "") -> tuple[User, str]:
     """Accept with the invited email: new users choose a password, existing ones
     confirm theirs. Returns the user and a session token in the invited workspace."""
-    from updoot_app.services.identity import auth  # local: auth imports this module
-
     inv, workspace = open_invite(session, raw_token)
     user = session.exec(select(User).where(User.email == inv.email)).first()
     if user is None:
@@ -266,5 +258,5 @@ def accept_invite(session: Session, raw_token: object, password: object,
     session.add(inv)
     activity.log(session, workspace_id=workspace.id, user_id=user.id, action="member.join",
                  entity_type="invite", entity_id=inv.id, summary=f"{user.email} joined")
-    return user, auth.start_session(session, user.id, workspace.id)
+    return user, sessions.start_session(session, user.id, workspace.id)
 

@@ -7,19 +7,15 @@ import reflex as rx
 
 from updoot_app import db
 from updoot_app.models.competitor import MARKDOWN_FIELDS
-from updoot_app.services.competitors import battlecards
-from updoot_app.services.competitors import win_loss as competitor_stats
+from updoot_app.services.competitors import battlecards, win_loss
 from updoot_app.services.competitors.battlecards import FIELD_LABELS
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import DomainError
 from updoot_app.services.platform.markdown_safe import render
 from updoot_app.services.platform.money_display import format_money
-from updoot_app.services.profiles import icp_reads
-from updoot_app.services.profiles.scoring_model import icp_to_payload
-from updoot_app.services.profiles.wizard_draft import FIELD_LABELS as ICP_LABELS
-from updoot_app.services.profiles.wizard_draft import describe_condition
+from updoot_app.services.profiles import wizard_draft
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors.deal_competitors_state import battlecard_dict
+from updoot_app.state.competitors.deal_competitor_panel_state import battlecard_dict
 from updoot_app.state.guard import guard
 from updoot_app.state.kpis import charts
 
@@ -78,8 +74,8 @@ class CompetitorsState(AppState):
     @guard("viewer", page=True)
     def load(self, p: Principal):
         with db.session_scope() as session:
-            sums = competitor_stats.summaries(session, p.workspace_id)
-            empty = {**competitor_stats.win_rate(0, 0), "open": 0}
+            sums = win_loss.summaries(session, p.workspace_id)
+            empty = win_loss.no_deals_summary()
             rows = []
             for c in battlecards.list_competitors(session, p.workspace_id):
                 win = sums.get(c.id, empty)
@@ -143,7 +139,7 @@ class CompetitorDetailState(AppState):
             "employees_max": "" if target["employees_max"] is None
             else str(target["employees_max"]),
         }
-        stats = competitor_stats.competitor_stats(session, p.workspace_id, competitor.id)
+        stats = win_loss.competitor_stats(session, p.workspace_id, competitor.id)
         cur = stats["currency"]
         ov = stats["overall"]
         self.overall = {"label": ov["label"], "won": str(ov["won"]), "lost": str(ov["lost"]),
@@ -224,13 +220,11 @@ class CompareState(AppState):
                         if str(c.id) not in self.selected]
         chosen = [by_id[s] for s in self.selected]
         self.selected_rows = [{"id": str(c.id), "name": c.name} for c in chosen]
-        sums = competitor_stats.summaries(session, p.workspace_id)
-        empty = competitor_stats.win_rate(0, 0)
-        ours = []
-        for spec in icp_reads.specs_for_workspace(session, p.workspace_id):
-            for crit in icp_to_payload(spec)["criteria"]:
-                ours.append(f"- **{ICP_LABELS.get(crit['field'], crit['field'])}**: "
-                            f"{describe_condition(crit)}")
+        sums = win_loss.summaries(session, p.workspace_id)
+        empty = win_loss.no_deals_summary()
+        ours = [f"- **{wizard_draft.FIELD_LABELS.get(crit['field'], crit['field'])}**: "
+                f"{wizard_draft.describe_condition(crit)}"
+                for _icp, crit in win_loss.active_icp_criteria(session, p.workspace_id)]
         self.headers = ["", "Us", *[c.name for c in chosen]]
 
         def target_md(c) -> str:
@@ -249,7 +243,7 @@ class CompareState(AppState):
                     "talk_track"):
             rows.append([FIELD_LABELS[key], render(us_text.get(key, "")) or "<p>—</p>",
                          *[render(getattr(c, key)) or "<p>—</p>" for c in chosen]])
-        overall = competitor_stats.overall(session, p.workspace_id)
+        overall = win_loss.overall(session, p.workspace_id)
         rows.append(["Win rate", f"<p>{overall['label']} overall</p>",
                      *[f"<p>{sums.get(c.id, empty)['label']} against them</p>"
                        for c in chosen]])

@@ -19,7 +19,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_id
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState
+from updoot_app.state.competitors.deal_competitor_panel_state import DealCompetitorsState
 from updoot_app.state.guard import guard
 
 LOG_PAGE_SIZE = 25

@@ -1,17 +1,19 @@
-"""The small page /deals/[deal_id]/competitors: the deal's title and stage, a
-"Mark as lost" button, and the competitors panel."""
+"""State of the page /deals/[deal_id]/competitors (`DealPageState`): the deal's
+title and stage, and its "Mark as lost" button. The competitors panel on that
+page has its own state, `DealCompetitorsState` (deal_competitor_panel_state.py),
+which this one loads after the deal.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.crm import deal_reads, deals
-from updoot_app.services.crm.stages import first_stage_of_kind
+from updoot_app.services.competitors import deal_links
+from updoot_app.services.crm import deal_reads
 from updoot_app.services.identity.access import Principal
-from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
-from updoot_app.state.competitors.deal_competitors_state import DealCompetitorsState
+from updoot_app.state.competitors.deal_competitor_panel_state import DealCompetitorsState
 from updoot_app.state.guard import guard
 
 
@@ -46,11 +48,7 @@ class DealPageState(AppState):
     @guard("member")
     def mark_lost(self, p: Principal):
         with db.session_scope() as session:
-            lost = first_stage_of_kind(session, p.workspace_id, "lost")
-            if lost is None:
-                raise ValidationError("stage", "This pipeline has no lost stage.")
-            deals.move_stage(session, p, self._deal_id(), lost.id,
-                             self.lost_reason or "Lost to a competitor")
+            deal_links.mark_lost(session, p, self._deal_id(), self.lost_reason)
         with db.session_scope() as session:
             self._fill(session, p)
         return [rx.toast.success("Deal marked as lost."),

@@ -1,8 +1,10 @@
-"""Competitors on one deal: their battlecards, attach and detach.
+"""The competitors panel of one deal (`DealCompetitorsState`): the battlecards of
+the competitors present on it, attach and detach. Also `battlecard_dict`, the
+strings one battlecard is shown from (here and on the competitor's own page).
 
-Placed on the deal page with `components.deal_competitors.deal_competitors_panel()`;
-the page's on_load (or its own load handler) calls
-`DealCompetitorsState.load_for_deal(deal_id)`.
+The panel sits on the deal page and on /deals/[deal_id]/competitors
+(`components.deal_competitors.deal_competitors_panel()`); each page's load
+handler calls `DealCompetitorsState.load_for_deal(deal_id)`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.competitors import battlecards as competitors
-from updoot_app.services.competitors import win_loss as competitor_stats
-from updoot_app.services.competitors.battlecards import describe_target
+from updoot_app.services.competitors import battlecards, deal_links, win_loss
 from updoot_app.services.crm import deal_reads
 from updoot_app.services.identity.access import Principal
 from updoot_app.state.app_state import AppState
@@ -22,9 +22,9 @@ from updoot_app.state.guard import guard
 def battlecard_dict(session, workspace_id: int, competitor, win: dict | None = None
                     ) -> dict[str, str]:
     """One battlecard as strings for `components.battlecard` (HTML already sanitised)."""
-    out = competitors.competitor_out(session, competitor)
-    win = win or competitor_stats.summary(session, workspace_id, competitor.id)
-    target = describe_target(out["target"])
+    out = battlecards.competitor_out(session, competitor)
+    win = win or win_loss.summary(session, workspace_id, competitor.id)
+    target = battlecards.describe_target(out["target"])
     reviewed = "Never reviewed"
     if out["reviewed_at"]:
         who = out["reviewed_by_email"] or "a former member"
@@ -50,15 +50,15 @@ class DealCompetitorsState(AppState):
 
     def _fill(self, session, p: Principal, deal_id: object) -> None:
         deal = deal_reads.get_deal(session, p.workspace_id, deal_id)
-        on_deal = competitors.competitors_on_deal(session, p.workspace_id, deal.id)
-        sums = competitor_stats.summaries(session, p.workspace_id)
-        empty = {**competitor_stats.win_rate(0, 0), "open": 0}
+        on_deal = deal_links.competitors_on_deal(session, p.workspace_id, deal.id)
+        sums = win_loss.summaries(session, p.workspace_id)
+        empty = win_loss.no_deals_summary()
         self.deal_id = str(deal.id)
         self.cards = [battlecard_dict(session, p.workspace_id, c, sums.get(c.id, empty))
                       for c in on_deal]
         present = {c.id for c in on_deal}
         self.options = [{"id": str(c.id), "name": c.name}
-                        for c in competitors.list_competitors(session, p.workspace_id)
+                        for c in battlecards.list_competitors(session, p.workspace_id)
                         if c.id not in present]
         self.choice = ""
 
@@ -83,7 +83,7 @@ class DealCompetitorsState(AppState):
             self.panel_error = "Choose a competitor to add."
             return None
         with db.session_scope() as session:
-            competitors.attach(session, p, self.deal_id, chosen)
+            deal_links.attach(session, p, self.deal_id, chosen)
         with db.session_scope() as session:
             self._fill(session, p, self.deal_id)
         self.panel_error = ""
@@ -93,7 +93,7 @@ class DealCompetitorsState(AppState):
     @guard("member")
     def detach(self, p: Principal, competitor_id: str):
         with db.session_scope() as session:
-            competitors.detach(session, p, self.deal_id, competitor_id)
+            deal_links.detach(session, p, self.deal_id, competitor_id)
         with db.session_scope() as session:
             self._fill(session, p, self.deal_id)
         return rx.toast.success("Competitor removed from this deal.")
