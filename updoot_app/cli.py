@@ -176,11 +176,11 @@ def token_create(email: str, slug: str, name: str) -> None:
 @click.option("--companies", default=120, show_default=True, type=int)
 def demo(companies: int) -> None:
     """Seed a demo workspace and print how to log in to it."""
-    from updoot_app.services.demo import lifecycle as demo_service
+    from updoot_app.services.demo import lifecycle
 
     migrations.upgrade()
     with db.session_scope() as session:
-        workspace, _token = demo_service.create_demo(session, companies=companies)
+        workspace, _token = lifecycle.create_demo(session, companies=companies)
         slug = workspace.slug
     click.echo(f"Demo workspace '{slug}' created with {companies} companies. "
                "Open the app and use 'Try the demo' for a fresh one of your own.")
@@ -190,10 +190,10 @@ def demo(companies: int) -> None:
 @click.option("--max-age-hours", type=int, default=None)
 def purge_demos(max_age_hours: int | None) -> None:
     """Delete demo workspaces older than UPDOOT_DEMO_MAX_AGE_HOURS."""
-    from updoot_app.services.demo import lifecycle as demo_service
+    from updoot_app.services.demo import lifecycle
 
     with db.session_scope() as session:
-        count = demo_service.purge_old_demos(session, max_age_hours)
+        count = lifecycle.purge_old_demos(session, max_age_hours)
     click.echo(f"Purged {count} demo workspace(s).")
 
 

@@ -129,7 +129,7 @@ def _refills(result) -> list[str]:
 
 
 def test_a_patched_board_equals_the_board_read_again(alice):
-    """After each move the board is patched in place (services/board_patch.py), not
+    """After each move the board is patched in place (services/crm/board_patch.py), not
     read again: headers, totals and cards must be what a fresh load shows, across
     columns with cards below the fold (their refill), grown columns, won and
     lost, and back to an open stage."""

@@ -1,4 +1,4 @@
-"""Goal figures in batches (services/batch.py) equal the per-goal figures; the
+"""Goal figures in batches (services/kpis/batch.py) equal the per-goal figures; the
 shared-query memo runs a query once across threads; the funnel's lost-from rule."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Resolved sessions reused while the auth epoch holds (services/session_cache.py,
+"""Resolved sessions reused while the auth epoch holds (services/identity/session_cache.py,
 migration 0010_auth_epoch), on SQLite and PostgreSQL.
 
 Every change below is made with plain SQL on a connection of its own, as another

@@ -84,7 +84,7 @@ def column(col: dict, currency: str) -> dict[str, str]:
 @dataclass
 class BoardView:
     """A board as the page shows it, and what a move needs to update it in place
-    (services/board_patch.py): each column's probability and its (count, sum)
+    (services/crm/board_patch.py): each column's probability and its (count, sum)
     per currency, by stage id."""
 
     headers: list[dict[str, str]]

@@ -67,7 +67,7 @@ class PipelineState(AppState):
     _dragged: int = 0
     _limits: dict[str, int] = {}  # stage id -> cards shown, for columns grown by "Show more"
     _pending: tuple[int, int] = (0, 0)
-    # What a move needs to update the board in place (services/board_patch.py).
+    # What a move needs to update the board in place (services/crm/board_patch.py).
     _totals: dict[str, dict] = {}
     _currency: str = ""
 
