@@ -416,13 +416,13 @@ def test_local_imports_are_found(tmp_path):
 
 def test_context_order_is_enforced(tmp_path):
     root = _package(tmp_path, CLEAN | {
-        "services/platform/rows.py": "from updoot_app.services.identity.access import Principal\n",
+        "services/platform/workspace_rows.py": "from updoot_app.services.identity.access import Principal\n",
         "services/crm/quote_link.py": "from updoot_app.services.billing import quotes\n",
         "services/billing/quotes.py": "from updoot_app.services.crm import deals\n",
         "services/sales/x.py": "pass\n"})
     assert sorted(context_order(root)) == [
         "updoot_app/services/crm/quote_link.py:1: crm imports "
         "updoot_app.services.billing.quotes (billing is not below crm)",
-        "updoot_app/services/platform/rows.py:1: platform imports "
+        "updoot_app/services/platform/workspace_rows.py:1: platform imports "
         "updoot_app.services.identity.access (identity is not below platform)",
         f"updoot_app/services/sales/: a context missing from the order {CONTEXTS}"]

@@ -29,8 +29,8 @@ from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_text, reject_unknown
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "due_date",
           "payment_terms_days", "discount_pct", "notes", "terms", "lines")

@@ -15,7 +15,6 @@ from updoot_app.services.billing.money import clean_percent, clean_price
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.sql import like_pattern
 from updoot_app.services.platform.validation import (
     clean_currency,
@@ -24,6 +23,7 @@ from updoot_app.services.platform.validation import (
     clean_text,
     reject_unknown,
 )
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 FIELDS = ("name", "description", "unit_price", "currency", "tax_rate", "unit", "archived")
 

@@ -27,8 +27,8 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity, geo, markdown_safe
 from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_text, reject_unknown
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 FIELDS = ("name", "website", "target", *MARKDOWN_FIELDS)
 TARGET_KEYS = ("industries", "employees_min", "employees_max", "geography", "segments")

@@ -23,7 +23,6 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.identity.membership import check_member
 from updoot_app.services.platform import activity, geo
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.sql import json_list_contains, like_pattern
 from updoot_app.services.platform.validation import (
     LIST_ITEM_MAX_LEN,
@@ -39,6 +38,7 @@ from updoot_app.services.platform.validation import (
     clean_text,
     reject_unknown,
 )
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 from updoot_app.services.profiles import fit
 from updoot_app.services.profiles.tiers import clean_fit_tiers, fit_tier_condition
 

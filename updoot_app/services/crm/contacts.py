@@ -13,7 +13,6 @@ from updoot_app.services.crm.companies import get_company
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.sql import like_pattern
 from updoot_app.services.platform.validation import (
     clean_email,
@@ -24,6 +23,7 @@ from updoot_app.services.platform.validation import (
     clean_text,
     reject_unknown,
 )
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 FIELDS = ("first_name", "last_name", "title", "email", "phone", "company_id", "persona_id",
           "notes")

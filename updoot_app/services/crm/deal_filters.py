@@ -22,9 +22,9 @@ from updoot_app.models import (
 )
 from updoot_app.services.crm.companies import get_company
 from updoot_app.services.crm.stages import resolve_stage
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.sql import like_pattern
 from updoot_app.services.platform.validation import clean_ref, clean_search
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 from updoot_app.services.profiles.tiers import clean_fit_tiers, fit_tier_condition
 
 FILTER_KEYS = ("stage", "owner_id", "fit_tier", "search", "company_id", "persona_id",

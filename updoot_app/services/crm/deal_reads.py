@@ -25,8 +25,8 @@ from updoot_app.services.crm.deal_filters import FILTER_KEYS, deal_conditions
 from updoot_app.services.crm.stages import list_stages
 from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import NotFound, ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_direction, clean_paging, clean_search
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 from updoot_app.services.profiles.tiers import clean_fit_tiers
 
 CENT = Decimal("0.01")

@@ -9,8 +9,8 @@ from updoot_app.models import Deal, Stage
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import NotFound, ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_ref, clean_text, reject_unknown
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 # A new workspace's default stages come from identity.workspace_setup: a workspace
 # is created in identity, which sits below crm.

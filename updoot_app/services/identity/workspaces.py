@@ -14,7 +14,6 @@ from updoot_app.services.identity import sessions, workspace_setup
 from updoot_app.services.identity.access import ROLE_RANK, Principal
 from updoot_app.services.platform import activity, security
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import (
     clean_currency,
     clean_email,
@@ -23,6 +22,7 @@ from updoot_app.services.platform.validation import (
     clean_text,
     slugify,
 )
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 INVITE_DAYS = 7
 

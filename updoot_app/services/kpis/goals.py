@@ -34,8 +34,8 @@ from updoot_app.services.kpis.periods import Period
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_id, reject_unknown
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 ON_TRACK, AT_RISK, NO_DATA, NOT_STARTED = "on_track", "at_risk", "no_data", "not_started"
 STATUS_LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", NO_DATA: "No data yet",

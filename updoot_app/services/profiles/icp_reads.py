@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from updoot_app.models import Company, Icp, IcpVersion
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import NotFound
-from updoot_app.services.platform.rows import get_in_workspace
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 from updoot_app.services.profiles.scoring_model import IcpSpec, parse_icp
 from updoot_app.services.profiles.tiers import zero_filled
 

@@ -18,8 +18,8 @@ from updoot_app.models.types import utcnow
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.rows import get_in_workspace
 from updoot_app.services.platform.validation import clean_text
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 from updoot_app.services.profiles.icp_reads import get_icp
 
 MAX_PER_ICP = 20
