@@ -35,9 +35,10 @@ ICP: IcpSpec = parse_icp(icps.CYBERSECURITY_ICP)
 # Share of companies planned in each tier (of the ICP's own scores).
 TIER_SHARES = {"A": 0.20, "B": 0.22, "C": 0.22, "D": 0.28, "not_a_fit": 0.08}
 NEW_LEAD_SHARE = 0.25  # companies added this quarter: leads, not yet customers
+YEAR_LEAD_SHARE = 0.2  # added in the nine months before; the rest are older accounts
+LEAD_DAYS = 270
 UNKNOWN_SHARE = 0.12  # a missed criterion left without data
-ESTABLISHED_DAYS = 400  # the other companies were added at least this long before the
-#                         quarter: before the first deal of the history (``history``)
+ESTABLISHED_DAYS = 400  # older accounts: added before the first deal of the history
 
 COUNTRIES = ("US", "US", "US", "US", "CA", "MX", "GB", "GB", "IE", "DE", "DE", "FR", "NL",
              "SE", "ES", "IT", "CH", "PL", "AT", "BE", "DK", "NO", "FI",
@@ -175,9 +176,13 @@ def company_rows(rng: random.Random, workspace_id: int, owner_ids: list[int], n:
         full, short = names.company_name(rng, industry, country, taken)
         revenue = (Decimal(employees * rng.randrange(80, 260)) * 1000
                    if employees and rng.random() > 0.2 else None)
-        new_lead = rng.random() < NEW_LEAD_SHARE
-        created = (quarter_start + recent * rng.random() if new_lead
-                   else quarter_start - timedelta(days=rng.randint(ESTABLISHED_DAYS, 900)))
+        age = rng.random()
+        if age < NEW_LEAD_SHARE:
+            created = quarter_start + recent * rng.random()
+        elif age < NEW_LEAD_SHARE + YEAR_LEAD_SHARE:
+            created = quarter_start - timedelta(days=rng.uniform(1, LEAD_DAYS))
+        else:
+            created = quarter_start - timedelta(days=rng.randint(ESTABLISHED_DAYS, 900))
         rows.append({
             "workspace_id": workspace_id, "name": full,
             "domain": f"{names.ascii_slug(short)}.example",

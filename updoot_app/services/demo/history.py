@@ -240,11 +240,8 @@ def seed_deals(session: Session, workspace_id: int, stages: list[Stage], *,
     accounts = _accounts(session, workspace_id)
     n = len(accounts)
     by_tier: dict[str, list[Account]] = defaultdict(list)
-    established: dict[str, list[Account]] = defaultdict(list)
     for a in accounts:
         by_tier[a.tier].append(a)
-        if a.created_at < quarter_start:  # not a lead of this quarter
-            established[a.tier].append(a)
     build = _Builder(rng, workspace_id, sorted(stages, key=lambda s: s.position),
                      _contacts_by_role(session, workspace_id), now)
     elapsed = max(now - quarter_start, timedelta(0))
@@ -253,13 +250,16 @@ def seed_deals(session: Session, workspace_id: int, stages: list[Stage], *,
                    days=rng.uniform(1, EARLIER_DAYS))))
     for base, when in windows:
         for tier, k in _scaled(base, n).items():
-            pool = established.get(tier)
-            if not pool or k <= 0:
-                continue
-            picked = [rng.choice(pool) for _ in range(k)]
-            winners = _winners(rng, picked, WIN_RATE[tier])
-            for i, account in enumerate(picked):
-                build.closed(account, i in winners, when())
+            longest = timedelta(days=max(WON_CYCLE_DAYS[tier][1], LOST_CYCLE_DAYS[1]))
+            picked = []
+            for closed_at in sorted(when() for _ in range(k)):
+                # a company known before the deal began (whatever its cycle)
+                pool = [a for a in by_tier[tier] if a.created_at <= closed_at - longest]
+                if pool:
+                    picked.append((rng.choice(pool), closed_at))
+            winners = _winners(rng, [a for a, _ in picked], WIN_RATE[tier])
+            for i, (account, closed_at) in enumerate(picked):
+                build.closed(account, i in winners, closed_at)
     opened = [t for t, k in _scaled(OPEN, n).items() if by_tier.get(t) for _ in range(k)]
     n_open = len(build.open_stages)
     for i, tier in enumerate(opened):
