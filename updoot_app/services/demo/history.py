@@ -37,7 +37,7 @@ from updoot_app.models import (
     Interaction,
     Stage,
 )
-from updoot_app.services.demo import bulk, names
+from updoot_app.services.demo import bulk
 from updoot_app.services.demo.firmographics import ICP, TITLE_ROLE
 
 # Deals per tier for a demo of 120 companies (scaled to the demo's size).
@@ -62,7 +62,8 @@ LOST_REASONS = {
 }
 DEAL_WORDS = ("endpoint rollout", "SOC 2 readiness", "managed detection pilot",
               "security awareness program", "cloud posture review", "SIEM replacement",
-              "incident response retainer", "zero trust rollout", "renewal", "expansion")
+              "incident response retainer", "zero trust rollout", "renewal", "expansion",
+              "phishing simulation", "vulnerability management")
 TOUCHES = (
     ("call", "Discovery call: audit coming in the spring", "Sending a summary"),
     ("meeting", "Demo to the security team", "Asked for a trial"),
@@ -132,8 +133,9 @@ class _Builder:
         self.deals: list[dict] = []
         self.extras: list[tuple[list[Stage], list[int]]] = []  # path, committee
 
-    def _title(self, account: Account) -> str:
-        return f"{names.short_name(account.name)} – {self.rng.choice(DEAL_WORDS)}"
+    def _title(self) -> str:
+        word = self.rng.choice(DEAL_WORDS)
+        return word[0].upper() + word[1:]
 
     def _committee(self, account: Account, roles: int) -> list[int]:
         by_role = self.contacts.get(account.id, {})
@@ -180,7 +182,7 @@ class _Builder:
              lost_reason: str | None, expected_close=None) -> None:
         owner = account.owner_id
         self.deals.append({
-            "workspace_id": self.ws, "company_id": account.id, "title": self._title(account),
+            "workspace_id": self.ws, "company_id": account.id, "title": self._title(),
             "value": value, "currency": "USD", "stage_id": path[-1].id, "owner_id": owner,
             "created_at": created, "stage_entered_at": entered, "last_activity_at": last,
             "expected_close": expected_close, "closed_at": closed, "lost_reason": lost_reason,
@@ -262,8 +264,11 @@ def seed_deals(session: Session, workspace_id: int, stages: list[Stage], *,
                 build.closed(account, i in winners, closed_at)
     opened = [t for t, k in _scaled(OPEN, n).items() if by_tier.get(t) for _ in range(k)]
     n_open = len(build.open_stages)
+    decks: dict[str, list[Account]] = {}
     for i, tier in enumerate(opened):
-        account = rng.choice(by_tier[tier])
+        # Each company of the tier once before any gets a second open deal.
+        deck = decks.get(tier) or rng.sample(by_tier[tier], len(by_tier[tier]))
+        account, decks[tier] = deck[0], deck[1:]
         stage = i if i < n_open else rng.choices(range(n_open), OPEN_STAGE_WEIGHTS[:n_open])[0]
         build.open(account, stage, stale_after_days)
     return build.insert(session)

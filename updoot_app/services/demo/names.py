@@ -100,17 +100,6 @@ def company_name(rng: random.Random, industry: str | None, country: str | None,
     return f"{short} {form}", short
 
 
-_FORMS = sorted({f for forms in LEGAL_FORMS.values() for f in forms}, key=len, reverse=True)
-
-
-def short_name(full: str) -> str:
-    """A company name without its legal form ("Northwind Capital GmbH" -> "Northwind Capital")."""
-    for form in _FORMS:
-        if full.endswith(" " + form):
-            return full[: -len(form) - 1]
-    return full
-
-
 def person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
 
