@@ -9,7 +9,16 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from updoot_app import db
-from updoot_app.models import Activity, ApiToken, Company, Deal, Stage, User, Workspace
+from updoot_app.models import (
+    Activity,
+    ApiToken,
+    Company,
+    Deal,
+    Membership,
+    Stage,
+    User,
+    Workspace,
+)
 from updoot_app.services.demo import lifecycle
 from updoot_app.services.identity import tokens
 from updoot_app.services.identity.access import resolve_api_token, resolve_session
@@ -168,6 +177,11 @@ def test_old_demos_are_purged_and_real_workspaces_kept(alice):
         assert ids == {alice.workspace_id, fresh.id}
         assert s.exec(select(func.count()).select_from(Company)
                       .where(Company.workspace_id == old.id)).one() == 0
-        assert s.exec(select(func.count()).select_from(User)).one() == 2
+        # Left: alice, and the fresh demo's visitor and seeded team (the old demo's
+        # visitor and team are gone). Was `count(User) == 2` before demos had a team.
+        fresh_members = set(s.exec(select(Membership.user_id)
+                                   .where(Membership.workspace_id == fresh.id)).all())
+        assert len(fresh_members) == 1 + lifecycle.TEAM_SIZE
+        assert set(s.exec(select(User.id)).all()) == {alice.user_id} | fresh_members
     with pytest.raises(AuthRequired):
         principal(old_token)

@@ -1,4 +1,6 @@
-"""Realistic seeded data for demo workspaces, tests and benchmarks.
+"""Bulk seeded data for tests and benchmarks: companies, contacts, deals in every
+stage, interactions. (A demo workspace tells a story instead: ``demo.firmographics``
+and ``demo.history``, from ``demo.lifecycle.create_demo``.)
 
 Deterministic for a given `seed`. Rows are bulk-inserted (one INSERT per table
 and batch) so the same generator can fill a workspace with 50,000 companies

@@ -1,36 +1,34 @@
-"""What turns seeded rows into a demo worth clicking through: an ICP with its
-buying committee of personas (so every company has a fit badge), contacts
-linked to those personas and put on deals (so deals show their committee
-coverage), two competitor battlecards present on some deals (win rates), and
-two goals on the dashboard.
+"""What turns the demo's companies into a story worth clicking through: an ICP with
+its buying committee of personas (creating it scores every company), contacts
+linked to those personas, a sales history whose results follow the fit tier
+(``demo.history``: deals won, lost and open, with their committees), two
+competitor battlecards present on some deals (win rates), and three goals on the
+dashboard.
 
-`demo.seed` makes the bulk rows (shared with tests and benchmarks, which do not
-want any of this); `demo.lifecycle.create_demo` calls `tell` on top of it.
+``demo.firmographics`` makes the companies and contacts, shaped to the ICP created
+here; ``demo.lifecycle.create_demo`` calls it, then ``tell``. (``demo.seed`` is the
+bulk generator of tests and benchmarks, which want none of this.)
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
+from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from updoot_app.models import Contact, Deal, DealCompetitor, DealContact
+from updoot_app.models import Contact, Deal, DealCompetitor, Workspace
+from updoot_app.models.types import utcnow
 from updoot_app.services.competitors import battlecards
+from updoot_app.services.crm import stages
+from updoot_app.services.demo import bulk, history
+from updoot_app.services.demo.firmographics import TITLE_ROLE
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.kpis import goals
+from updoot_app.services.kpis.periods import period_of
 from updoot_app.services.profiles import icps, personas
-
-# Persona for each seeded job title (seed.TITLES); the template's persona,
-# "Security Sarah", is the economic buyer.
-TITLE_ROLE = {
-    "IT Director": "economic_buyer", "CFO": "economic_buyer", "CISO": "economic_buyer",
-    "Head of Security": "champion", "VP Engineering": "champion",
-    "CTO": "technical_evaluator", "DevOps Lead": "technical_evaluator",
-    "Security Analyst": "user", "Compliance Officer": "user",
-    "Procurement Manager": "blocker",
-}
 
 MORE_PERSONAS = (
     {"name": "Champion Chris", "role_title": "Head of Security", "seniority": "Head of",
@@ -90,7 +88,7 @@ RIVALS = (
 )
 
 GOALS = (
-    {"name": "Revenue this quarter", "metric": "revenue", "target": "250000",
+    {"name": "Revenue this quarter", "metric": "revenue", "target": "800000",
      "period_kind": "quarter"},
     {"name": "ICP-fit leads this quarter", "metric": "icp_fit_leads", "target": "25",
      "period_kind": "quarter"},
@@ -99,37 +97,42 @@ GOALS = (
 )
 
 
-def tell(session: Session, principal: Principal, *, seed: int = 7) -> None:
-    """Add the ICP, personas, committees, competitors and goals to a seeded workspace."""
+def tell(session: Session, principal: Principal, *, seed: int = 7,
+         now: datetime | None = None) -> None:
+    """Add the ICP, personas, sales history, competitors and goals to a workspace
+    whose companies and contacts are seeded (``firmographics.seed_companies``)."""
     rng = random.Random(seed)
+    now = now or utcnow()
+    ws = principal.workspace_id
     icp = icps.create_from_template(session, principal, "cybersecurity")  # scores companies
     by_role = {p.buying_role: p.id for p in personas.list_personas(session, principal, icp.id)}
     for data in MORE_PERSONAS:
         persona = personas.create_persona(session, principal, icp.id, dict(data))
         by_role.setdefault(persona.buying_role, persona.id)
-    ws = principal.workspace_id
     contacts = session.exec(select(Contact.id, Contact.company_id, Contact.title)
                             .where(Contact.workspace_id == ws)).all()
-    by_company: dict[int, list[int]] = defaultdict(list)
     for persona_id, ids in _by_persona(contacts, by_role).items():
         session.execute(update(Contact).where(Contact.id.in_(ids)).values(persona_id=persona_id))
-    for contact_id, company_id, _title in contacts:
-        by_company[company_id].append(contact_id)
-    deal_rows = session.exec(select(Deal.id, Deal.company_id).where(Deal.workspace_id == ws)
-                             .order_by(Deal.id)).all()
-    links = [{"workspace_id": ws, "deal_id": deal_id, "contact_id": contact_id}
-             for deal_id, company_id in deal_rows
-             for contact_id in by_company.get(company_id, [])[: rng.randint(1, 3)]]
-    if links:
-        session.execute(insert(DealContact), links)
+    workspace = session.get(Workspace, ws)
+    history.seed_deals(session, ws, stages.list_stages(session, ws), rng=rng, now=now,
+                       quarter_start=period_of("quarter", now.date()).start,
+                       stale_after_days=workspace.stale_after_days)
     rivals = [battlecards.create_competitor(session, principal, dict(r)) for r in RIVALS]
-    present = [{"workspace_id": ws, "deal_id": deal_id, "competitor_id": rng.choice(rivals).id,
+    deals = session.exec(select(Deal.id, Deal.company_fit_tier).where(Deal.workspace_id == ws)
+                         .order_by(Deal.id)).all()
+    present = [{"workspace_id": ws, "deal_id": deal_id, "competitor_id": _rival(rng, rivals, tier),
                 "created_by": principal.user_id}
-               for deal_id, _company in deal_rows if rng.random() < 0.45]
-    if present:
-        session.execute(insert(DealCompetitor), present)
+               for deal_id, tier in deals if rng.random() < 0.45]
+    bulk.insert_rows(session, DealCompetitor, present)
     for goal in GOALS:
         goals.create_goal(session, principal, dict(goal))
+
+
+def _rival(rng: random.Random, rivals: list, tier: str | None) -> int:
+    """The enterprise rival shows up mostly on the best-fit deals, the cheap one on the rest."""
+    big, cheap = rivals
+    first = big if tier in ("A", "B") else cheap
+    return (first if rng.random() < 0.7 else (cheap if first is big else big)).id
 
 
 def _by_persona(contacts, by_role: dict[str, int]) -> dict[int, list[int]]:

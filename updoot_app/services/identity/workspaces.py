@@ -122,6 +122,23 @@ def members(session: Session, principal: Principal) -> list[dict]:
     ]
 
 
+def add_member_without_login(session: Session, workspace_id: int, *, email: object,
+                             name: object, role: object = "member",
+                             is_demo: bool = False) -> User:
+    """A new user who is a member of the workspace but cannot log in: the seeded
+    team of a demo workspace, who own its companies and deals. The password hash is
+    unusable (no password matches it); nothing is logged in the activity feed."""
+    email = clean_email(email)
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise ValidationError("email", "That email already has an account.")
+    user = User(email=email, name=clean_text(name, "name", "Name", max_len=200),
+                password_hash=security.unusable_password_hash(), is_demo=is_demo)
+    session.add(user)
+    session.flush()
+    session.add(Membership(workspace_id=workspace_id, user_id=user.id, role=_clean_role(role)))
+    return user
+
+
 def _clean_role(role: object) -> str:
     if role not in ROLE_RANK:
         raise ValidationError("role", "Role must be owner, admin, member or viewer.")

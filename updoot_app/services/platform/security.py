@@ -19,16 +19,25 @@ _DUMMY_HASH = _hasher.hash("updoot-dummy-password-for-timing")
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
+UNUSABLE_PREFIX = "!"  # a stored hash starting with it matches no password
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def unusable_password_hash() -> str:
+    """A stored hash no password matches, for users who must not log in (the seeded
+    team of a demo): the prefix and random characters, never an argon2 hash."""
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(32)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when the password matches; constant work whether or not a hash exists."""
+    """True when the password matches; constant work whether or not a usable hash
+    exists (a missing or unusable one is checked against a dummy hash)."""
+    usable = bool(password_hash) and not password_hash.startswith(UNUSABLE_PREFIX)
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash if usable else _DUMMY_HASH, password) and usable
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
