@@ -31,7 +31,8 @@ def form_error(message: rx.Var) -> rx.Component:
 
 
 def auth_card(*children: rx.Component) -> rx.Component:
-    return rx.center(
+    """The card of the log-in, sign-up and invite pages: the page's <main>."""
+    return rx.el.main(rx.center(
         rx.card(
             rx.vstack(*children, spacing="4", width="100%"),
             width="100%",
@@ -40,4 +41,4 @@ def auth_card(*children: rx.Component) -> rx.Component:
         ),
         min_height="85vh",
         padding="1rem",
-    )
+    ))

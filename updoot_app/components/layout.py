@@ -1,5 +1,9 @@
 """The app shell: sidebar (desktop), top bar with drawer (phone), workspace
-switcher, user menu and light/dark toggle."""
+switcher, user menu and light/dark toggle.
+
+Landmarks for assistive technology: the sidebar and the drawer are <nav>, the
+top bar a <header>, the page's own content <main id="main">; "Skip to content"
+is the first Tab stop and jumps there."""
 
 from __future__ import annotations
 
@@ -40,6 +44,19 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
 
 def nav_links() -> rx.Component:
     return rx.vstack(*[nav_link(*item) for item in NAV_ITEMS], spacing="1", width="100%")
+
+
+def main_nav(*children: rx.Component, **props) -> rx.Component:
+    """The <nav> landmark around the sidebar's or the drawer's links."""
+    return rx.el.nav(rx.vstack(*children, **props), aria_label="Main")
+
+
+MAIN_ID = "main"
+
+
+def skip_link() -> rx.Component:
+    """Hidden until focused (assets/theme.css): keyboard users skip the navigation."""
+    return rx.el.a("Skip to content", href=f"#{MAIN_ID}", class_name="skip-link")
 
 
 def color_mode_button() -> rx.Component:
@@ -106,7 +123,7 @@ def mobile_drawer() -> rx.Component:
         rx.drawer.overlay(z_index="50"),
         rx.drawer.portal(
             rx.drawer.content(
-                rx.vstack(
+                main_nav(
                     rx.hstack(logo(), rx.spacer(),
                               rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost",
                                                              aria_label="Close menu")),
@@ -129,7 +146,7 @@ def mobile_drawer() -> rx.Component:
 
 
 def top_bar() -> rx.Component:
-    return rx.hstack(
+    return rx.el.header(rx.hstack(
         rx.mobile_only(mobile_drawer()),
         rx.spacer(),
         rx.cond(AppState.is_demo, rx.tablet_and_desktop(
@@ -144,12 +161,12 @@ def top_bar() -> rx.Component:
         padding_x=["0.5rem", "1rem"],
         padding_y="0.6rem",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
-    )
+    ), width="100%")
 
 
 def sidebar() -> rx.Component:
     return rx.tablet_and_desktop(
-        rx.vstack(
+        main_nav(
             logo(),
             nav_links(),
             spacing="5",
@@ -161,6 +178,34 @@ def sidebar() -> rx.Component:
             top="0",
         )
     )
+
+
+# A Radix table scrolls sideways inside its own ScrollArea, whose viewport Radix
+# leaves out of the Tab order: on a phone a keyboard could not scroll a table
+# that has no link or button in it. Radix draws a focus ring for that viewport
+# when it is focusable, so while a table's viewport overflows it gets
+# tabindex=0 (and loses it when it fits again). Installed once per browser tab.
+TABLE_SCROLL_FOCUS_JS = """
+if (!window.__updootTableFocus) {
+  window.__updootTableFocus = true;
+  const mark = () => {
+    for (const el of document.querySelectorAll('.rt-TableRoot .rt-ScrollAreaViewport')) {
+      const overflows = el.scrollWidth > el.clientWidth + 1;
+      if (overflows && !el.hasAttribute('tabindex')) el.tabIndex = 0;
+      else if (!overflows && el.getAttribute('tabindex') === '0') el.removeAttribute('tabindex');
+    }
+  };
+  let queued = false;
+  const soon = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; mark(); });
+  };
+  new MutationObserver(soon).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener('resize', soon);
+  soon();
+}
+"""
 
 
 def page_header(title: str, subtitle: str = "", *actions: rx.Component) -> rx.Component:
@@ -183,11 +228,14 @@ def page_header(title: str, subtitle: str = "", *actions: rx.Component) -> rx.Co
 def app_shell(*children: rx.Component) -> rx.Component:
     """Every signed-in page: shell around the page's own content."""
     return rx.hstack(
+        skip_link(),
         sidebar(),
         rx.vstack(
             top_bar(),
-            rx.box(
+            rx.el.main(
                 rx.vstack(*children, spacing="5", width="100%"),
+                id=MAIN_ID,
+                tab_index=-1,
                 padding=["1rem", "1rem", "1.5rem 2rem"],
                 width="100%",
                 max_width="1200px",
@@ -199,5 +247,6 @@ def app_shell(*children: rx.Component) -> rx.Component:
         spacing="0",
         width="100%",
         align="start",
+        on_mount=rx.call_script(TABLE_SCROLL_FOCUS_JS),
     )
 

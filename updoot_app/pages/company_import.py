@@ -4,6 +4,7 @@ import reflex as rx
 
 from updoot_app.components.forms import form_error
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.state.crm.company_import_state import FIELD_OPTIONS, CompanyImportState
 
 UPLOAD_ID = "companies-csv"
@@ -108,7 +109,7 @@ def progress_bar() -> rx.Component:
     return rx.cond(
         CompanyImportState.busy,
         rx.vstack(
-            rx.progress(value=CompanyImportState.percent, width="100%"),
+            named_progress(CompanyImportState.percent, "Import progress"),
             rx.text(CompanyImportState.progress_label, size="2", color_scheme="gray"),
             spacing="1", width="100%", id="import-progress",
         ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.plot import plot
-from updoot_app.components.stat import stat_card
+from updoot_app.components.stat import named_progress, stat_card
 from updoot_app.state.kpis.dashboard_state import DashboardState as D
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
@@ -79,7 +79,7 @@ def goal_card(g: dict) -> rx.Component:
                          class_name="goal-status"),
                 width="100%", gap="2", align="center", wrap="wrap",
             ),
-            rx.progress(value=g["percent"].to(int), width="100%", color_scheme=g["color"]),
+            named_progress(g["percent"], g["title"], color_scheme=g["color"]),
             rx.text(g["actual"], " of ", g["target"],
                     rx.cond(g["expected"] != "", " · " + g["expected"], ""),
                     " · n=", g["n"], size="1", color_scheme="gray"),
@@ -144,7 +144,7 @@ def rescore_bar() -> rx.Component:
         D.rescoring | (D.rescore_message != ""),
         rx.vstack(
             rx.text(D.rescore_message, size="2", id="rescore-message"),
-            rx.cond(D.rescoring, rx.progress(value=D.rescore_percent, width="100%")),
+            rx.cond(D.rescoring, named_progress(D.rescore_percent, "Re-scoring")),
             spacing="2", width="100%",
         ),
     )

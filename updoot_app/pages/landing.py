@@ -30,12 +30,12 @@ def feature(icon: str, title: str, text: str) -> rx.Component:
 
 def landing() -> rx.Component:
     return rx.box(
-        rx.hstack(
+        rx.el.header(rx.hstack(
             logo(), rx.spacer(), color_mode_button(),
             rx.link(rx.button("Log in", variant="soft"), href="/login"),
             padding="1rem", align="center", width="100%",
-        ),
-        rx.vstack(
+        )),
+        rx.el.main(rx.vstack(
             rx.heading("Know who to sell to. Turn it into revenue.", size="8",
                        text_align="center"),
             rx.text(
@@ -56,5 +56,5 @@ def landing() -> rx.Component:
                 initial="1", sm="2", md="3"), spacing="4", width="100%", padding_top="2rem"),
             spacing="5", align="center", padding="2rem 1rem", max_width="1100px",
             margin="0 auto",
-        ),
+        )),
     )

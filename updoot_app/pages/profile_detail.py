@@ -4,6 +4,7 @@ versions, and the re-scoring progress."""
 import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.services.profiles.personas import ROLE_LABELS
 from updoot_app.state.profiles.profiles_state import IcpDetailState as D
@@ -18,8 +19,8 @@ def rescore_bar() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.text(D.rescore_message, size="2", id="rescore-message"),
-                rx.cond(D.rescoring, rx.progress(value=D.rescore_percent, width="100%",
-                                                 id="rescore-progress")),
+                rx.cond(D.rescoring, named_progress(D.rescore_percent, "Re-scoring",
+                                                  id="rescore-progress")),
                 spacing="2", width="100%",
             ),
             width="100%",

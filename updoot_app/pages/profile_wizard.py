@@ -4,6 +4,7 @@ import reflex as rx
 
 from updoot_app.components.fit_badge import TIER_COLORS
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.state.profiles.icp_wizard_state import STEPS
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState as W
@@ -192,7 +193,7 @@ def stepper() -> rx.Component:
     return rx.vstack(
         rx.text("Step ", W.step + 1, " of ", len(STEPS), ": ",
                 rx.text.strong(W.steps[W.step]), size="2", id="wizard-step"),
-        rx.progress(value=W.progress_percent, width="100%"),
+        named_progress(W.progress_percent, "Wizard progress"),
         rx.flex(
             *[rx.button(f"{i + 1}. {name}", size="1",
                         variant=rx.cond(W.step == i, "solid", "soft"),

@@ -45,7 +45,7 @@ def answer_forms() -> rx.Component:
 
 def public_quote() -> rx.Component:
     v = S.view
-    return rx.center(
+    return rx.el.main(rx.center(
         rx.vstack(
             rx.cond(
                 S.missing,
@@ -90,4 +90,4 @@ def public_quote() -> rx.Component:
             spacing="4",
         ),
         width="100%",
-    )
+    ))
