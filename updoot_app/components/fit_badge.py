@@ -45,8 +45,8 @@ def fit_badge(tier: rx.Var, score: rx.Var, summary: rx.Var) -> rx.Component:
         white_space="nowrap",
     )
     return rx.popover.root(
-        rx.popover.trigger(rx.el.button(badge, aria_label=fit_button_name(tier, score), type="button",
-                                        class_name="fit-badge-trigger")),
+        rx.popover.trigger(rx.el.button(badge, aria_label=fit_button_name(tier, score),
+                                        type="button", class_name="fit-badge-trigger")),
         rx.popover.content(
             rx.text(rx.cond(summary != "", summary, "No active ICP scored this company yet."),
                     size="2", class_name="fit-summary"),

@@ -18,7 +18,8 @@ def field(label: str, name: str, *, type: str = "text", placeholder: str = "",
 
 def section(title: str, *children, id: str = "") -> rx.Component:
     """A titled card: one section of a settings-like page."""
-    return rx.card(rx.vstack(rx.heading(title, size="4"), *children, spacing="3", width="100%"),
+    return rx.card(rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3",
+                             width="100%"),
                    width="100%", id=id or None)
 
 

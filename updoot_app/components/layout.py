@@ -8,6 +8,7 @@ is the first Tab stop and jumps there."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.react_router.dom import ReactRouterLink
 
 from updoot_app.components.nav import NAV_ITEMS
 from updoot_app.state.app_state import AppState
@@ -42,6 +43,13 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
+def link_button(*children, href: str | rx.Var, **props) -> rx.Component:
+    """A link drawn as a button: one <a> (Radix's asChild), so one Tab stop and
+    a link to assistive technology. A button inside a link would be two Tab
+    stops and is not valid HTML."""
+    return rx.button(ReactRouterLink.create(*children, to=href), as_child=True, **props)
+
+
 def nav_links() -> rx.Component:
     return rx.vstack(*[nav_link(*item) for item in NAV_ITEMS], spacing="1", width="100%")
 
@@ -55,8 +63,14 @@ MAIN_ID = "main"
 
 
 def skip_link() -> rx.Component:
-    """Hidden until focused (assets/theme.css): keyboard users skip the navigation."""
-    return rx.el.a("Skip to content", href=f"#{MAIN_ID}", class_name="skip-link")
+    """Hidden until focused (assets/theme.css): keyboard users skip the navigation.
+    It moves the focus itself: the router would take the #main link as a
+    navigation and leave the focus where it was."""
+    return rx.el.a(
+        "Skip to content", href=f"#{MAIN_ID}", class_name="skip-link",
+        on_click=rx.call_script(f"document.getElementById('{MAIN_ID}')?.focus()")
+        .prevent_default,
+    )
 
 
 def color_mode_button() -> rx.Component:

@@ -50,7 +50,7 @@ def goal_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Set a goal", size="4"),
+                rx.heading("Set a goal", size="4", as_="h2"),
                 rx.grid(
                     choice("Metric", "metric", METRIC_CHOICES, "revenue",
                            on_change=G.set_metric, id="goal-metric"),

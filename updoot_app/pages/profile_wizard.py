@@ -106,11 +106,11 @@ def step_industries() -> rx.Component:
 def step_size() -> rx.Component:
     return rx.vstack(
         rx.text("Ranges are inclusive; leave a bound empty for no limit.", color_scheme="gray"),
-        rx.heading("Employees", size="3"),
+        rx.heading("Employees", size="3", as_="h2"),
         rx.flex(number_field("emp_min", "At least", "500"),
                 number_field("emp_max", "At most", "2000"), gap="3", wrap="wrap"),
         weight_input("w_employees"),
-        rx.heading("Annual revenue", size="3"),
+        rx.heading("Annual revenue", size="3", as_="h2"),
         rx.flex(number_field("rev_min", "At least", "10000000"),
                 number_field("rev_max", "At most", ""), gap="3", wrap="wrap"),
         weight_input("w_revenue"),
@@ -208,7 +208,7 @@ def stepper() -> rx.Component:
 def preview_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Live preview", size="3"),
+            rx.heading("Live preview", size="3", as_="h2"),
             rx.text("Your ", W.preview_total, " companies under this draft:", size="2",
                     color_scheme="gray"),
             rx.box(tier_counts(W.preview_counts), id="preview-counts"),
