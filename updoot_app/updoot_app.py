@@ -55,7 +55,7 @@ from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesSta
 
 app = rx.App(
     api_transformer=create_api(),
-    stylesheets=["/kanban.css"],
+    stylesheets=["/kanban.css", "/theme.css"],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 

@@ -49,7 +49,7 @@ def target_line(label: str, value) -> rx.Component:
 
 def battlecard(card, *actions: rx.Component, link: bool = True) -> rx.Component:
     """`card` is a dict Var (or a foreach item) of strings."""
-    name = rx.heading(card["name"], size="5")
+    name = rx.heading(card["name"], size="5", as_="h2")
     return rx.card(
         rx.vstack(
             rx.flex(

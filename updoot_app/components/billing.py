@@ -329,7 +329,7 @@ def document_page(state, kind: str, title, notices: list[rx.Component], totals: 
                           width="100%"),
                 *notices,
                 rx.cond(state.editable, doc_fields(state, kind), doc_summary(state, kind)),
-                rx.heading("Lines", size="4"),
+                rx.heading("Lines", size="4", as_="h2"),
                 lines_block(state, state.lines, state.editable),
                 rx.cond(state.editable, add_line_bar(state)),
                 rx.flex(rx.spacer(), totals, width="100%"),

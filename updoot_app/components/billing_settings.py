@@ -64,7 +64,7 @@ def _settings_form() -> rx.Component:
 
 def _logo_block() -> rx.Component:
     return rx.vstack(
-        rx.heading("Logo on quotes and invoices", size="3"),
+        rx.heading("Logo on quotes and invoices", size="3", as_="h3"),
         rx.cond(
             S.logo_url != "",
             rx.image(src=S.logo_url, alt="Your logo", id="logo-preview", max_height="96px",

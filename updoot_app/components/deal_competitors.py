@@ -32,7 +32,7 @@ def attach_form() -> rx.Component:
 
 def deal_competitors_panel() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.icon("swords", size=18), rx.heading("Competitors", size="5"),
+        rx.hstack(rx.icon("swords", size=18), rx.heading("Competitors", size="5", as_="h2"),
                   align="center", spacing="2"),
         rx.cond(S.panel_error != "", rx.callout(S.panel_error, color_scheme="red",
                                                 icon="triangle-alert", role="alert")),

@@ -28,6 +28,12 @@ def fit_label(tier: rx.Var, score: rx.Var) -> rx.Var:
     )
 
 
+def fit_button_name(tier: rx.Var, score: rx.Var) -> rx.Var:
+    """The accessible name of a fit badge's button: what it shows, and what
+    pressing it does ("Fit A · 82, show why")."""
+    return rx.Var.create("Fit ") + fit_label(tier, score).to(str) + ", show why"
+
+
 def fit_badge(tier: rx.Var, score: rx.Var, summary: rx.Var) -> rx.Component:
     badge = rx.badge(
         fit_label(tier, score),
@@ -39,8 +45,8 @@ def fit_badge(tier: rx.Var, score: rx.Var, summary: rx.Var) -> rx.Component:
         white_space="nowrap",
     )
     return rx.popover.root(
-        rx.popover.trigger(rx.el.button(badge, aria_label="Fit explanation", type="button",
-                                        style={"all": "unset"})),
+        rx.popover.trigger(rx.el.button(badge, aria_label=fit_button_name(tier, score),
+                                        type="button", class_name="fit-badge-trigger")),
         rx.popover.content(
             rx.text(rx.cond(summary != "", summary, "No active ICP scored this company yet."),
                     size="2", class_name="fit-summary"),

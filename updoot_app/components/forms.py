@@ -18,7 +18,8 @@ def field(label: str, name: str, *, type: str = "text", placeholder: str = "",
 
 def section(title: str, *children, id: str = "") -> rx.Component:
     """A titled card: one section of a settings-like page."""
-    return rx.card(rx.vstack(rx.heading(title, size="4"), *children, spacing="3", width="100%"),
+    return rx.card(rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3",
+                             width="100%"),
                    width="100%", id=id or None)
 
 
@@ -31,7 +32,8 @@ def form_error(message: rx.Var) -> rx.Component:
 
 
 def auth_card(*children: rx.Component) -> rx.Component:
-    return rx.center(
+    """The card of the log-in, sign-up and invite pages: the page's <main>."""
+    return rx.el.main(rx.center(
         rx.card(
             rx.vstack(*children, spacing="4", width="100%"),
             width="100%",
@@ -40,4 +42,4 @@ def auth_card(*children: rx.Component) -> rx.Component:
         ),
         min_height="85vh",
         padding="1rem",
-    )
+    ))

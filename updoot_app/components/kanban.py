@@ -14,7 +14,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import no_args_event_spec
 
-from updoot_app.components.fit_badge import fit_label
+from updoot_app.components.fit_badge import fit_button_name, fit_label
 
 COLUMN_WIDTH = "272px"
 
@@ -129,7 +129,7 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable) -> Callable[..
                 _span(value, cls="card-value"),
                 rx.el.span(class_name="spacer"),
                 rx.el.button(fit_label(fit_tier, fit_score), type="button", class_name="pill fit-badge tier-" + fit_tier,
-                             aria_label="Fit explanation",
+                             aria_label=fit_button_name(fit_tier, fit_score),
                              custom_attrs={"popovertarget": popover_id}),
                 rx.el.div(rx.cond(fit_tier == "", "No active ICP scored this company yet.",
                                   fit_sentence({"fit_tier": fit_tier, "fit_score": fit_score})),

@@ -1,9 +1,14 @@
 """The app shell: sidebar (desktop), top bar with drawer (phone), workspace
-switcher, user menu and light/dark toggle."""
+switcher, user menu and light/dark toggle.
+
+Landmarks for assistive technology: the sidebar and the drawer are <nav>, the
+top bar a <header>, the page's own content <main id="main">; "Skip to content"
+is the first Tab stop and jumps there."""
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.react_router.dom import ReactRouterLink
 
 from updoot_app.components.nav import NAV_ITEMS
 from updoot_app.state.app_state import AppState
@@ -38,8 +43,34 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
+def link_button(*children, href: str | rx.Var, **props) -> rx.Component:
+    """A link drawn as a button: one <a> (Radix's asChild), so one Tab stop and
+    a link to assistive technology. A button inside a link would be two Tab
+    stops and is not valid HTML."""
+    return rx.button(ReactRouterLink.create(*children, to=href), as_child=True, **props)
+
+
 def nav_links() -> rx.Component:
     return rx.vstack(*[nav_link(*item) for item in NAV_ITEMS], spacing="1", width="100%")
+
+
+def main_nav(*children: rx.Component, **props) -> rx.Component:
+    """The <nav> landmark around the sidebar's or the drawer's links."""
+    return rx.el.nav(rx.vstack(*children, **props), aria_label="Main")
+
+
+MAIN_ID = "main"
+
+
+def skip_link() -> rx.Component:
+    """Hidden until focused (assets/theme.css): keyboard users skip the navigation.
+    It moves the focus itself: the router would take the #main link as a
+    navigation and leave the focus where it was."""
+    return rx.el.a(
+        "Skip to content", href=f"#{MAIN_ID}", class_name="skip-link",
+        on_click=rx.call_script(f"document.getElementById('{MAIN_ID}')?.focus()")
+        .prevent_default,
+    )
 
 
 def color_mode_button() -> rx.Component:
@@ -106,7 +137,7 @@ def mobile_drawer() -> rx.Component:
         rx.drawer.overlay(z_index="50"),
         rx.drawer.portal(
             rx.drawer.content(
-                rx.vstack(
+                main_nav(
                     rx.hstack(logo(), rx.spacer(),
                               rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost",
                                                              aria_label="Close menu")),
@@ -129,7 +160,7 @@ def mobile_drawer() -> rx.Component:
 
 
 def top_bar() -> rx.Component:
-    return rx.hstack(
+    return rx.el.header(rx.hstack(
         rx.mobile_only(mobile_drawer()),
         rx.spacer(),
         rx.cond(AppState.is_demo, rx.tablet_and_desktop(
@@ -144,12 +175,12 @@ def top_bar() -> rx.Component:
         padding_x=["0.5rem", "1rem"],
         padding_y="0.6rem",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
-    )
+    ), width="100%")
 
 
 def sidebar() -> rx.Component:
     return rx.tablet_and_desktop(
-        rx.vstack(
+        main_nav(
             logo(),
             nav_links(),
             spacing="5",
@@ -161,6 +192,34 @@ def sidebar() -> rx.Component:
             top="0",
         )
     )
+
+
+# A Radix table scrolls sideways inside its own ScrollArea, whose viewport Radix
+# leaves out of the Tab order: on a phone a keyboard could not scroll a table
+# that has no link or button in it. Radix draws a focus ring for that viewport
+# when it is focusable, so while a table's viewport overflows it gets
+# tabindex=0 (and loses it when it fits again). Installed once per browser tab.
+TABLE_SCROLL_FOCUS_JS = """
+if (!window.__updootTableFocus) {
+  window.__updootTableFocus = true;
+  const mark = () => {
+    for (const el of document.querySelectorAll('.rt-TableRoot .rt-ScrollAreaViewport')) {
+      const overflows = el.scrollWidth > el.clientWidth + 1;
+      if (overflows && !el.hasAttribute('tabindex')) el.tabIndex = 0;
+      else if (!overflows && el.getAttribute('tabindex') === '0') el.removeAttribute('tabindex');
+    }
+  };
+  let queued = false;
+  const soon = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; mark(); });
+  };
+  new MutationObserver(soon).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener('resize', soon);
+  soon();
+}
+"""
 
 
 def page_header(title: str, subtitle: str = "", *actions: rx.Component) -> rx.Component:
@@ -183,11 +242,14 @@ def page_header(title: str, subtitle: str = "", *actions: rx.Component) -> rx.Co
 def app_shell(*children: rx.Component) -> rx.Component:
     """Every signed-in page: shell around the page's own content."""
     return rx.hstack(
+        skip_link(),
         sidebar(),
         rx.vstack(
             top_bar(),
-            rx.box(
+            rx.el.main(
                 rx.vstack(*children, spacing="5", width="100%"),
+                id=MAIN_ID,
+                tab_index=-1,
                 padding=["1rem", "1rem", "1.5rem 2rem"],
                 width="100%",
                 max_width="1200px",
@@ -199,5 +261,6 @@ def app_shell(*children: rx.Component) -> rx.Component:
         spacing="0",
         width="100%",
         align="start",
+        on_mount=rx.call_script(TABLE_SCROLL_FOCUS_JS),
     )
 

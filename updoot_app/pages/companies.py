@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.fit_badge import fit_badge
 from updoot_app.components.forms import field, form_error
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.services.profiles.tiers import TIER_LABELS
 from updoot_app.state.crm.companies_state import NONE, CompaniesState
 
@@ -168,8 +168,8 @@ def companies_page() -> rx.Component:
             rx.hstack(
                 export_menu(),
                 rx.cond(CompaniesState.can_edit, rx.hstack(
-                    rx.link(rx.button(rx.icon("upload", size=16), "Import CSV", variant="soft",
-                                      id="import-csv"), href="/companies/import"),
+                    link_button(rx.icon("upload", size=16), "Import CSV", variant="soft",
+                                id="import-csv", href="/companies/import"),
                     add_dialog(), spacing="2")),
                 spacing="2", wrap="wrap",
             ),

@@ -25,7 +25,7 @@ def details_card() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Details", size="4"),
+                rx.heading("Details", size="4", as_="h2"),
                 form_error(CompanyState.edit_error),
                 rx.grid(
                     _input("Name", "name", c["name"], required=True),
@@ -76,7 +76,7 @@ def fit_row(row: dict) -> rx.Component:
 def fit_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading("Fit", size="4"),
+            rx.hstack(rx.heading("Fit", size="4", as_="h2"),
                       fit_badge(CompanyState.fit_tier, CompanyState.fit_score,
                                 CompanyState.fit_summary),
                       align="center", spacing="3"),
@@ -122,7 +122,7 @@ def contact_item(row: dict) -> rx.Component:
 def contacts_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Contacts", size="4"),
+            rx.heading("Contacts", size="4", as_="h2"),
             rx.cond(CompanyState.contact_rows.length() > 0,
                     rx.vstack(rx.foreach(CompanyState.contact_rows, contact_item),
                               spacing="2", width="100%"),
@@ -178,7 +178,7 @@ def deal_item(row: dict) -> rx.Component:
 def deals_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading("Deals", size="4"), rx.spacer(),
+            rx.hstack(rx.heading("Deals", size="4", as_="h2"), rx.spacer(),
                       rx.link("Open the pipeline", href="/pipeline", size="2"),
                       width="100%", align="center"),
             rx.cond(CompanyState.deal_rows.length() > 0,
@@ -224,7 +224,7 @@ def interaction_item(row: dict) -> rx.Component:
 def interactions_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Interactions", size="4"),
+            rx.heading("Interactions", size="4", as_="h2"),
             rx.cond(CompanyState.can_edit, rx.form(
                 rx.vstack(
                     form_error(CompanyState.log_error),

@@ -3,7 +3,8 @@
 import reflex as rx
 
 from updoot_app.components.forms import form_error
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.state.crm.company_import_state import FIELD_OPTIONS, CompanyImportState
 
 UPLOAD_ID = "companies-csv"
@@ -12,7 +13,7 @@ UPLOAD_ID = "companies-csv"
 def upload_step() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("1. Upload a CSV file", size="4"),
+            rx.heading("1. Upload a CSV file", size="4", as_="h2"),
             rx.text("Comma, semicolon or tab separated; UTF-8 or Windows-1252; up to 50 MB. "
                     "The first row names the columns.", size="2", color_scheme="gray"),
             rx.upload(
@@ -108,7 +109,7 @@ def progress_bar() -> rx.Component:
     return rx.cond(
         CompanyImportState.busy,
         rx.vstack(
-            rx.progress(value=CompanyImportState.percent, width="100%"),
+            named_progress(CompanyImportState.percent, "Import progress"),
             rx.text(CompanyImportState.progress_label, size="2", color_scheme="gray"),
             spacing="1", width="100%", id="import-progress",
         ),
@@ -120,7 +121,7 @@ def map_step() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.heading("2. Map the columns", size="4"),
+                    rx.heading("2. Map the columns", size="4", as_="h2"),
                     rx.spacer(),
                     rx.text(CompanyImportState.filename, " · ", CompanyImportState.row_count,
                             " rows", size="2", color_scheme="gray"),
@@ -147,7 +148,7 @@ def map_step() -> rx.Component:
         ),
         rx.card(
             rx.vstack(
-                rx.heading("3. Preview", size="4"),
+                rx.heading("3. Preview", size="4", as_="h2"),
                 rx.text("The first rows as read from the file.", size="2",
                         color_scheme="gray"),
                 preview_table(),
@@ -157,7 +158,7 @@ def map_step() -> rx.Component:
         ),
         rx.card(
             rx.vstack(
-                rx.heading("4. Check and import", size="4"),
+                rx.heading("4. Check and import", size="4", as_="h2"),
                 rx.hstack(
                     rx.text("When a company with the same domain exists:", size="2"),
                     rx.radio_group.root(
@@ -208,12 +209,12 @@ def map_step() -> rx.Component:
 def done_step() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Import finished", size="4"),
+            rx.heading("Import finished", size="4", as_="h2"),
             rx.callout(CompanyImportState.summary, icon="circle-check", color_scheme="green",
                        width="100%", id="import-summary"),
             error_table(),
             rx.hstack(
-                rx.link(rx.button("See the companies", id="see-companies"), href="/companies"),
+                link_button("See the companies", id="see-companies", href="/companies"),
                 rx.button("Import another file", variant="soft",
                           on_click=CompanyImportState.start_over),
                 spacing="2", wrap="wrap",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app.components.battlecard import MARKDOWN_STYLE
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.state.competitors.competitors_state import CompareState as C
 
 
@@ -47,8 +47,7 @@ def compare_row(row) -> rx.Component:
 def competitor_compare() -> rx.Component:
     return app_shell(
         page_header("Compare", "Us versus up to three competitors",
-                    rx.link(rx.button("All competitors", variant="soft"),
-                            href="/competitors")),
+                    link_button("All competitors", variant="soft", href="/competitors")),
         picker(),
         rx.box(
             rx.table.root(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app.components.battlecard import battlecard
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.plot import plot
 from updoot_app.state.app_state import AppState
 from updoot_app.state.competitors.competitors_state import CompetitorDetailState as D
@@ -80,7 +80,7 @@ def edit_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Edit battlecard", size="4"),
+                rx.heading("Edit battlecard", size="4", as_="h2"),
                 rx.cond(D.edit_error != "", rx.callout(D.edit_error, color_scheme="red",
                                                        icon="triangle-alert", role="alert")),
                 rx.grid(
@@ -113,9 +113,9 @@ def competitor_detail() -> rx.Component:
         page_header(
             "Battlecard", "",
             rx.hstack(
-                rx.link(rx.button("All competitors", variant="soft"), href="/competitors"),
-                rx.link(rx.button("Compare", variant="soft"),
-                        href="/competitors/compare?ids=" + D.card["id"]),
+                link_button("All competitors", variant="soft", href="/competitors"),
+                link_button("Compare", variant="soft",
+                            href="/competitors/compare?ids=" + D.card["id"]),
                 rx.cond(AppState.can_edit,
                         rx.button(rx.icon("badge-check", size=16), "Mark reviewed",
                                   on_click=D.mark_reviewed, id="mark-reviewed")),
@@ -125,7 +125,7 @@ def competitor_detail() -> rx.Component:
         rx.cond(D.card.contains("id"), battlecard(D.card, link=False)),
         rx.card(
             rx.vstack(
-                rx.heading("Win / loss when they are on the deal", size="4"),
+                rx.heading("Win / loss when they are on the deal", size="4", as_="h2"),
                 rx.text("Overall: ", rx.text.strong(D.overall["label"], id="overall-win-rate"),
                         " — won ", D.overall["won"], ", lost ", D.overall["lost"], ", open ",
                         D.overall["open"], size="2"),
@@ -141,7 +141,7 @@ def competitor_detail() -> rx.Component:
         ),
         rx.card(
             rx.vstack(
-                rx.heading("Win rate over time", size="4"),
+                rx.heading("Win rate over time", size="4", as_="h2"),
                 rx.cond(D.has_quarters,
                         rx.box(plot(D.figure, width="100%"), width="100%",
                                id="win-rate-chart"),
@@ -153,11 +153,11 @@ def competitor_detail() -> rx.Component:
         ),
         rx.card(
             rx.vstack(
-                rx.heading("Overlap with our ICP", size="4"),
+                rx.heading("Overlap with our ICP", size="4", as_="h2"),
                 rx.cond(D.overlap_rows.length() > 0, overlap_table(),
                         rx.text("No active ICP to compare with.", color_scheme="gray",
                                 size="2")),
-                rx.heading("Where we meet them", size="4"),
+                rx.heading("Where we meet them", size="4", as_="h2"),
                 segments(),
                 spacing="3", width="100%",
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.state.app_state import AppState
 from updoot_app.state.competitors.competitors_state import CompetitorsState as S
 
@@ -80,8 +80,8 @@ def competitors_page() -> rx.Component:
         page_header(
             "Competitors", "Battlecards and win rates",
             rx.hstack(
-                rx.link(rx.button(rx.icon("columns-3", size=16), "Compare", variant="soft"),
-                        href="/competitors/compare"),
+                link_button(rx.icon("columns-3", size=16), "Compare", variant="soft",
+                            href="/competitors/compare"),
                 rx.cond(AppState.can_edit, new_dialog()),
                 spacing="2",
             ),

@@ -4,9 +4,9 @@ and a CSV download."""
 
 import reflex as rx
 
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.plot import plot
-from updoot_app.components.stat import stat_card
+from updoot_app.components.stat import named_progress, stat_card
 from updoot_app.state.kpis.dashboard_state import DashboardState as D
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
@@ -43,7 +43,7 @@ def chart_card(title: str, subtitle: str, name: str, chart, rows,
     return rx.card(
         rx.vstack(
             rx.flex(
-                rx.vstack(rx.heading(title, size="4"),
+                rx.vstack(rx.heading(title, size="4", as_="h2"),
                           rx.text(subtitle, size="1", color_scheme="gray"), spacing="1"),
                 rx.spacer(),
                 rx.hstack(
@@ -79,7 +79,7 @@ def goal_card(g: dict) -> rx.Component:
                          class_name="goal-status"),
                 width="100%", gap="2", align="center", wrap="wrap",
             ),
-            rx.progress(value=g["percent"].to(int), width="100%", color_scheme=g["color"]),
+            named_progress(g["percent"], g["title"], color_scheme=g["color"]),
             rx.text(g["actual"], " of ", g["target"],
                     rx.cond(g["expected"] != "", " · " + g["expected"], ""),
                     " · n=", g["n"], size="1", color_scheme="gray"),
@@ -93,9 +93,9 @@ def goals_section() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.flex(
-                rx.heading("Goals", size="4"),
+                rx.heading("Goals", size="4", as_="h2"),
                 rx.spacer(),
-                rx.link(rx.button("Set a goal", size="1", variant="soft"), href="/goals"),
+                link_button("Set a goal", size="1", variant="soft", href="/goals"),
                 width="100%", align="center",
             ),
             rx.cond(
@@ -124,7 +124,7 @@ def kpi_tile(k: dict) -> rx.Component:
 def kpi_section() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.flex(rx.heading("KPIs · ", D.period_label, size="4"), rx.spacer(),
+            rx.flex(rx.heading("KPIs · ", D.period_label, size="4", as_="h2"), rx.spacer(),
                     rx.button(rx.icon("download", size=14), "CSV", variant="soft", size="1",
                               on_click=D.download_csv("kpis")),
                     width="100%", align="center"),
@@ -144,7 +144,7 @@ def rescore_bar() -> rx.Component:
         D.rescoring | (D.rescore_message != ""),
         rx.vstack(
             rx.text(D.rescore_message, size="2", id="rescore-message"),
-            rx.cond(D.rescoring, rx.progress(value=D.rescore_percent, width="100%")),
+            rx.cond(D.rescoring, named_progress(D.rescore_percent, "Re-scoring")),
             spacing="2", width="100%",
         ),
     )
@@ -208,7 +208,7 @@ TIER_COLUMNS = [("tier", "Tier"), ("closed", "Closed"), ("won", "Won"), ("win_ra
 def icp_section() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Is our ICP working?", size="4"),
+            rx.heading("Is our ICP working?", size="4", as_="h2"),
             rx.text("Deals closed in ", D.period_label, " by the company's fit tier, side by "
                     "side; n is the number of deals behind every figure.", size="2",
                     color_scheme="gray"),
@@ -216,7 +216,7 @@ def icp_section() -> rx.Component:
                     simple_table(D.tier_rows, TIER_COLUMNS, "tier-table"),
                     rx.text("No closed deals in this period yet.", size="2",
                             color_scheme="gray")),
-            rx.heading("Lift of each criterion", size="3"),
+            rx.heading("Lift of each criterion", size="3", as_="h3"),
             rx.text(D.prior_note, size="1", color_scheme="gray"),
             rescore_bar(),
             rx.cond(D.calib_icps.length() > 0,

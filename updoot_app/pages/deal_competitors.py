@@ -17,7 +17,7 @@ def deal_competitors_page() -> rx.Component:
         rx.card(
             rx.flex(
                 rx.vstack(
-                    rx.heading(P.deal["title"], size="5", id="deal-title"),
+                    rx.heading(P.deal["title"], size="5", as_="h2", id="deal-title"),
                     rx.text(P.deal["company"], color_scheme="gray", size="2"),
                     rx.text("Stage: ", rx.text.strong(P.deal["stage"], id="deal-stage"),
                             size="2"),

@@ -103,7 +103,7 @@ def member_card(c) -> rx.Component:
 
 def committee() -> rx.Component:
     return rx.card(rx.vstack(
-        rx.hstack(rx.heading("Buying committee", size="4"),
+        rx.hstack(rx.heading("Buying committee", size="4", as_="h2"),
                   rx.badge(D.coverage_mark, " roles covered", id="coverage-mark"),
                   align="center", wrap="wrap"),
         rx.flex(rx.foreach(D.roles, role_chip), gap="2", wrap="wrap"),
@@ -162,7 +162,7 @@ def log_row(r) -> rx.Component:
 
 def interaction_log() -> rx.Component:
     return rx.card(rx.vstack(
-        rx.heading("Interactions", size="4"),
+        rx.heading("Interactions", size="4", as_="h2"),
         rx.cond(D.can_edit, log_form()),
         rx.vstack(rx.foreach(D.log_rows, log_row), spacing="2", width="100%", id="log"),
         rx.cond(D.log_total > D.log_rows.length(),
@@ -173,7 +173,7 @@ def interaction_log() -> rx.Component:
 
 def history() -> rx.Component:
     return rx.card(rx.vstack(
-        rx.heading("Stage history", size="4"),
+        rx.heading("Stage history", size="4", as_="h2"),
         rx.foreach(D.history, lambda h: rx.text(
             h["when"], " · ", h["from"], " → ", h["to"], " · ", h["who"], size="2",
             class_name="history-row")),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.state.kpis.goals_state import (
     METRIC_CHOICES,
     PERIOD_CHOICES,
@@ -49,7 +50,7 @@ def goal_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Set a goal", size="4"),
+                rx.heading("Set a goal", size="4", as_="h2"),
                 rx.grid(
                     choice("Metric", "metric", METRIC_CHOICES, "revenue",
                            on_change=G.set_metric, id="goal-metric"),
@@ -103,7 +104,7 @@ def goal_item(g: dict) -> rx.Component:
                                aria_label="Delete goal"),
                 width="100%", gap="2", align="center", wrap="wrap",
             ),
-            rx.progress(value=g["percent"].to(int), width="100%", color_scheme=g["color"]),
+            named_progress(g["percent"], g["title"], color_scheme=g["color"]),
             rx.text(g["actual"], " of ", g["target"],
                     rx.cond(g["expected"] != "", " · " + g["expected"], ""),
                     " · n=", g["n"],

@@ -5,6 +5,7 @@ import reflex as rx
 
 from updoot_app.components.billing import document_page, totals_card
 from updoot_app.components.forms import form_error
+from updoot_app.components.layout import link_button
 from updoot_app.state.billing.invoices_state import InvoiceDetailState as S
 
 METHODS = [("bank_transfer", "Bank transfer"), ("card", "Card"), ("cash", "Cash"),
@@ -25,8 +26,8 @@ def actions() -> rx.Component:
         rx.cond(S.can_edit & ((status == "sent") | (status == "overdue"))
                 & (S.doc["has_payments"] == ""), void_dialog()),
         rx.cond(S.doc["quote_number"] != "",
-                rx.link(rx.button("Quote " + S.doc["quote_number"], variant="ghost"),
-                        href="/quotes/" + S.doc["quote_id"])),
+                link_button("Quote " + S.doc["quote_number"], variant="ghost",
+                            href="/quotes/" + S.doc["quote_id"])),
         spacing="2", wrap="wrap", align="center",
     )
 
@@ -69,7 +70,7 @@ def payment_row(row: dict) -> rx.Component:
 def payments_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Payments", size="4"),
+            rx.heading("Payments", size="4", as_="h2"),
             rx.cond(S.payments.length() > 0,
                     rx.vstack(rx.foreach(S.payments, payment_row), spacing="0", width="100%"),
                     rx.text("No payments yet.", size="2", color_scheme="gray")),

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from updoot_app.components.layout import color_mode_button, logo
+from updoot_app.components.layout import color_mode_button, link_button, logo
 from updoot_app.state.identity.auth_state import AuthState
 
 FEATURES = (
@@ -22,7 +22,7 @@ FEATURES = (
 def feature(icon: str, title: str, text: str) -> rx.Component:
     return rx.card(
         rx.vstack(rx.icon(icon, size=24, color=rx.color("accent", 10)),
-                  rx.heading(title, size="4"), rx.text(text, color_scheme="gray", size="2"),
+                  rx.heading(title, size="4", as_="h2"), rx.text(text, color_scheme="gray", size="2"),
                   spacing="2"),
         width="100%",
     )
@@ -30,12 +30,12 @@ def feature(icon: str, title: str, text: str) -> rx.Component:
 
 def landing() -> rx.Component:
     return rx.box(
-        rx.hstack(
+        rx.el.header(rx.hstack(
             logo(), rx.spacer(), color_mode_button(),
-            rx.link(rx.button("Log in", variant="soft"), href="/login"),
+            link_button("Log in", variant="soft", href="/login"),
             padding="1rem", align="center", width="100%",
-        ),
-        rx.vstack(
+        )),
+        rx.el.main(rx.vstack(
             rx.heading("Know who to sell to. Turn it into revenue.", size="8",
                        text_align="center"),
             rx.text(
@@ -45,7 +45,7 @@ def landing() -> rx.Component:
                 size="4", color_scheme="gray", text_align="center", max_width="720px",
             ),
             rx.hstack(
-                rx.link(rx.button("Sign up", size="4", id="cta-signup"), href="/signup"),
+                link_button("Sign up", size="4", id="cta-signup", href="/signup"),
                 rx.button("Try the demo", size="4", variant="outline", id="cta-demo",
                           on_click=AuthState.try_demo, loading=AuthState.busy),
                 spacing="3", wrap="wrap", justify="center",
@@ -56,5 +56,5 @@ def landing() -> rx.Component:
                 initial="1", sm="2", md="3"), spacing="4", width="100%", padding_top="2rem"),
             spacing="5", align="center", padding="2rem 1rem", max_width="1100px",
             margin="0 auto",
-        ),
+        )),
     )

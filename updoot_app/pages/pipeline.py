@@ -5,7 +5,7 @@ import reflex as rx
 from updoot_app.components import kanban
 from updoot_app.components.fit_badge import fit_badge
 from updoot_app.components.forms import form_error
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.services.profiles import tiers
 from updoot_app.state.crm.pipeline_state import ALL
 from updoot_app.state.crm.pipeline_state import PipelineState as S
@@ -131,9 +131,9 @@ def pipeline() -> rx.Component:
     return app_shell(
         page_header("Pipeline", "Deals by stage: drag a card, or use its Move button",
                     rx.hstack(view_toggle(),
-                              rx.link(rx.button(rx.icon("settings-2", size=16), "Stages",
-                                                variant="soft", id="stages-settings"),
-                                      href="/pipeline/stages"),
+                              link_button(rx.icon("settings-2", size=16), "Stages",
+                                          variant="soft", id="stages-settings",
+                                          href="/pipeline/stages"),
                               spacing="2", align="center")),
         filters(),
         rx.cond(S.board_empty, rx.callout(

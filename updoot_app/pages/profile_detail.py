@@ -3,7 +3,8 @@ versions, and the re-scoring progress."""
 
 import reflex as rx
 
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.services.profiles.personas import ROLE_LABELS
 from updoot_app.state.profiles.profiles_state import IcpDetailState as D
@@ -18,8 +19,8 @@ def rescore_bar() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.text(D.rescore_message, size="2", id="rescore-message"),
-                rx.cond(D.rescoring, rx.progress(value=D.rescore_percent, width="100%",
-                                                 id="rescore-progress")),
+                rx.cond(D.rescoring, named_progress(D.rescore_percent, "Re-scoring",
+                                                  id="rescore-progress")),
                 spacing="2", width="100%",
             ),
             width="100%",
@@ -35,7 +36,7 @@ def persona_card(c: dict) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.vstack(rx.heading(c["name"], size="4"),
+                rx.vstack(rx.heading(c["name"], size="4", as_="h2"),
                           rx.text(c["role_title"],
                                   rx.cond(c["seniority"] != "", " · " + c["seniority"], ""),
                                   size="2", color_scheme="gray"), spacing="0"),
@@ -137,8 +138,8 @@ def profile_detail() -> rx.Component:
                 rx.text("Active", size="2"),
                 rx.switch(checked=D.icp["active"] == "true", on_change=D.set_active,
                           id="icp-active"),
-                rx.link(rx.button("Edit in wizard", variant="soft", id="edit-icp"),
-                        href="/profiles/" + D.icp["id"] + "/edit"),
+                link_button("Edit in wizard", variant="soft", id="edit-icp",
+                            href="/profiles/" + D.icp["id"] + "/edit"),
                 align="center", spacing="3",
             )),
         ),
@@ -146,7 +147,7 @@ def profile_detail() -> rx.Component:
                 id="icp-version"),
         rescore_bar(),
         rx.card(rx.vstack(
-            rx.heading("Scoring model", size="4"),
+            rx.heading("Scoring model", size="4", as_="h2"),
             rx.table.root(
                 rx.table.header(rx.table.row(rx.table.column_header_cell("Criterion"),
                                              rx.table.column_header_cell("Matches"),
@@ -166,7 +167,7 @@ def profile_detail() -> rx.Component:
             tier_counts(D.tiers),
             spacing="3", width="100%",
         ), width="100%"),
-        rx.hstack(rx.heading("Personas", size="5"), rx.spacer(),
+        rx.hstack(rx.heading("Personas", size="5", as_="h2"), rx.spacer(),
                   rx.cond(D.can_edit, persona_dialog()), width="100%", align="center"),
         rx.cond(D.warnings.length() > 0, rx.callout(
             rx.vstack(rx.foreach(D.warnings, lambda w: rx.text(w, size="2")), spacing="1"),
@@ -174,7 +175,7 @@ def profile_detail() -> rx.Component:
         rx.grid(rx.foreach(D.persona_cards, persona_card),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         rx.card(rx.vstack(
-            rx.heading("Versions", size="4"),
+            rx.heading("Versions", size="4", as_="h2"),
             rx.box(rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
                                                ("Version", "Saved", "Weights", "")])),

@@ -4,6 +4,7 @@ import reflex as rx
 
 from updoot_app.components.fit_badge import TIER_COLORS
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.state.profiles.icp_wizard_state import STEPS
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState as W
@@ -105,11 +106,11 @@ def step_industries() -> rx.Component:
 def step_size() -> rx.Component:
     return rx.vstack(
         rx.text("Ranges are inclusive; leave a bound empty for no limit.", color_scheme="gray"),
-        rx.heading("Employees", size="3"),
+        rx.heading("Employees", size="3", as_="h2"),
         rx.flex(number_field("emp_min", "At least", "500"),
                 number_field("emp_max", "At most", "2000"), gap="3", wrap="wrap"),
         weight_input("w_employees"),
-        rx.heading("Annual revenue", size="3"),
+        rx.heading("Annual revenue", size="3", as_="h2"),
         rx.flex(number_field("rev_min", "At least", "10000000"),
                 number_field("rev_max", "At most", ""), gap="3", wrap="wrap"),
         weight_input("w_revenue"),
@@ -192,7 +193,7 @@ def stepper() -> rx.Component:
     return rx.vstack(
         rx.text("Step ", W.step + 1, " of ", len(STEPS), ": ",
                 rx.text.strong(W.steps[W.step]), size="2", id="wizard-step"),
-        rx.progress(value=W.progress_percent, width="100%"),
+        named_progress(W.progress_percent, "Wizard progress"),
         rx.flex(
             *[rx.button(f"{i + 1}. {name}", size="1",
                         variant=rx.cond(W.step == i, "solid", "soft"),
@@ -207,7 +208,7 @@ def stepper() -> rx.Component:
 def preview_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Live preview", size="3"),
+            rx.heading("Live preview", size="3", as_="h2"),
             rx.text("Your ", W.preview_total, " companies under this draft:", size="2",
                     color_scheme="gray"),
             rx.box(tier_counts(W.preview_counts), id="preview-counts"),

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.state.profiles.profiles_state import ProfilesState
 
@@ -11,7 +11,7 @@ def icp_card(row: dict) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.link(rx.heading(row["name"], size="4"), href=f"/profiles/{row['id']}"),
+                rx.link(rx.heading(row["name"], size="4", as_="h2"), href=f"/profiles/{row['id']}"),
                 rx.spacer(),
                 rx.badge(row["active"], color_scheme=rx.cond(row["active"] == "active",
                                                              "green", "gray")),
@@ -30,11 +30,10 @@ def icp_card(row: dict) -> rx.Component:
 def template_card(t: dict) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(t["name"], size="3"),
+            rx.heading(t["name"], size="3", as_="h3"),
             rx.text(t["description"], size="2", color_scheme="gray"),
-            rx.link(rx.button("Start from this template", variant="soft",
-                              id="template-" + t["key"]),
-                    href="/profiles/new?template=" + t["key"]),
+            link_button("Start from this template", variant="soft", id="template-" + t["key"],
+                        href="/profiles/new?template=" + t["key"]),
             spacing="2",
         ),
         width="100%",
@@ -46,8 +45,8 @@ def profiles() -> rx.Component:
         page_header(
             "Profiles", "Who you sell to: each ICP scores every company.",
             rx.cond(ProfilesState.can_edit,
-                    rx.link(rx.button(rx.icon("plus", size=16), "New ICP", id="new-icp"),
-                            href="/profiles/new")),
+                    link_button(rx.icon("plus", size=16), "New ICP", id="new-icp",
+                                href="/profiles/new")),
         ),
         rx.card(rx.vstack(rx.text("Companies by fit tier (best match across active ICPs)",
                                   size="2", weight="medium"),
@@ -60,7 +59,7 @@ def profiles() -> rx.Component:
             rx.callout("No ICP yet: companies are not scored. Create one, or start from a "
                        "template.", icon="info", width="100%"),
         ),
-        rx.heading("Templates", size="4"),
+        rx.heading("Templates", size="4", as_="h2"),
         rx.grid(rx.foreach(ProfilesState.templates, template_card),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
     )

@@ -11,7 +11,7 @@ from updoot_app.state.billing.public_quote_state import PublicQuoteState as S
 def answer_forms() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Your answer", size="4"),
+            rx.heading("Your answer", size="4", as_="h2"),
             rx.form(
                 rx.vstack(
                     rx.text("Type your full name to accept this quote.", size="2"),
@@ -45,7 +45,7 @@ def answer_forms() -> rx.Component:
 
 def public_quote() -> rx.Component:
     v = S.view
-    return rx.center(
+    return rx.el.main(rx.center(
         rx.vstack(
             rx.cond(
                 S.missing,
@@ -90,4 +90,4 @@ def public_quote() -> rx.Component:
             spacing="4",
         ),
         width="100%",
-    )
+    ))

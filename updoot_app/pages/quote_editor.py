@@ -5,6 +5,7 @@ with its public link, the client's answer, conversion to an invoice, PDF."""
 import reflex as rx
 
 from updoot_app.components.billing import document_page, totals_card
+from updoot_app.components.layout import link_button
 from updoot_app.state.billing.quotes_state import QuoteEditorState as S
 
 
@@ -24,8 +25,8 @@ def actions() -> rx.Component:
                 rx.button(rx.icon("receipt", size=16), "Convert to invoice",
                           on_click=S.convert, id="convert-quote")),
         rx.cond(status == "converted",
-                rx.link(rx.button("Open invoice", variant="soft", id="open-invoice"),
-                        href="/invoices/" + S.doc["invoice_id"])),
+                link_button("Open invoice", variant="soft", id="open-invoice",
+                            href="/invoices/" + S.doc["invoice_id"])),
         rx.cond(S.can_edit & (status == "draft"),
                 rx.button("Delete", variant="ghost", color_scheme="red", on_click=S.delete,
                           id="delete-quote")),

@@ -26,7 +26,7 @@ def product_row(row: dict) -> rx.Component:
 def catalog() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Product catalog", size="4"),
+            rx.heading("Product catalog", size="4", as_="h2"),
             rx.cond(S.product_rows.length() > 0,
                     rx.vstack(rx.foreach(S.product_rows, product_row), spacing="0",
                               width="100%"),

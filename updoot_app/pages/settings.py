@@ -77,7 +77,7 @@ def members_section() -> rx.Component:
         rx.cond(
             SettingsState.can_admin,
             rx.vstack(
-                rx.heading("Invite someone", size="3"),
+                rx.heading("Invite someone", size="3", as_="h3"),
                 rx.form(
                     rx.flex(
                         rx.input(name="email", type="email", placeholder="colleague@company.com",
