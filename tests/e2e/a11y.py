@@ -15,23 +15,14 @@ BLOCKING_IMPACTS = ("serious", "critical")
 STRUCTURE_RULES = ("region", "landmark-one-main", "page-has-heading-one", "heading-order")
 TARGETS_SHOWN = 4
 
-# Form controls' accessible names are fixed on the labels branch of issue 18
-# (components/forms.py and the fields of every page). Until that branch is
-# merged, these rules are left out of the audit here; THE MERGE REMOVES THIS
-# CONSTANT (and its use in `audit`), so the audit then covers them too.
-RULES_FIXED_ON_THE_LABELS_BRANCH = ("label", "select-name", "aria-input-field-name",
-                                    "button-name", "aria-toggle-field-name")
-
 _AXE = Axe()
 
 
-def audit(page: Page, *, skip_rules: tuple[str, ...] = RULES_FIXED_ON_THE_LABELS_BRANCH,
-          ) -> list[dict]:
+def audit(page: Page) -> list[dict]:
     """axe-core's violations on the page now, of impact serious or critical or
     of a STRUCTURE_RULES rule: [{"rule", "impact", "count", "targets", "help"}]
     (targets: a css selector per element)."""
-    options = {"resultTypes": ["violations"],
-               "rules": {rule: {"enabled": False} for rule in skip_rules}}
+    options = {"resultTypes": ["violations"]}
     response = _AXE.run(page, options=options).response
     return [{"rule": v["id"], "impact": v["impact"], "count": len(v["nodes"]),
              "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]],

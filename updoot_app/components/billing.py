@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from updoot_app.components.forms import label, labelled, labelled_by, select
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.billing.documents_base import NO_CONTACT
 
@@ -14,12 +15,19 @@ def status_badge(label, color) -> rx.Component:
     return rx.badge(label, color_scheme=color, size="2", variant="soft")
 
 
-def _num_input(state, line: dict, key: str, label: str) -> rx.Component:
+def _line_number(line: dict) -> rx.Var:
+    """"line 2" for the second line: what tells one line's fields from another's."""
+    return "line " + line["number"]
+
+
+def _num_input(state, line: dict, key: str, text: str) -> rx.Component:
+    """The visible label says "Quantity"; the accessible name says whose."""
+    control_id = "line-" + line["index"] + "-" + key
     return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray"),
+        label(text, control_id, size="1", weight=None, color_scheme="gray"),
         rx.input(default_value=line[key], key=line["key"] + "-" + key + "-" + line[key],
                  on_blur=state.set_line(line["index"], key), input_mode="decimal",
-                 id="line-" + line["index"] + "-" + key, width="100%"),
+                 id=control_id, width="100%", aria_label=text + ", " + _line_number(line)),
         spacing="1", width="100%",
     )
 
@@ -31,10 +39,11 @@ def editable_line(state, line: dict) -> rx.Component:
                 rx.input(default_value=line["description"], key=line["key"] + "-d-" + line["description"],
                          on_blur=state.set_line(line["index"], "description"),
                          id="line-" + line["index"] + "-description", width="100%",
-                         placeholder="Description"),
+                         placeholder="Description",
+                         aria_label="Description, " + _line_number(line)),
                 rx.icon_button(rx.icon("trash-2", size=16), variant="ghost", color_scheme="red",
                                on_click=state.remove_line(line["index"]),
-                               aria_label="Remove line"),
+                               aria_label="Remove " + _line_number(line)),
                 width="100%", align="center",
             ),
             rx.grid(
@@ -110,15 +119,16 @@ def totals_card(doc, taxes, with_balance: bool = False) -> rx.Component:
                    max_width=["100%", "100%", "380px"])
 
 
-def _labelled(label: str, child: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"), child, spacing="1",
-                     width="100%")
+def _labelled(text: str, key: str, child: rx.Component) -> rx.Component:
+    """A header field of a draft: the control's id is "field-<key>"."""
+    return labelled(text, "field-" + key, child)
 
 
 def _option_select(state, key: str, options, placeholder, *first: rx.Component,
                    **props) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(placeholder=placeholder, width="100%", id="field-" + key),
+        rx.select.trigger(placeholder=placeholder, width="100%", id="field-" + key,
+                          aria_labelledby=labelled_by("field-" + key)),
         rx.select.content(*first, rx.foreach(options, lambda o: rx.select.item(
             o["name"], value=o["id"]))),
         value=state.doc[key], on_change=state.set_field(key), **props,
@@ -141,35 +151,34 @@ def doc_fields(state, kind: str) -> rx.Component:
     """The header of a draft: client, deal, currency, dates, discount, notes, terms."""
     doc = state.doc
     date_fields = [
-        _labelled("Issue date", rx.input(type="date", default_value=doc["issue_date"],
-                                         key="issue-" + doc["issue_date"],
-                                         on_blur=state.set_field("issue_date"),
-                                         id="field-issue_date", width="100%")),
+        _labelled("Issue date", "issue_date", rx.input(
+            type="date", default_value=doc["issue_date"], key="issue-" + doc["issue_date"],
+            on_blur=state.set_field("issue_date"), id="field-issue_date", width="100%")),
     ]
     if kind == "quote":
-        date_fields.append(_labelled("Valid until", rx.input(
+        date_fields.append(_labelled("Valid until", "valid_until", rx.input(
             type="date", default_value=doc["valid_until"], key="valid-" + doc["valid_until"],
             on_blur=state.set_field("valid_until"), id="field-valid_until", width="100%")))
     else:
-        date_fields.append(_labelled("Payment terms (days)", rx.input(
+        date_fields.append(_labelled("Payment terms (days)", "payment_terms_days", rx.input(
             default_value=doc["payment_terms_days"], key="terms-" + doc["payment_terms_days"],
             on_blur=state.set_field("payment_terms_days"), id="field-payment_terms_days",
             width="100%", input_mode="numeric")))
-        date_fields.append(_labelled("Due date", rx.input(
+        date_fields.append(_labelled("Due date", "due_date", rx.input(
             type="date", default_value=doc["due_date"], key="due-" + doc["due_date"],
             on_blur=state.set_field("due_date"), id="field-due_date", width="100%")))
     return rx.card(
         rx.vstack(
             rx.grid(
-                _labelled("Company", _option_select(state, "company_id",
-                                                    state.company_options, "Choose a company")),
-                _labelled("Contact (Attn)", _contact_select(state)),
-                _labelled("Deal", _option_select(state, "deal_id", state.deal_options,
-                                                 "Link a deal (optional)")),
-                _labelled("Currency", rx.select(state.currencies, value=doc["currency"],
-                                                on_change=state.set_field("currency"),
-                                                id="field-currency")),
-                _labelled("Document discount %", rx.input(
+                _labelled("Company", "company_id", _option_select(
+                    state, "company_id", state.company_options, "Choose a company")),
+                _labelled("Contact (Attn)", "contact_id", _contact_select(state)),
+                _labelled("Deal", "deal_id", _option_select(
+                    state, "deal_id", state.deal_options, "Link a deal (optional)")),
+                _labelled("Currency", "currency", select(
+                    state.currencies, value=doc["currency"],
+                    on_change=state.set_field("currency"), id="field-currency")),
+                _labelled("Document discount %", "discount_pct", rx.input(
                     default_value=doc["discount_pct"], key="disc-" + doc["discount_pct"],
                     on_blur=state.set_field("discount_pct"), id="field-discount_pct",
                     width="100%", input_mode="decimal")),
@@ -177,14 +186,12 @@ def doc_fields(state, kind: str) -> rx.Component:
                 columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
             ),
             rx.grid(
-                _labelled("Notes", rx.text_area(default_value=doc["notes"],
-                                                key="notes-" + doc["notes"],
-                                                on_blur=state.set_field("notes"),
-                                                id="field-notes", width="100%")),
-                _labelled("Terms", rx.text_area(default_value=doc["terms"],
-                                                key="termstext-" + doc["terms"],
-                                                on_blur=state.set_field("terms"),
-                                                id="field-terms", width="100%")),
+                _labelled("Notes", "notes", rx.text_area(
+                    default_value=doc["notes"], key="notes-" + doc["notes"],
+                    on_blur=state.set_field("notes"), id="field-notes", width="100%")),
+                _labelled("Terms", "terms", rx.text_area(
+                    default_value=doc["terms"], key="termstext-" + doc["terms"],
+                    on_blur=state.set_field("terms"), id="field-terms", width="100%")),
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
             ),
             spacing="3", width="100%",
@@ -232,11 +239,12 @@ def add_line_bar(state) -> rx.Component:
         rx.cond(
             state.product_options.length() > 0,
             rx.select.root(
-                rx.select.trigger(placeholder="Add a product…"),
+                rx.select.trigger(placeholder="Add a product…", id="add-product-line",
+                                  aria_label="Add a line for a product"),
                 rx.select.content(rx.foreach(state.product_options,
                                              lambda o: rx.select.item(o["name"],
                                                                       value=o["id"]))),
-                value="", on_change=state.add_product_line, id="add-product-line",
+                value="", on_change=state.add_product_line,
             ),
         ),
         spacing="2", wrap="wrap",
@@ -285,9 +293,9 @@ def document_list_page(state, kind: str, *below: rx.Component, subtitle: str,
                       on_click=state.export_csv, id=f"export-{plural}"),
         ),
         rx.hstack(
-            rx.text("Status", size="2"),
-            rx.select(["all", *statuses], value=rx.cond(state.status == "", "all", state.status),
-                      on_change=state.set_status, id=f"{kind}-status-filter"),
+            label("Status", f"{kind}-status-filter", weight=None),
+            select(["all", *statuses], value=rx.cond(state.status == "", "all", state.status),
+                   on_change=state.set_status, id=f"{kind}-status-filter"),
             rx.spacer(),
             rx.text(state.total, f" {plural}", size="2", color_scheme="gray"),
             width="100%", align="center",

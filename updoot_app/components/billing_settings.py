@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from updoot_app.components.forms import field, form_error, section
+from updoot_app.components.forms import field, form_error, label, labelled_by, section
 from updoot_app.services.billing.logo import MAX_LOGO_BYTES
 from updoot_app.state.billing.billing_settings_state import BillingSettingsState as S
 
@@ -38,8 +38,7 @@ def _settings_form() -> rx.Component:
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
             ),
             rx.vstack(
-                rx.text("Your address (on PDFs)", as_="label", html_for="billing-address",
-                        size="2", weight="medium"),
+                label("Your address (on PDFs)", "billing-address"),
                 rx.text_area(name="address", id="billing-address", default_value=S.address,
                              key=_key("ad"), disabled=locked, rows="3", width="100%"),
                 spacing="1", width="100%",
@@ -47,11 +46,12 @@ def _settings_form() -> rx.Component:
             rx.text(
                 rx.flex(
                     rx.checkbox(name="win_deal_on_accept", default_checked=S.win_deal_on_accept,
-                                key=_key("wd"), disabled=locked, id="win-deal-on-accept"),
+                                key=_key("wd"), disabled=locked, id="win-deal-on-accept",
+                                aria_labelledby=labelled_by("win-deal-on-accept")),
                     "Accepting a quote moves its deal to Won",
                     spacing="2", align="center",
                 ),
-                as_="label", size="2",
+                as_="label", size="2", id=labelled_by("win-deal-on-accept"),
             ),
             rx.cond(S.can_admin,
                     rx.button("Save billing settings", type="submit", id="save-billing")),

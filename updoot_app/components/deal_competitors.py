@@ -17,7 +17,8 @@ def attach_form() -> rx.Component:
         rx.flex(
             rx.select.root(
                 rx.select.trigger(placeholder="Competitor present on this deal…",
-                                  id="deal-competitor-select", min_width="220px"),
+                                  id="deal-competitor-select", min_width="220px",
+                                  aria_label="Competitor present on this deal"),
                 rx.select.content(rx.foreach(
                     S.options, lambda o: rx.select.item(o["name"], value=o["id"]))),
                 value=S.choice,

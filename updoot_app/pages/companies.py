@@ -3,7 +3,7 @@
 import reflex as rx
 
 from updoot_app.components.fit_badge import fit_badge
-from updoot_app.components.forms import field, form_error
+from updoot_app.components.forms import field, form_error, hidden_label
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.services.profiles.tiers import TIER_LABELS
 from updoot_app.state.crm.companies_state import NONE, CompaniesState
@@ -48,7 +48,8 @@ def _select(key: str, placeholder: str, items: list | rx.Var, width: str = "150p
             labels: bool = False) -> rx.Component:
     value = CompaniesState.filters.get(key, "")
     return rx.select.root(
-        rx.select.trigger(placeholder=placeholder, width=width, id=f"filter-{key}"),
+        rx.select.trigger(placeholder=placeholder, width=width, id=f"filter-{key}",
+                          aria_label=placeholder),
         rx.select.content(
             rx.select.item(f"Any {placeholder.lower()}", value=NONE),
             *([rx.select.item(label, value=v) for v, label in items] if labels else []),
@@ -63,6 +64,7 @@ def _select(key: str, placeholder: str, items: list | rx.Var, width: str = "150p
 def filters() -> rx.Component:
     return rx.flex(
         rx.form(
+            hidden_label("Search companies by name or domain", "company-search"),
             rx.input(rx.input.slot(rx.icon("search", size=16)), name="search",
                      placeholder="Search name or domain", default_value=CompaniesState.search,
                      key=CompaniesState.search, id="company-search", width="220px"),
@@ -72,7 +74,8 @@ def filters() -> rx.Component:
         _select("industry", "Industry", CompaniesState.industries),
         _select("country", "Country", CompaniesState.countries, "120px"),
         rx.select.root(
-            rx.select.trigger(placeholder="Owner", width="170px", id="filter-owner_id"),
+            rx.select.trigger(placeholder="Owner", width="170px", id="filter-owner_id",
+                              aria_label="Owner"),
             rx.select.content(
                 rx.select.item("Any owner", value=NONE),
                 rx.foreach(CompaniesState.owners,
@@ -85,6 +88,7 @@ def filters() -> rx.Component:
         _select("has_open_deal", "Open deal", [("yes", "Has an open deal"),
                                                 ("no", "No open deal")], "150px", labels=True),
         rx.form(
+            hidden_label("Tag", "filter-tag"),
             rx.input(name="tag", placeholder="Tag", default_value=CompaniesState.filters.get(
                 "tag", "").to(str), key=CompaniesState.filters.get("tag", "").to(str),
                 id="filter-tag", width="120px"),
@@ -105,15 +109,20 @@ def add_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     form_error(CompaniesState.add_error),
-                    field("Name", "name"),
-                    field("Domain", "domain", required=False, placeholder="acme.io"),
-                    field("Industry", "industry", required=False),
-                    rx.grid(field("Employees", "employees", required=False, type="number"),
-                            field("Annual revenue", "annual_revenue", required=False,
+                    field("Name", "name", id="new-company-name"),
+                    field("Domain", "domain", id="new-company-domain", required=False,
+                          placeholder="acme.io"),
+                    field("Industry", "industry", id="new-company-industry", required=False),
+                    rx.grid(field("Employees", "employees", id="new-company-employees",
+                                  required=False, type="number"),
+                            field("Annual revenue", "annual_revenue",
+                                  id="new-company-annual_revenue", required=False,
                                   placeholder="5000000"),
                             columns="2", spacing="3", width="100%"),
-                    field("Country", "country", required=False, placeholder="US or Germany"),
-                    field("Tags", "tags", required=False, placeholder="inbound, partner"),
+                    field("Country", "country", id="new-company-country", required=False,
+                          placeholder="US or Germany"),
+                    field("Tags", "tags", id="new-company-tags", required=False,
+                          placeholder="inbound, partner"),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
                                                   type="button")),

@@ -3,16 +3,16 @@
 import reflex as rx
 
 from updoot_app.components.fit_badge import fit_badge
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, hidden_label, label
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.crm.company_state import NO_PERSONA, CompanyState
 
 RESULT_COLORS = {"match": "green", "miss": "red", "unknown": "gray", "disqualified": "red"}
 
 
-def _input(label: str, name: str, value, placeholder: str = "", **props) -> rx.Component:
+def _input(text: str, name: str, value, placeholder: str = "", **props) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=f"edit-{name}", size="2", weight="medium"),
+        label(text, f"edit-{name}"),
         rx.input(name=name, id=f"edit-{name}", default_value=value.to(str),
                  key=CompanyState.form_key.to_string() + name, placeholder=placeholder,
                  width="100%", **props),
@@ -41,8 +41,7 @@ def details_card() -> rx.Component:
                     width="100%",
                 ),
                 rx.vstack(
-                    rx.text("Notes", as_="label", html_for="edit-notes", size="2",
-                            weight="medium"),
+                    label("Notes", "edit-notes"),
                     rx.text_area(name="notes", id="edit-notes", default_value=c["notes"].to(str),
                                  key=CompanyState.form_key.to_string() + "notes", width="100%"),
                     spacing="1", width="100%",
@@ -132,19 +131,26 @@ def contacts_card() -> rx.Component:
                     rx.text("Add a contact", size="2", weight="medium"),
                     form_error(CompanyState.contact_error),
                     rx.grid(
+                        hidden_label("First name", "contact-first-name"),
                         rx.input(name="first_name", placeholder="First name", required=True,
                                  id="contact-first-name",
                                  key=CompanyState.form_key.to_string() + "cf"),
+                        hidden_label("Last name", "contact-last-name"),
                         rx.input(name="last_name", placeholder="Last name",
+                                 id="contact-last-name",
                                  key=CompanyState.form_key.to_string() + "cl"),
-                        rx.input(name="title", placeholder="Title",
+                        hidden_label("Title", "contact-title"),
+                        rx.input(name="title", placeholder="Title", id="contact-title",
                                  key=CompanyState.form_key.to_string() + "ct"),
+                        hidden_label("Email", "contact-email"),
                         rx.input(name="email", placeholder="Email", id="contact-email",
                                  key=CompanyState.form_key.to_string() + "ce"),
-                        rx.input(name="phone", placeholder="Phone",
+                        hidden_label("Phone", "contact-phone"),
+                        rx.input(name="phone", placeholder="Phone", id="contact-phone",
                                  key=CompanyState.form_key.to_string() + "cp"),
                         rx.select.root(
-                            rx.select.trigger(placeholder="Persona", width="100%"),
+                            rx.select.trigger(placeholder="Persona", width="100%",
+                                              id="contact-persona", aria_label="Persona"),
                             rx.select.content(
                                 rx.select.item("No persona", value=NO_PERSONA),
                                 rx.foreach(CompanyState.personas,
@@ -189,9 +195,13 @@ def deals_card() -> rx.Component:
                 rx.vstack(
                     form_error(CompanyState.deal_error),
                     rx.flex(
+                        hidden_label("Deal title (optional)", "new-deal-title"),
                         rx.input(name="title", placeholder="Deal title (optional)",
+                                 id="new-deal-title",
                                  key=CompanyState.form_key.to_string() + "dt", flex="2 1 160px"),
+                        hidden_label("Deal value", "new-deal-value"),
                         rx.input(name="value", placeholder="Value", flex="1 1 100px",
+                                 id="new-deal-value",
                                  key=CompanyState.form_key.to_string() + "dv"),
                         rx.button(rx.icon("plus", size=16), "Add to pipeline", type="submit",
                                   id="add-to-pipeline"),
@@ -230,15 +240,19 @@ def interactions_card() -> rx.Component:
                     form_error(CompanyState.log_error),
                     rx.flex(
                         rx.select.root(
-                            rx.select.trigger(width="120px"),
+                            rx.select.trigger(width="120px", id="log-kind",
+                                              aria_label="Interaction kind"),
                             rx.select.content(*[rx.select.item(k.capitalize(), value=k)
                                                 for k in ("call", "email", "meeting", "note")]),
                             name="kind", default_value="call",
                         ),
+                        hidden_label("What happened?", "log-summary"),
                         rx.input(name="summary", placeholder="What happened?", flex="2 1 200px",
                                  id="log-summary",
                                  key=CompanyState.form_key.to_string() + "ls"),
+                        hidden_label("Outcome", "log-outcome"),
                         rx.input(name="outcome", placeholder="Outcome", flex="1 1 120px",
+                                 id="log-outcome",
                                  key=CompanyState.form_key.to_string() + "lo"),
                         rx.button("Log", type="submit", variant="soft", id="log-interaction"),
                         gap="2", wrap="wrap", width="100%",

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, label
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.state.crm.company_import_state import FIELD_OPTIONS, CompanyImportState
@@ -45,7 +45,8 @@ def mapping_row(header: str) -> rx.Component:
         rx.table.cell(rx.text(header, weight="medium")),
         rx.table.cell(
             rx.select.root(
-                rx.select.trigger(width="100%", id="map-" + header),
+                rx.select.trigger(width="100%", id="map-" + header,
+                                  aria_label="Company field for the column " + header),
                 rx.select.content(*[rx.select.item(o["label"], value=o["value"])
                                     for o in FIELD_OPTIONS]),
                 value=CompanyImportState.mapping[header],
@@ -160,17 +161,21 @@ def map_step() -> rx.Component:
             rx.vstack(
                 rx.heading("4. Check and import", size="4", as_="h2"),
                 rx.hstack(
-                    rx.text("When a company with the same domain exists:", size="2"),
+                    rx.text("When a company with the same domain exists:", size="2",
+                            id="on-duplicate-label"),
                     rx.radio_group.root(
                         rx.hstack(
-                            rx.radio_group.item(value="skip", id="dup-skip"),
-                            rx.text("Skip the row", size="2"),
-                            rx.radio_group.item(value="update", id="dup-update"),
-                            rx.text("Update the company", size="2"),
+                            rx.radio_group.item(value="skip", id="dup-skip",
+                                                aria_labelledby="dup-skip-label"),
+                            label("Skip the row", "dup-skip", weight=None),
+                            rx.radio_group.item(value="update", id="dup-update",
+                                                aria_labelledby="dup-update-label"),
+                            label("Update the company", "dup-update", weight=None),
                             spacing="2", align="center",
                         ),
                         value=CompanyImportState.on_duplicate,
                         on_change=CompanyImportState.set_on_duplicate,
+                        aria_labelledby="on-duplicate-label",
                     ),
                     wrap="wrap", spacing="3", align="center",
                 ),

@@ -15,7 +15,8 @@ def picker() -> rx.Component:
             (C.selected.length() < 3) & (C.options.length() > 0),
             rx.select.root(
                 rx.select.trigger(placeholder="Add a competitor to compare…",
-                                  id="compare-add", min_width="240px"),
+                                  id="compare-add", min_width="240px",
+                                  aria_label="Add a competitor to compare"),
                 rx.select.content(rx.foreach(
                     C.options, lambda o: rx.select.item(o["name"], value=o["id"]))),
                 value="",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app.components.battlecard import battlecard
+from updoot_app.components.forms import label
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.plot import plot
 from updoot_app.state.app_state import AppState
@@ -62,15 +63,15 @@ def segments() -> rx.Component:
                    columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%")
 
 
-def _input(label: str, key: str):
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
+def _input(text: str, key: str):
+    return rx.vstack(label(text, f"edit-{key}"),
                      rx.input(name=key, default_value=D.form[key], width="100%",
                               id=f"edit-{key}", key=D.form_key.to_string() + "-" + key),
                      spacing="1", width="100%")
 
 
-def _area(label: str, key: str):
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
+def _area(text: str, key: str):
+    return rx.vstack(label(text, f"edit-{key}"),
                      rx.text_area(name=key, default_value=D.form[key], width="100%",
                                   rows="4", id=f"edit-{key}", key=D.form_key.to_string() + "-" + key),
                      spacing="1", width="100%")

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import reflex as rx
 
+from updoot_app.components.forms import label
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.state.app_state import AppState
 from updoot_app.state.competitors.competitors_state import CompetitorsState as S
 
 
-def _input(label: str, name: str, placeholder: str = "", required: bool = False):
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
+def _input(text: str, name: str, placeholder: str = "", required: bool = False):
+    return rx.vstack(label(text, f"new-competitor-{name}"),
                      rx.input(name=name, placeholder=placeholder, required=required,
                               width="100%", id=f"new-competitor-{name}"),
                      spacing="1", width="100%")
 
 
-def _area(label: str, name: str, placeholder: str = ""):
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
+def _area(text: str, name: str, placeholder: str = ""):
+    return rx.vstack(label(text, f"new-competitor-{name}"),
                      rx.text_area(name=name, placeholder=placeholder, width="100%",
                                   id=f"new-competitor-{name}"),
                      spacing="1", width="100%")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app.components.deal_competitors import deal_competitors_panel
+from updoot_app.components.forms import hidden_label
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.app_state import AppState
 from updoot_app.state.competitors.deal_competitors_page_state import DealPageState as P
@@ -29,6 +30,7 @@ def deal_competitors_page() -> rx.Component:
                 rx.cond(
                     AppState.can_edit & (P.deal["stage_kind"] == "open"),
                     rx.flex(
+                        hidden_label("Lost reason", "lost-reason"),
                         rx.input(placeholder="Lost reason", on_blur=P.set_lost_reason,
                                  id="lost-reason", max_length=300),
                         rx.button("Mark as lost", color_scheme="red", on_click=P.mark_lost,

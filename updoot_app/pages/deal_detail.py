@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.deal_competitors import deal_competitors_panel
 from updoot_app.components.fit_badge import fit_badge
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.kanban import stage_menu
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.crm.deal_state import DealState as D
@@ -53,6 +53,7 @@ def lost_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     form_error(D.lost_error),
+                    hidden_label("Lost reason", "lost-reason"),
                     rx.input(name="lost_reason", id="lost-reason", width="100%",
                              placeholder="e.g. No budget", max_length=300),
                     rx.hstack(
@@ -92,7 +93,8 @@ def member_card(c) -> rx.Component:
                                                             "gray")),
             rx.cond(D.can_edit, rx.icon_button(rx.icon("x", size=14), size="1",
                                                variant="ghost", color_scheme="red",
-                                               aria_label="Remove from deal",
+                                               aria_label="Remove " + c["name"]
+                                               + " from the deal",
                                                on_click=D.remove_contact(c["contact_id"]))),
             width="100%", align="start"),
         rx.text(rx.text.strong("Goals: "), c["goals"], size="2"),
@@ -113,7 +115,8 @@ def committee() -> rx.Component:
         rx.grid(rx.foreach(D.committee, member_card), columns=rx.breakpoints(
             initial="1", md="2"), spacing="3", width="100%"),
         rx.cond(D.can_edit & (D.candidates.length() > 0), rx.select.root(
-            rx.select.trigger(placeholder="Add a contact from the company", id="add-contact"),
+            rx.select.trigger(placeholder="Add a contact from the company", id="add-contact",
+                              aria_label="Add a contact to the buying committee"),
             rx.select.content(rx.foreach(D.candidates,
                                          lambda o: rx.select.item(o["label"], value=o["id"]))),
             value="", on_change=D.add_contact)),
@@ -126,16 +129,18 @@ def log_form() -> rx.Component:
             form_error(D.log_error),
             rx.flex(
                 rx.select.root(
-                    rx.select.trigger(id="log-kind"),
+                    rx.select.trigger(id="log-kind", aria_label="Interaction kind"),
                     rx.select.content(*[rx.select.item(lbl, value=v) for v, lbl in
                                         (("call", "Call"), ("email", "Email"),
                                          ("meeting", "Meeting"), ("note", "Note"))]),
                     name="kind", default_value="call"),
                 rx.input(type="date", name="occurred_at", id="log-date",
-                         aria_label="Date"),
+                         aria_label="Date of the interaction"),
+                hidden_label("Outcome", "log-outcome"),
                 rx.input(name="outcome", id="log-outcome", placeholder="Outcome",
                          max_length=300, flex="1", min_width="140px"),
                 gap="2", wrap="wrap", width="100%"),
+            hidden_label("What was said?", "log-summary"),
             rx.text_area(name="summary", id="log-summary", placeholder="What was said?",
                          width="100%", max_length=2000),
             rx.button("Log interaction", type="submit", id="log-submit"),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from updoot_app.components.forms import labelled, labelled_by
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.state.kpis.goals_state import (
@@ -12,38 +13,30 @@ from updoot_app.state.kpis.goals_state import (
 from updoot_app.state.kpis.goals_state import GoalsState as G
 
 
-def choice(label: str, name: str, options: list[dict], default: str, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(width="100%"),
-            rx.select.content(*[rx.select.item(o["label"], value=o["value"]) for o in options]),
-            name=name, default_value=default, **props,
-        ),
-        spacing="1", width="100%",
-    )
+def choice(text: str, name: str, options: list[dict], default: str, *, id: str,
+           **props) -> rx.Component:
+    return labelled(text, id, rx.select.root(
+        rx.select.trigger(width="100%", id=id, aria_labelledby=labelled_by(id)),
+        rx.select.content(*[rx.select.item(o["label"], value=o["value"]) for o in options]),
+        name=name, default_value=default, **props,
+    ))
 
 
-def dynamic_choice(label: str, name: str, options, placeholder: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(placeholder=placeholder, width="100%"),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o["label"],
-                                                                           value=o["value"]))),
-            name=name,
-        ),
-        spacing="1", width="100%",
-    )
+def dynamic_choice(text: str, name: str, options, placeholder: str, *,
+                   id: str) -> rx.Component:
+    return labelled(text, id, rx.select.root(
+        rx.select.trigger(placeholder=placeholder, width="100%", id=id,
+                          aria_labelledby=labelled_by(id)),
+        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o["label"],
+                                                                       value=o["value"]))),
+        name=name,
+    ))
 
 
-def text_field(label: str, name: str, placeholder: str = "", type: str = "text",
+def text_field(text: str, name: str, placeholder: str = "", type: str = "text", *, id: str,
                **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.input(name=name, placeholder=placeholder, type=type, width="100%", **props),
-        spacing="1", width="100%",
-    )
+    return labelled(text, id, rx.input(name=name, placeholder=placeholder, type=type,
+                                       width="100%", id=id, **props))
 
 
 def goal_form() -> rx.Component:
@@ -67,9 +60,11 @@ def goal_form() -> rx.Component:
                                "e.g. A, Technology, DE, Europe", id="goal-segment-value"),
                     rx.cond(G.metric == "conversion_rate",
                             dynamic_choice("From stage (to the next)", "stage_id",
-                                           G.open_stages, "Overall (first stage → won)")),
-                    dynamic_choice("Owner", "owner_id", G.owners, "Me"),
-                    text_field("Name (optional)", "name", "e.g. Q4 revenue from tier A"),
+                                           G.open_stages, "Overall (first stage → won)",
+                                           id="goal-stage")),
+                    dynamic_choice("Owner", "owner_id", G.owners, "Me", id="goal-owner"),
+                    text_field("Name (optional)", "name", "e.g. Q4 revenue from tier A",
+                               id="goal-name"),
                     columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3",
                     width="100%",
                 ),

@@ -4,7 +4,7 @@ payments and balance, void, PDF."""
 import reflex as rx
 
 from updoot_app.components.billing import document_page, totals_card
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import link_button
 from updoot_app.state.billing.invoices_state import InvoiceDetailState as S
 
@@ -42,7 +42,9 @@ def void_dialog() -> rx.Component:
                                   "no longer be paid.", size="2"),
             rx.form(
                 rx.vstack(
-                    rx.input(name="reason", placeholder="Reason (optional)", width="100%"),
+                    hidden_label("Reason for voiding (optional)", "void-reason"),
+                    rx.input(name="reason", placeholder="Reason (optional)", width="100%",
+                             id="void-reason"),
                     rx.hstack(rx.dialog.close(rx.button("Cancel", variant="soft",
                                                         color_scheme="gray", type="button")),
                               rx.dialog.close(rx.button("Void invoice", color_scheme="red",
@@ -78,15 +80,18 @@ def payments_card() -> rx.Component:
                 S.can_pay,
                 rx.form(
                     rx.grid(
+                        hidden_label("Amount paid", "payment-amount"),
                         rx.input(name="amount", placeholder="Amount, e.g. 20.00", required=True,
                                  id="payment-amount", input_mode="decimal"),
+                        hidden_label("Date paid", "payment-date"),
                         rx.input(name="paid_on", type="date", id="payment-date"),
                         rx.select.root(
-                            rx.select.trigger(aria_label="Payment method"),
+                            rx.select.trigger(aria_label="Payment method", id="payment-method"),
                             rx.select.content(*[rx.select.item(label, value=value)
                                                 for value, label in METHODS]),
                             name="method", default_value="bank_transfer",
                         ),
+                        hidden_label("Payment reference", "payment-ref"),
                         rx.input(name="reference", placeholder="Reference", id="payment-ref"),
                         rx.button("Record payment", type="submit", id="record-payment"),
                         columns=rx.breakpoints(initial="1", sm="2", md="5"), spacing="2",

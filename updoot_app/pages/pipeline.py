@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components import kanban
 from updoot_app.components.fit_badge import fit_badge
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.services.profiles import tiers
 from updoot_app.state.crm.pipeline_state import ALL
@@ -15,7 +15,7 @@ TIER_LABELS = [(t, f"Tier {t}" if len(t) == 1 else tiers.TIER_LABELS[t]) for t i
 
 def filter_select(key: str, label: str, options, fid: str) -> rx.Component:
     return rx.box(rx.select.root(
-        rx.select.trigger(placeholder=label, id=fid, min_width="130px"),
+        rx.select.trigger(placeholder=label, id=fid, min_width="130px", aria_label=label),
         rx.select.content(
             rx.select.item(f"All {label.lower()}s", value=ALL),
             options,
@@ -55,6 +55,7 @@ def view_toggle() -> rx.Component:
         value=S.view,
         on_change=S.set_view,
         id="view-toggle",
+        aria_label="View",
     )
 
 
@@ -66,6 +67,7 @@ def lost_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     form_error(S.lost_error),
+                    hidden_label("Lost reason", "lost-reason"),
                     rx.input(name="lost_reason", id="lost-reason", width="100%",
                              placeholder="e.g. Chose a competitor", max_length=300),
                     rx.hstack(

@@ -3,6 +3,7 @@ versions, and the re-scoring progress."""
 
 import reflex as rx
 
+from updoot_app.components.forms import label, labelled_by
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
@@ -59,15 +60,15 @@ def persona_card(c: dict) -> rx.Component:
     )
 
 
-def text_area(label: str, name: str, placeholder: str = "") -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
+def text_area(text: str, name: str, placeholder: str = "") -> rx.Component:
+    return rx.vstack(label(text, f"persona-{name}"),
                      rx.text_area(name=name, placeholder=placeholder, width="100%",
                                   id=f"persona-{name}"),
                      spacing="1", width="100%")
 
 
-def text_field(label: str, name: str, placeholder: str = "", required=False) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
+def text_field(text: str, name: str, placeholder: str = "", required=False) -> rx.Component:
+    return rx.vstack(label(text, f"persona-{name}"),
                      rx.input(name=name, placeholder=placeholder, required=required,
                               width="100%", id=f"persona-{name}"),
                      spacing="1", width="100%")
@@ -86,12 +87,13 @@ def persona_dialog() -> rx.Component:
                     text_field("Name", "name", "e.g. Security Sarah", required=True),
                     text_field("Role or title", "role_title", "e.g. IT Director", required=True),
                     text_field("Seniority", "seniority", "e.g. Director"),
-                    rx.text("Buying role", size="2", weight="medium"),
+                    label("Buying role", "persona-buying_role"),
                     rx.select.root(
                         rx.select.trigger(placeholder="Choose a buying role",
-                                          id="persona-buying_role"),
-                        rx.select.content(*[rx.select.item(label.capitalize(), value=key)
-                                            for key, label in ROLE_LABELS.items()]),
+                                          id="persona-buying_role",
+                                          aria_labelledby=labelled_by("persona-buying_role")),
+                        rx.select.content(*[rx.select.item(text.capitalize(), value=key)
+                                            for key, text in ROLE_LABELS.items()]),
                         name="buying_role", default_value="champion",
                     ),
                     text_area("Goals (one per line)", "goals"),
@@ -135,9 +137,9 @@ def profile_detail() -> rx.Component:
         page_header(
             D.icp["name"], "",
             rx.cond(D.can_edit, rx.hstack(
-                rx.text("Active", size="2"),
+                label("Active", "icp-active", weight=None),
                 rx.switch(checked=D.icp["active"] == "true", on_change=D.set_active,
-                          id="icp-active"),
+                          id="icp-active", aria_labelledby=labelled_by("icp-active")),
                 link_button("Edit in wizard", variant="soft", id="edit-icp",
                             href="/profiles/" + D.icp["id"] + "/edit"),
                 align="center", spacing="3",

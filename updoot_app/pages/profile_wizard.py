@@ -3,33 +3,41 @@
 import reflex as rx
 
 from updoot_app.components.fit_badge import TIER_COLORS
+from updoot_app.components.forms import label, labelled_by
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
+from updoot_app.services.profiles.wizard_draft import CRITERIA
 from updoot_app.state.profiles.icp_wizard_state import STEPS
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState as W
 
+# The name of each criterion, as the review step's weight table shows it.
+CRITERION_LABELS = {key: text for key, _field, _values, text in CRITERIA}
 
-def weight_input(key: str, label: str = "Weight") -> rx.Component:
+
+def weight_input(key: str) -> rx.Component:
+    """The weight of one criterion: the visible label says "Weight", the
+    accessible name which criterion (a step may show several weights)."""
     return rx.hstack(
-        rx.text(label, size="2", weight="medium"),
+        label("Weight", f"weight-{key}"),
         rx.input(type="number", min=0, max=100, width="90px",
                  default_value=W.weights[key].to_string(),
                  key=W.weights[key].to_string() + key, on_blur=W.set_weight(key),
-                 id=f"weight-{key}", aria_label=f"{label} ({key})"),
+                 id=f"weight-{key}", aria_label=f"Weight of {CRITERION_LABELS[key]}"),
         rx.text("of 100", size="1", color_scheme="gray"),
         align="center",
     )
 
 
-def tag_input(key: str, label: str, placeholder: str, hint: str = "") -> rx.Component:
+def tag_input(key: str, text: str, placeholder: str, hint: str = "") -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
+        label(text, f"add-{key}"),
         rx.form(
             rx.hstack(
                 rx.input(name="value", placeholder=placeholder, id=f"add-{key}", flex="1",
                          min_width="0"),
-                rx.button("Add", type="submit", variant="soft", id=f"add-{key}-button"),
+                rx.button("Add", type="submit", variant="soft", id=f"add-{key}-button",
+                          aria_label=f"Add to {text}"),
                 width="100%",
             ),
             on_submit=W.add_value(key),
@@ -53,11 +61,14 @@ def tag_input(key: str, label: str, placeholder: str, hint: str = "") -> rx.Comp
     )
 
 
-def number_field(key: str, label: str, placeholder: str = "") -> rx.Component:
+def number_field(key: str, text: str, placeholder: str = "", name: str = "") -> rx.Component:
+    """`name`, when given, is the accessible name: what the short visible
+    label ("At least") bounds."""
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
+        label(text, f"field-{key}"),
         rx.input(default_value=W.texts[key], key=W.texts[key] + key, on_blur=W.set_text(key),
-                 placeholder=placeholder, id=f"field-{key}", inputmode="numeric"),
+                 placeholder=placeholder, id=f"field-{key}", inputmode="numeric",
+                 **({"aria_label": name} if name else {})),
         spacing="1",
     )
 
@@ -66,20 +77,24 @@ def step_start() -> rx.Component:
     return rx.vstack(
         rx.text("Name your profile and say whom it describes.", color_scheme="gray"),
         rx.vstack(
-            rx.text("Name", size="2", weight="medium"),
+            label("Name", "field-name"),
             rx.input(default_value=W.texts["name"], key=W.texts["name"] + "name",
                      on_blur=W.set_text("name"), placeholder="e.g. Mid-market security buyers",
                      id="field-name", width="100%"),
             spacing="1", width="100%",
         ),
-        rx.text("Kind", size="2", weight="medium"),
+        rx.text("Kind", size="2", weight="medium", id="kind-label"),
         rx.radio_group.root(
             rx.flex(
-                rx.radio_group.item(value="b2b", id="kind-b2b"), rx.text("B2B companies"),
-                rx.radio_group.item(value="b2c", id="kind-b2c"), rx.text("B2C individuals"),
+                rx.radio_group.item(value="b2b", id="kind-b2b",
+                                    aria_labelledby=labelled_by("kind-b2b")),
+                label("B2B companies", "kind-b2b", size=None, weight=None),
+                rx.radio_group.item(value="b2c", id="kind-b2c",
+                                    aria_labelledby=labelled_by("kind-b2c")),
+                label("B2C individuals", "kind-b2c", size=None, weight=None),
                 gap="2", align="center",
             ),
-            value=W.kind, on_change=W.set_kind,
+            value=W.kind, on_change=W.set_kind, aria_labelledby="kind-label",
         ),
         rx.callout(
             rx.hstack(rx.text("Not sure where to start? Use the cybersecurity template: "
@@ -107,12 +122,14 @@ def step_size() -> rx.Component:
     return rx.vstack(
         rx.text("Ranges are inclusive; leave a bound empty for no limit.", color_scheme="gray"),
         rx.heading("Employees", size="3", as_="h2"),
-        rx.flex(number_field("emp_min", "At least", "500"),
-                number_field("emp_max", "At most", "2000"), gap="3", wrap="wrap"),
+        rx.flex(number_field("emp_min", "At least", "500", "Employees, at least"),
+                number_field("emp_max", "At most", "2000", "Employees, at most"),
+                gap="3", wrap="wrap"),
         weight_input("w_employees"),
         rx.heading("Annual revenue", size="3", as_="h2"),
-        rx.flex(number_field("rev_min", "At least", "10000000"),
-                number_field("rev_max", "At most", ""), gap="3", wrap="wrap"),
+        rx.flex(number_field("rev_min", "At least", "10000000", "Annual revenue, at least"),
+                number_field("rev_max", "At most", "", "Annual revenue, at most"),
+                gap="3", wrap="wrap"),
         weight_input("w_revenue"),
         spacing="3", width="100%",
     )

@@ -4,7 +4,7 @@ quote, its PDF, and accept (typed name) or decline."""
 import reflex as rx
 
 from updoot_app.components.billing import lines_block, status_badge, totals_card
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, hidden_label, label
 from updoot_app.state.billing.public_quote_state import PublicQuoteState as S
 
 
@@ -14,7 +14,8 @@ def answer_forms() -> rx.Component:
             rx.heading("Your answer", size="4", as_="h2"),
             rx.form(
                 rx.vstack(
-                    rx.text("Type your full name to accept this quote.", size="2"),
+                    label("Type your full name to accept this quote.", "accept-name",
+                          weight=None),
                     rx.input(name="name", placeholder="Your full name", required=True,
                              id="accept-name", width="100%", size="3"),
                     rx.text("By accepting you agree to the quote and its terms.", size="1",
@@ -28,6 +29,7 @@ def answer_forms() -> rx.Component:
             rx.divider(),
             rx.form(
                 rx.vstack(
+                    hidden_label("Reason for declining (optional)", "decline-reason"),
                     rx.input(name="reason", placeholder="Reason (optional)", width="100%",
                              id="decline-reason"),
                     rx.button("Decline", type="submit", variant="soft", color_scheme="red",

@@ -4,7 +4,7 @@ the product catalog."""
 import reflex as rx
 
 from updoot_app.components.billing import document_list_page
-from updoot_app.components.forms import form_error
+from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.models.billing import QUOTE_STATUSES
 from updoot_app.state.billing.quotes_state import QuotesState as S
 
@@ -36,11 +36,15 @@ def catalog() -> rx.Component:
                 S.can_edit,
                 rx.form(
                     rx.grid(
+                        hidden_label("Product name", "product-name"),
                         rx.input(name="name", placeholder="Name", required=True,
                                  id="product-name"),
+                        hidden_label("Unit price", "product-price"),
                         rx.input(name="unit_price", placeholder="Unit price, e.g. 49.00",
                                  required=True, id="product-price"),
+                        hidden_label("Tax %", "product-tax"),
                         rx.input(name="tax_rate", placeholder="Tax %", id="product-tax"),
+                        hidden_label("Unit", "product-unit"),
                         rx.input(name="unit", placeholder="Unit (e.g. seat)", id="product-unit"),
                         rx.button("Add product", type="submit", id="add-product"),
                         columns=rx.breakpoints(initial="1", sm="2", md="5"), spacing="2",

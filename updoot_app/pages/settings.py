@@ -3,7 +3,7 @@
 import reflex as rx
 
 from updoot_app.components.billing_settings import billing_section
-from updoot_app.components.forms import field, form_error, section
+from updoot_app.components.forms import field, form_error, hidden_label, label, section, select
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
@@ -16,13 +16,14 @@ def workspace_section() -> rx.Component:
         "Workspace",
         rx.form(
             rx.vstack(
-                field("Name", "name", default_value=SettingsState.ws_name,
+                field("Name", "name", id="workspace-name", default_value=SettingsState.ws_name,
                       key=SettingsState.ws_name, disabled=~SettingsState.can_admin),
-                rx.text("Currency", size="2", weight="medium"),
-                rx.select(SettingsState.currencies, value=SettingsState.ws_currency,
-                          on_change=SettingsState.set_currency,
-                          disabled=~SettingsState.can_admin),
+                label("Currency", "workspace-currency"),
+                select(SettingsState.currencies, value=SettingsState.ws_currency,
+                       on_change=SettingsState.set_currency, id="workspace-currency",
+                       disabled=~SettingsState.can_admin),
                 field("Deals are stale after (days without activity)", "stale_after_days",
+                      id="workspace-stale_after_days",
                       type="number", default_value=SettingsState.ws_stale_days,
                       key=SettingsState.ws_stale_days, disabled=~SettingsState.can_admin),
                 rx.cond(SettingsState.can_admin,
@@ -44,8 +45,9 @@ def member_row(m: dict) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 SettingsState.can_admin & (m["is_me"] == "False"),
-                rx.select(ROLE_CHOICES, value=m["role"], size="1",
-                          on_change=lambda role: SettingsState.change_role(m["id"], role)),
+                select(ROLE_CHOICES, value=m["role"], size="1", id="member-role-" + m["id"],
+                       aria_label="Role of " + m["email"],
+                       on_change=lambda role: SettingsState.change_role(m["id"], role)),
                 rx.badge(m["role"]),
             )
         ),
@@ -80,9 +82,11 @@ def members_section() -> rx.Component:
                 rx.heading("Invite someone", size="3", as_="h3"),
                 rx.form(
                     rx.flex(
+                        hidden_label("Email of the person to invite", "invite-email"),
                         rx.input(name="email", type="email", placeholder="colleague@company.com",
                                  required=True, id="invite-email", flex="1", min_width="200px"),
-                        rx.select(ROLE_CHOICES[1:], name="role", default_value="member"),
+                        select(ROLE_CHOICES[1:], name="role", default_value="member",
+                               id="invite-role", aria_label="Role of the person to invite"),
                         rx.button("Create invite link", type="submit", id="invite-submit"),
                         gap="2", wrap="wrap", width="100%",
                     ),
@@ -149,6 +153,7 @@ def tokens_section() -> rx.Component:
             SettingsState.can_edit,
             rx.form(
                 rx.flex(
+                    hidden_label("Token name", "token-name"),
                     rx.input(name="name", placeholder="Token name, e.g. Zapier", required=True,
                              id="token-name", flex="1", min_width="200px"),
                     rx.button("Create token", type="submit", id="token-submit"),
@@ -201,8 +206,9 @@ def new_workspace_section() -> rx.Component:
         form_error(SettingsState.form_error),
         rx.form(
             rx.flex(
+                hidden_label("Name of the new workspace", "new-workspace-name"),
                 rx.input(name="name", placeholder="Workspace name", required=True, flex="1",
-                         min_width="200px"),
+                         min_width="200px", id="new-workspace-name"),
                 rx.button("Create and switch", type="submit"),
                 gap="2", wrap="wrap", width="100%",
             ),

@@ -63,7 +63,8 @@ def doc_view(data: dict, locale: str) -> tuple[dict, list, list]:
     header["has_discount"] = "true" if Decimal(data["discount_total"]) else ""
     header["has_payments"] = "true" if Decimal(data.get("amount_paid", 0)) else ""
     lines = [{
-        "index": str(i), "description": line["description"], "unit": line["unit"],
+        "index": str(i), "number": str(i + 1),  # "line 2" in the fields' names
+        "description": line["description"], "unit": line["unit"],
         "quantity": line["quantity"], "unit_price": line["unit_price"],
         "discount_pct": line["discount_pct"], "tax_rate": line["tax_rate"],
         "net_text": money_text(line["net"], cur, locale),
