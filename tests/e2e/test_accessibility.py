@@ -43,7 +43,7 @@ PAGES = (
     ("pipeline", "/pipeline", ".deal-card"),
     ("deal", "/deals/{deal}", "#coverage-mark"),
     ("deal competitors", "/deals/{deal}/competitors", "#deal-stage"),
-    ("profiles", "/profiles", "a[href^='/profiles/']"),
+    ("profiles", "/profiles", "a[href^='/profiles/']:not(.skip-link)"),
     ("ICP wizard", "/profiles/new", "#field-name"),
     ("ICP", "/profiles/{icp}", ".persona-card"),
     ("competitors", "/competitors", ".competitor-row"),

@@ -194,19 +194,28 @@ def sidebar() -> rx.Component:
     )
 
 
-# A Radix table scrolls sideways inside its own ScrollArea, whose viewport Radix
-# leaves out of the Tab order: on a phone a keyboard could not scroll a table
-# that has no link or button in it. Radix draws a focus ring for that viewport
-# when it is focusable, so while a table's viewport overflows it gets
-# tabindex=0 (and loses it when it fits again). Installed once per browser tab.
-TABLE_SCROLL_FOCUS_JS = """
-if (!window.__updootTableFocus) {
-  window.__updootTableFocus = true;
+# Two things Radix and react-dropzone leave out, put right on the DOM as pages draw
+# (installed once per browser tab):
+# - A Radix table scrolls sideways inside its own ScrollArea, whose viewport Radix
+#   leaves out of the Tab order: on a phone a keyboard could not scroll a table
+#   that has no link or button in it. Radix draws a focus ring for that viewport
+#   when it is focusable, so while a table's viewport overflows it gets
+#   tabindex=0 (and loses it when it fits again).
+# - rx.upload's file input (react-dropzone's) takes no props of its own, so it had
+#   no accessible name: it gets the dropzone's own visible instruction
+#   ("Drop a CSV file here or click to choose one") as its aria-label.
+A11Y_DOM_FIXES_JS = """
+if (!window.__updootDomFixes) {
+  window.__updootDomFixes = true;
   const mark = () => {
     for (const el of document.querySelectorAll('.rt-TableRoot .rt-ScrollAreaViewport')) {
       const overflows = el.scrollWidth > el.clientWidth + 1;
       if (overflows && !el.hasAttribute('tabindex')) el.tabIndex = 0;
       else if (!overflows && el.getAttribute('tabindex') === '0') el.removeAttribute('tabindex');
+    }
+    for (const input of document.querySelectorAll('.rx-Upload > input[type=file]:not([aria-label])')) {
+      const text = input.parentElement.textContent.trim();
+      if (text) input.setAttribute('aria-label', text);
     }
   };
   let queued = false;
@@ -261,6 +270,6 @@ def app_shell(*children: rx.Component) -> rx.Component:
         spacing="0",
         width="100%",
         align="start",
-        on_mount=rx.call_script(TABLE_SCROLL_FOCUS_JS),
+        on_mount=rx.call_script(A11Y_DOM_FIXES_JS),
     )
 
