@@ -35,5 +35,9 @@ config = rx.Config(
     # `updoot worker` runs the backend alone (reflex refuses a frontend port then).
     **({} if os.environ.get("UPDOOT_WORKER") else {"frontend_port": _port}),
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    # No page builds components at run time (rx.dynamic): the library namespaces
+    # Reflex otherwise imports whole on every page for them (all of Radix Themes)
+    # load only if one ever does. bench/bench_browser.py: cold first load.
+    frontend_lazy_bundled_libraries=True,
     disable_plugins=[SitemapPlugin],
 )
