@@ -4,6 +4,7 @@ import reflex as rx
 
 from updoot_app import gc_tuning
 from updoot_app.api.app import create_api
+from updoot_app.frontend_paths import api_beside, html_without_slash
 from updoot_app.pages.companies import companies_page
 from updoot_app.pages.company_detail import company_detail
 from updoot_app.pages.company_import import company_import_page
@@ -54,7 +55,10 @@ from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 
 app = rx.App(
-    api_transformer=create_api(),
+    # The API beside the pages (its paths go straight to it), and /login served as
+    # login.html rather than redirected to /login/, as nginx does (frontend_paths.py:
+    # both make a cold first load's many asset requests cheaper).
+    api_transformer=[api_beside(create_api()), html_without_slash],
     stylesheets=["/kanban.css", "/theme.css"],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )

@@ -20,3 +20,18 @@ def test_pages_are_served_precompressed(server):
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
         assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_pages_answer_without_a_redirect(server):
+    """/login is served in one response, as nginx serves it (frontend_paths.py):
+    a cold first load does not pay a redirect to /login/ first."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    for path, title in (("/login", "Log in"), ("/pipeline", "Pipeline"),
+                        ("/pipeline/stages", "Pipeline stages")):
+        with opener.open(server + path, timeout=10) as response:
+            assert response.status == 200, path
+            assert f"<title>{title} · Updoot</title>" in response.read().decode(), path

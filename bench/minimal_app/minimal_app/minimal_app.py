@@ -1,4 +1,7 @@
-"""One state, one trivial event."""
+"""One state, one trivial event, one page: the count and a button that bumps it.
+
+The framework's floor for bench/bench_load.py (the event over the websocket) and
+bench/bench_browser.py (a cold first load, and a click to the DOM updated)."""
 
 import reflex as rx
 
@@ -12,7 +15,10 @@ class CounterState(rx.State):
 
 
 def index() -> rx.Component:
-    return rx.text(CounterState.count)
+    return rx.vstack(
+        rx.text(CounterState.count, id="count"),
+        rx.button("Add one", id="increment", on_click=CounterState.increment(1)),
+    )
 
 
 app = rx.App()
