@@ -88,6 +88,15 @@ def _setup_workspace(url: str, icp_payloads: list[dict]):
 
 
 def _maxrss_mb() -> float:
+    """This process's own peak RSS. On Linux, getrusage's ru_maxrss survives fork and
+    exec, so a child started by a large bench runner reported the runner's size: read
+    the kernel's high-water mark of this image (VmHWM) there instead."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**10
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
 
