@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -12,7 +13,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from updoot_app import db, migrations
+# The job queue's SQLite file (updoot_app/jobs/queue.py) of this test process, never
+# the project's data/ folder. Set before anything imports the queue.
+os.environ.setdefault("UPDOOT_JOBS_DB", os.path.join(
+    tempfile.gettempdir(), f"updoot-test-jobs-{os.getpid()}.db"))
+
+from updoot_app import db, migrations  # noqa: E402
 
 
 def _cheap_password_hashing() -> None:
@@ -140,3 +146,17 @@ def principal_of():
             return resolve_session(session, actor.token)
 
     return get
+
+
+@pytest.fixture
+def smtp_sink(monkeypatch):
+    """A real SMTP server on loopback, and the app configured to send to it."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    monkeypatch.setenv("UPDOOT_SMTP_URL", sink.url)
+    monkeypatch.setenv("UPDOOT_MAIL_FROM", "billing@updoot.test")
+    try:
+        yield sink
+    finally:
+        sink.stop()

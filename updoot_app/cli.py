@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from updoot_app import db, migrations
+from updoot_app.cli_jobs import jobs_cmd, mail_group
 from updoot_app.services.platform.errors import DomainError
 from updoot_app.settings import PROJECT_ROOT
 
@@ -61,6 +62,7 @@ def serve(port: int, host: str) -> None:
     from updoot_app import asgi_server
 
     env = _reflex_env(port)
+    env["UPDOOT_JOBS_IN_PROCESS"] = "1"  # the job queue's consumer runs in this process
     if subprocess.run(_frontend_build_command(), cwd=PROJECT_ROOT, env=env).returncode:
         _fail("the frontend build failed (its output is above).")
     click.echo(f"Starting Updoot on {host}:{port}; open {env['UPDOOT_PUBLIC_URL']} "
@@ -292,6 +294,10 @@ def export_cmd(slug: str, out: Path) -> None:
         _fail(f"Cannot write {out}: {exc.strerror or exc}")
     names = ", ".join(f"{kind}.csv" for kind in export.KINDS)
     click.echo(f"Exported workspace '{slug}' to {out} ({names}).")
+
+
+main.add_command(jobs_cmd)
+main.add_command(mail_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,6 +50,11 @@ class Settings:
     # Read and validated at start-up (a public configuration variable); no service
     # enforces it yet, and removing it would break deployments that set it.
     free_tier_max_companies: int
+    # Outgoing mail (services/mail/): unset means sending is refused, with a message.
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    # The job queue's SQLite file when REDIS_URL is unset (default: beside the database).
+    jobs_db_path: str | None = None
 
     @property
     def cors_origins(self) -> list[str]:
@@ -77,4 +82,7 @@ def load_settings() -> Settings:
         login_max_failures=_int("UPDOOT_LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("UPDOOT_LOGIN_WINDOW_MINUTES", 15),
         free_tier_max_companies=_int("UPDOOT_FREE_TIER_MAX_COMPANIES", 100_000),
+        smtp_url=os.environ.get("UPDOOT_SMTP_URL", "").strip() or None,
+        mail_from=os.environ.get("UPDOOT_MAIL_FROM", "").strip() or None,
+        jobs_db_path=os.environ.get("UPDOOT_JOBS_DB", "").strip() or None,
     )

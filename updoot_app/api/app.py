@@ -28,6 +28,7 @@ from updoot_app.services.platform.errors import (
     AuthRequired,
     DomainError,
     Forbidden,
+    NotConfigured,
     NotFound,
     RateLimited,
     ValidationError,
@@ -39,7 +40,7 @@ PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs",
                 f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/redoc"}
 
 STATUS = {AuthRequired: 401, Forbidden: 403, NotFound: 404, ValidationError: 422,
-          RateLimited: 429}
+          RateLimited: 429, NotConfigured: 503}
 
 
 def _error(status: int, message: str, field: str | None = None) -> JSONResponse:

@@ -35,6 +35,7 @@ from updoot_app.models.crm import (
 from updoot_app.models.deal_contacts import DealContact
 from updoot_app.models.goals import Goal
 from updoot_app.models.icp import BUYING_ROLES, ICP_KINDS, Icp, IcpVersion, Persona
+from updoot_app.models.mail import MailSettings, OutboxMessage
 
 __all__ = [
     "BUYING_ROLES",
@@ -66,7 +67,9 @@ __all__ = [
     "Interaction",
     "Invite",
     "LoginAttempt",
+    "MailSettings",
     "Membership",
+    "OutboxMessage",
     "Persona",
     "Stage",
     "User",

@@ -36,3 +36,8 @@ class ValidationError(DomainError):
 
 class RateLimited(DomainError):
     """Too many attempts (HTTP 429)."""
+
+
+class NotConfigured(DomainError):
+    """The server lacks a setting this needs, e.g. SMTP (HTTP 503); the message says
+    what the operator must set."""

@@ -1,0 +1,37 @@
+"""The jobs: each one idempotent and safe to run twice (CONVENTIONS.md, 9)."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+
+from updoot_app.jobs.queue import huey
+from updoot_app.services.mail import delivery, dispatch
+
+log = logging.getLogger(__name__)
+
+
+@huey.task()
+def deliver_message(outbox_id: int) -> None:
+    outcome = delivery.deliver(outbox_id)
+    if outcome.status == "queued" and outcome.retry_in_s is not None:
+        deliver_message.schedule((outbox_id,), delay=outcome.retry_in_s)
+    elif outcome.status == "failed":
+        log.warning("email %s failed: %s", outbox_id, outcome.error)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_outbox() -> None:
+    """Every minute: hand over due messages whose job was lost, and fail the ones
+    a dead process left half-sent (delivery.py says why they are not re-sent)."""
+    delivery.fail_interrupted()
+    for outbox_id in delivery.due_message_ids():
+        deliver_message(outbox_id)
+
+
+def enqueue_delivery(outbox_id: int) -> None:
+    deliver_message(outbox_id)
+
+
+dispatch.set_dispatcher(enqueue_delivery)

@@ -1,0 +1,1 @@
+"""Outgoing email: SMTP configuration, messages, the outbox and its delivery."""
