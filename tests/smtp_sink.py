@@ -47,18 +47,22 @@ class SmtpSink:
         self.delay_s = 0.0
         self.lock = threading.Lock()
         self.received: list[tuple[list[str], EmailMessage, float]] = []
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> SmtpSink:
+        """Listen (again, after a stop: same port, what was received is kept)."""
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     @property
     def messages(self) -> list[EmailMessage]:

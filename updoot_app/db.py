@@ -11,8 +11,9 @@ PostgreSQL goes through psycopg 3.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -23,6 +24,7 @@ from sqlmodel import Session, create_engine
 
 from updoot_app.settings import load_settings
 
+log = logging.getLogger(__name__)
 _engine: Engine | None = None
 SQLITE_MMAP_BYTES = 1 << 30  # 1 GiB of address space; pages are mapped as they are read
 SQLITE_CACHE_KIB = 32 * 1024  # per connection (the default is 2 MB)
@@ -251,6 +253,42 @@ def _driver_transaction(conn: Connection, write: bool) -> Iterator[Connection]:
         conn.info.pop(DRIVER_TRANSACTION, None)
 
 
+# --- after commit -------------------------------------------------------------------------
+# Work that must leave a transaction only once it has committed (the job queue is
+# told of an outbox row after COMMIT, and never if the action rolls back).
+
+_AFTER_COMMIT = "updoot_after_commit"
+_OUTER_TRANSACTION = "updoot_outer_transaction"
+
+
+def call_after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once `session`'s transaction has committed; drop it on rollback.
+    A failing callback is logged: the commit stands (a sweep catches up)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_commit")
+def _session_committed(session: Session) -> None:
+    # Inside write_scope the session's commit is not the real one (the outer
+    # connection transaction is): write_scope runs the callbacks itself.
+    if not session.info.get(_OUTER_TRANSACTION):
+        _run_after_commit(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _session_rolled_back(session: Session) -> None:
+    if not session.info.get(_OUTER_TRANSACTION):
+        session.info.pop(_AFTER_COMMIT, None)
+
+
 @contextmanager
 def write_scope() -> Iterator[Session]:
     """Like `session_scope`, but one transaction that takes the write lock up
@@ -261,13 +299,18 @@ def write_scope() -> Iterator[Session]:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.info["begin_mode"] = "IMMEDIATE"
+        session = Session(bind=conn, expire_on_commit=False)
+        session.info[_OUTER_TRANSACTION] = True
         try:
-            with conn.begin():
-                with Session(bind=conn, expire_on_commit=False) as session:
-                    yield session
-                    session.flush()
+            with conn.begin(), session:
+                yield session
+                session.flush()
+        except BaseException:
+            session.info.pop(_AFTER_COMMIT, None)
+            raise
         finally:
             conn.info.pop("begin_mode", None)
+        _run_after_commit(session)
 
 
 def ping() -> bool:

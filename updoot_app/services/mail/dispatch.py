@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from updoot_app.services.platform.after_commit import call_after_commit
+from updoot_app.db import call_after_commit
 
 _dispatcher: Callable[[int], None] | None = None
 
