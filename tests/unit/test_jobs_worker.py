@@ -24,10 +24,12 @@ from updoot_app.services.mail.documents import email_invoice
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def queue_invoices(actor, count: int) -> list[int]:
+def queue_invoices(actor, count: int, drafts: list[int] | None = None) -> list[int]:
+    """Email `count` invoices (drafts made first unless given). Each send is a
+    write_scope (BEGIN IMMEDIATE), as in the app: a worker may be writing meanwhile."""
+    drafts = drafts or [new_invoice(actor) for _ in range(count)]
     ids = []
-    for n in range(count):
-        iid = new_invoice(actor)
+    for n, iid in enumerate(drafts):
         with db.write_scope() as s:
             ids.append(email_invoice(s, principal(actor), iid,
                                      {"to": [f"client{n}@example.com"]}).id)
@@ -51,9 +53,10 @@ def empty_queue():
 
 
 def test_the_in_process_consumer_delivers_after_commit(alice, smtp_sink, empty_queue):
+    drafts = [new_invoice(alice) for _ in range(3)]
     worker = consumer.start_in_process()
     try:
-        ids = queue_invoices(alice, 3)
+        ids = queue_invoices(alice, 3, drafts)
         smtp_sink.wait_for(3)
         wait_until(lambda: all(r.status == "sent" for r in outbox_rows()), 20, "sent rows")
     finally:
