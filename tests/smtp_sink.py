@@ -36,7 +36,7 @@ class _Handler:
             time.sleep(self.sink.delay_s)
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self.sink.lock:
-            self.sink.received.append((list(envelope.rcpt_tos), message, time.monotonic()))
+            self.sink.received.append((list(envelope.rcpt_tos), message, time.time()))
         return "250 2.0.0 Message accepted"
 
 

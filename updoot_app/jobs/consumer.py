@@ -16,6 +16,9 @@ from updoot_app.jobs.queue import huey
 
 log = logging.getLogger(__name__)
 WORKERS = 2
+# In the web process one thread: jobs share the interpreter (and its GIL) with the
+# event loop that answers the browser, so they go one at a time there.
+IN_PROCESS_WORKERS = 1
 
 
 class InProcessConsumer(Consumer):
@@ -40,9 +43,10 @@ def make_consumer(workers: int = WORKERS) -> Consumer:
 def start_in_process() -> Consumer:
     """Start workers and the scheduler as threads of this process (no signal
     handlers: the server owns them); stop with `consumer.stop(graceful=True)`."""
-    consumer = InProcessConsumer(huey, workers=WORKERS, check_worker_health=False, **OPTIONS)
+    consumer = InProcessConsumer(huey, workers=IN_PROCESS_WORKERS, check_worker_health=False,
+                                 **OPTIONS)
     consumer.start()
-    log.info("job queue consumer started in-process (%s workers)", WORKERS)
+    log.info("job queue consumer started in-process (%s worker)", IN_PROCESS_WORKERS)
     return consumer
 
 

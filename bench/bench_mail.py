@@ -1,0 +1,197 @@
+"""Mail benchmark: UPDOOT_BENCH_MAILS (1000) invoices emailed with their PDF,
+queued in the database and delivered by the job queue to a real SMTP server on
+loopback (aiosmtpd, tests/smtp_sink.py).
+
+1. SQLite: one `updoot worker` process with the job consumer in-process (as
+   `updoot serve` runs it).
+2. PostgreSQL + Redis: one `updoot worker` for the web and two `updoot jobs`
+   processes (needs UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL).
+
+The outbox rows (each with its invoice PDF) are written first, then handed to
+the queue at once. Figures: messages per second from the hand-over to the last
+delivered, p95 from the hand-over to the SMTP server having each, and the p95
+of a web request (GET /api/v1/invoices, a page of 25) during the burst against
+the same request before it. Target: during ≤ 1.2x before.
+
+Smoke run: UPDOOT_BENCH_MAILS=100 python -m bench.bench_mail
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import cluster as cl
+from bench import loadgen as lg
+
+MAILS = lg.env_int("UPDOOT_BENCH_MAILS", 1000)
+WEB_TARGET = 1.2
+REQUESTS_BEFORE = 300
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def _configure(workdir: Path, database_url: str, smtp_url: str) -> None:
+    os.environ.update(DATABASE_URL=database_url, UPDOOT_SMTP_URL=smtp_url,
+                      UPDOOT_MAIL_FROM="billing@updoot.test",
+                      UPDOOT_JOBS_DB=str(workdir / "jobs.db"))
+
+
+def _seed(count: int):
+    """An owner with an API token and `count` draft invoices."""
+    from tests.conftest import make_actor
+    from tests.unit.billing_helpers import principal
+    from updoot_app import db
+    from updoot_app.services.billing import invoices
+    from updoot_app.services.identity import tokens
+
+    actor = make_actor(f"bench-{time.time_ns()}@example.com", "Mail Bench")
+    p = principal(actor)
+    lines = [{"description": "Seats", "quantity": "3", "unit_price": "19.99", "tax_rate": "20"}]
+    with db.session_scope(write=True) as s:
+        drafts = [invoices.create_invoice(s, p, {"lines": lines}).id for _ in range(count)]
+        token = tokens.create_token(s, p, "bench")
+    return actor, drafts, token
+
+
+def _timed_gets(url: str, token: str, stop: threading.Event | None, count: int) -> list[float]:
+    request = urllib.request.Request(f"{url}/api/v1/invoices?page_size=25",
+                                     headers={"Authorization": f"Bearer {token}"})
+    times = []
+    while (stop is None and len(times) < count) or (stop is not None and not stop.is_set()):
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            resp.read()
+        times.append(time.perf_counter() - started)
+        if stop is not None:
+            time.sleep(0.02)
+    return times
+
+
+def _burst(label: str, web_url: str, sink, actor, drafts, token) -> list[dict]:
+    """Write the outbox rows first (PDFs rendered here, in this process), then hand
+    them all to the queue at once: the burst is the queue's delivery, and this
+    process only times web requests meanwhile."""
+    from tests.jobs_helpers import queue_invoices
+    from updoot_app.jobs import tasks
+    from updoot_app.services.mail import dispatch
+
+    dispatch.set_dispatcher(None)
+    ids = queue_invoices(actor, len(drafts), drafts)
+    dispatch.set_dispatcher(tasks.enqueue_delivery)
+    _timed_gets(web_url, token, None, 30)                          # warm up
+    before = _timed_gets(web_url, token, None, REQUESTS_BEFORE)
+    stop = threading.Event()
+    during: list[float] = []
+    getter = threading.Thread(target=lambda: during.extend(_timed_gets(web_url, token, stop, 0)))
+    getter.start()
+    started = time.time()
+    for outbox_id in ids:
+        tasks.enqueue_delivery(outbox_id)
+    sink.wait_for(len(ids), timeout_s=900)
+    finished = time.time()
+    stop.set()
+    getter.join()
+    latencies = [at - started for _, _, at in sink.received]
+    ratio = _p95(during) / _p95(before)
+    return [
+        {"figure": f"{label}: messages per second ({len(ids)} with a PDF each)",
+         "value": round(len(ids) / (finished - started), 1), "target": None, "pass": None},
+        {"figure": f"{label}: p95 from handed to the queue to delivered (all at once)",
+         "value": f"{_p95(latencies) * 1000:.0f} ms", "target": None, "pass": None},
+        {"figure": f"{label}: web request p95 during the burst / before",
+         "value": f"{ratio:.2f}x ({_p95(during) * 1000:.1f} vs {_p95(before) * 1000:.1f} ms)",
+         "target": f"<= {WEB_TARGET}x", "pass": ratio <= WEB_TARGET},
+    ]
+
+
+def _web_worker(workdir: Path, env_extra: dict[str, str]):
+    port = cl.free_port()
+    env = dict(os.environ, **env_extra)
+    log_path = workdir / f"worker-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [str(cl.BIN / "updoot"), "worker", "--port", str(port), "--host", "127.0.0.1"],
+            env=env, stdout=log, stderr=log, start_new_session=True, cwd=cl.PROJECT_ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while not cl.ping(url):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise cl.ClusterError(f"web worker did not start: {cl.tail(log_path)}")
+        time.sleep(0.5)
+    return proc, url
+
+
+def sqlite_part(workdir: Path, sink) -> list[dict]:
+    from updoot_app import db, migrations
+
+    database_url = f"sqlite:///{workdir / 'mail.db'}"
+    _configure(workdir, database_url, sink.url)
+    db.configure(database_url)
+    migrations.upgrade()
+    actor, drafts, token = _seed(MAILS)
+    proc, url = _web_worker(workdir, {"UPDOOT_JOBS_IN_PROCESS": "1"})
+    try:
+        return _burst("SQLite, consumer in the web process", url, sink, actor, drafts, token)
+    finally:
+        cl.stop(proc)
+
+
+def scaled_part(workdir: Path, sink) -> list[dict]:
+    from huey import RedisHuey
+
+    from tests.conftest import _private_postgres_database
+    from tests.jobs_helpers import start_worker
+    from updoot_app import db, migrations
+    from updoot_app.jobs import queue
+
+    pg, redis_base = (os.environ.get("UPDOOT_TEST_POSTGRES_URL", ""),
+                      os.environ.get("UPDOOT_TEST_REDIS_URL", ""))
+    if not pg or not redis_base:
+        return [{"figure": "PostgreSQL + Redis, two job workers", "value": "skipped "
+                 "(UPDOOT_TEST_POSTGRES_URL / UPDOOT_TEST_REDIS_URL unset)", "target": None,
+                 "pass": None}]
+    redis_url = redis_base.rsplit("/", 1)[0] + "/14"
+    with _private_postgres_database(pg) as database_url:
+        _configure(workdir, database_url, sink.url)
+        db.configure(database_url)
+        migrations.upgrade()
+        queue.huey.storage = RedisHuey("updoot", url=redis_url, blocking=True).storage
+        queue.huey.flush()
+        actor, drafts, token = _seed(MAILS)
+        proc, url = _web_worker(workdir, {"REDIS_URL": redis_url})
+        jobs = [start_worker(database_url, sink.url, redis_url, 4) for _ in range(2)]
+        try:
+            return _burst("PostgreSQL + Redis, two job workers", url, sink, actor, drafts,
+                          token)
+        finally:
+            for worker in jobs + [proc]:
+                cl.stop(worker)
+            queue.huey.flush()
+
+
+def run() -> list[dict]:
+    from tests.smtp_sink import SmtpSink
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="updoot-mail-bench-") as tmp:
+        for part in (sqlite_part, scaled_part):
+            sink = SmtpSink().start()
+            try:
+                rows += part(Path(tmp), sink)
+            finally:
+                sink.stop()
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
