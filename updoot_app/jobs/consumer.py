@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 
 from huey.consumer import Consumer
@@ -38,6 +39,20 @@ OPTIONS = {"worker_type": "thread", "periodic": True, "initial_delay": 0.1,
 def make_consumer(workers: int = WORKERS) -> Consumer:
     """The standalone consumer of `updoot jobs` (its signal handlers included)."""
     return huey.create_consumer(workers=workers, **OPTIONS)
+
+
+# Background work yields the CPU to the web: job threads run at a lower priority
+# (Linux schedules threads one by one, so this leaves the event loop's alone).
+JOB_NICENESS = 10
+_lowered = threading.local()
+
+
+@huey.pre_execute()
+def _lower_priority(_task) -> None:
+    if not getattr(_lowered, "done", False):
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICENESS)
+        _lowered.done = True
 
 
 def start_in_process() -> Consumer:
