@@ -115,7 +115,6 @@ def test_nothing_is_sent_while_reminders_are_off(alice, people, smtp_sink):
 def test_each_step_is_sent_once_on_its_day_with_the_pdf(alice, people, smtp_sink):
     set_schedule(alice)
     iid = sent_invoice(alice, people["jane"], people["acme"])
-    number = invoices.get_invoice
     assert reminders.send_due_reminders(DUE - timedelta(days=4)) == 0
     assert reminders.send_due_reminders(DUE - timedelta(days=3)) == 1
     assert reminders.send_due_reminders(DUE - timedelta(days=3)) == 0    # same day again
