@@ -18,7 +18,7 @@ from updoot_app import db
 from updoot_app.models import Invoice, InvoiceLine, RecurringRun
 from updoot_app.services.billing import invoices
 from updoot_app.services.billing.documents import today
-from updoot_app.services.mail import recurring, recurring_reads, recurring_runs
+from updoot_app.services.mail import dispatch, recurring, recurring_reads, recurring_runs
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 START = date(today().year + 1, 1, 31)
@@ -141,6 +141,17 @@ def test_emailed_runs_carry_the_new_invoice(alice, people, smtp_sink):
     (message,) = smtp_sink.wait_for(1)
     assert message["To"] == "jane@acme.io" and copy.number in message["Subject"]
     assert pdf_text(message)[0] == f"{copy.number}.pdf"
+
+
+def test_emails_reach_the_queue_only_after_commit(alice, people, smtp_sink):
+    schedule(alice, source_invoice(alice, people), email_each=True)
+    handed, previous = [], dispatch._dispatcher
+    dispatch.set_dispatcher(handed.append)
+    try:
+        assert recurring_runs.run_due_recurring(START) == 1
+    finally:
+        dispatch.set_dispatcher(previous)
+    assert handed == [r.id for r in outbox_rows()] and len(handed) == 1
 
 
 def test_without_smtp_the_invoice_is_still_made_and_the_run_says_why(alice, people,

@@ -3,6 +3,8 @@ with the messages delivered to a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from tests.unit.mail_helpers import deliver_all, outbox_rows, pdf_text
 from updoot_app import db
 from updoot_app.models import Membership, ReminderSend
 from updoot_app.services.billing import invoices
-from updoot_app.services.mail import reminder_schedule, reminders
+from updoot_app.services.mail import dispatch, reminder_schedule, reminders
 from updoot_app.services.platform.errors import Forbidden, ValidationError
 
 DUE = date(2031, 3, 15)
@@ -199,3 +201,34 @@ def test_without_smtp_nothing_is_recorded(alice, people, monkeypatch):
     iid = sent_invoice(alice, people["jane"], people["acme"])
     assert reminders.send_due_reminders(DUE) == 0
     assert sends(iid) == [] and outbox_rows() == []
+
+
+def test_two_workers_at_once_send_each_step_once(alice, people, smtp_sink):
+    """Two passes race (threads, own connections; PostgreSQL too in CI): the
+    invoice's row lock and the unique (invoice, offset) leave one message per step."""
+    set_schedule(alice)
+    ids = [sent_invoice(alice, people["jane"], people["acme"]) for _ in range(3)]
+    barrier = threading.Barrier(2)
+
+    def worker():
+        barrier.wait()
+        return reminders.send_due_reminders(DUE)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        queued = [f.result() for f in [pool.submit(worker) for _ in range(2)]]
+    assert sum(queued) == 3
+    assert sorted(r.dedupe_key for r in outbox_rows()) == sorted(
+        reminders.dedupe_key(i, 0) for i in ids)
+    assert all(sends(i) == [(-3, "skipped"), (0, "queued")] for i in ids)
+
+
+def test_reminders_reach_the_queue_only_after_commit(alice, people, smtp_sink):
+    set_schedule(alice)
+    sent_invoice(alice, people["jane"], people["acme"])
+    handed, previous = [], dispatch._dispatcher
+    dispatch.set_dispatcher(handed.append)
+    try:
+        assert reminders.send_due_reminders(DUE) == 1
+    finally:
+        dispatch.set_dispatcher(previous)
+    assert handed == [r.id for r in outbox_rows()]

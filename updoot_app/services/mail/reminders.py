@@ -73,7 +73,9 @@ def _candidates(session: Session, today: date) -> list[tuple[int, int]]:
         done: dict[int, set[int]] = {}
         for invoice_id, offset in session.exec(
                 select(ReminderSend.invoice_id, ReminderSend.offset_days)
-                .where(ReminderSend.workspace_id == ws)).all():
+                .join(Invoice, Invoice.id == ReminderSend.invoice_id)
+                .where(ReminderSend.workspace_id == ws,
+                       Invoice.status.in_(invoices.OPEN))).all():
             done.setdefault(invoice_id, set()).add(offset)
         for invoice_id, due_date in rows:
             if set(_due_offsets(due_date, offsets, today)) - done.get(invoice_id, set()):
