@@ -1,8 +1,10 @@
-"""`updoot jobs` and `updoot mail test` (added to the `updoot` command in cli.py)."""
+"""`updoot jobs`, `updoot jobs run-due` and `updoot mail test` (added to the
+`updoot` command in cli.py)."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -10,23 +12,56 @@ import click
 
 from updoot_app.jobs import consumer
 from updoot_app.models.types import utcnow
-from updoot_app.services.mail import addresses
+from updoot_app.services.billing.documents import today
+from updoot_app.services.mail import addresses, recurring_runs, reminders
 from updoot_app.services.mail.delivery import send_over_smtp
 from updoot_app.services.mail.smtp_config import smtp_config
 from updoot_app.services.platform.errors import DomainError
 
 
-@click.command("jobs")
+@click.group("jobs", invoke_without_command=True)
 @click.option("--workers", default=consumer.WORKERS, show_default=True, type=int,
               help="Worker threads")
-def jobs_cmd(workers: int) -> None:
+@click.pass_context
+def jobs_cmd(ctx: click.Context, workers: int) -> None:
     """Run the job worker on its own (mail, reminders, recurring invoices).
 
     The scaled setup runs it beside the web workers (deploy/systemd/updoot-jobs.service)
     with the same REDIS_URL and DATABASE_URL; `updoot serve` runs one in-process.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     click.echo(f"Job worker started ({workers} threads); Ctrl+C stops it.")
     consumer.make_consumer(workers).run()
+
+
+def _clean_day(raw: str | None) -> date:
+    if raw is None:
+        return today()
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        click.echo("Error: --date must be a date like 2026-03-31.", err=True)
+        sys.exit(2)
+
+
+@jobs_cmd.command("run-due")
+@click.option("--date", "day", default=None, help="The day to run for (YYYY-MM-DD; default today)")
+def run_due(day: str | None) -> None:
+    """Run the recurring invoices and payment reminders due on a day, now.
+
+    What the hourly jobs do, for any date: the day is the clock they read, so a
+    test (or an operator catching up) moves it without waiting. Safe to run
+    twice: each period and each reminder step happens once."""
+    on = _clean_day(day)
+    made = recurring_runs.run_due_recurring(on)
+    result = reminders.reminder_pass(on)
+    click.echo(f"{on.isoformat()}: {made} recurring invoice{'s' if made != 1 else ''} created, "
+               f"{result.queued} payment reminder{'s' if result.queued != 1 else ''} queued"
+               + (f", {result.no_recipient} invoice(s) without a contact email"
+                  if result.no_recipient else "")
+               + (f", {result.skipped_steps} earlier step(s) skipped"
+                  if result.skipped_steps else "") + ".")
 
 
 @click.group("mail")

@@ -29,6 +29,8 @@ from updoot_app.pages.profiles import profiles
 from updoot_app.pages.public_quote import public_quote
 from updoot_app.pages.quote_editor import quote_editor
 from updoot_app.pages.quotes import quotes_page
+from updoot_app.pages.recurring_invoices import recurring_invoices
+from updoot_app.pages.reminder_settings import reminder_settings
 from updoot_app.pages.settings import settings
 from updoot_app.pages.signup import signup
 from updoot_app.state.app_state import AppState
@@ -52,6 +54,8 @@ from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
+from updoot_app.state.mail.recurring_state import RecurringState, RepeatState
+from updoot_app.state.mail.reminders_state import ReminderSettingsState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 
@@ -111,8 +115,12 @@ app.add_page(quote_editor, route="/quotes/[quote_id]", title="Quote · Updoot",
              on_load=QuoteEditorState.load)
 app.add_page(invoices_page, route="/invoices", title="Invoices · Updoot",
              on_load=InvoicesState.load)
+app.add_page(recurring_invoices, route="/invoices/recurring",
+             title="Recurring invoices · Updoot", on_load=RecurringState.load)
 app.add_page(invoice_detail, route="/invoices/[invoice_id]", title="Invoice · Updoot",
-             on_load=InvoiceDetailState.load)
+             on_load=[InvoiceDetailState.load, RepeatState.load])
+app.add_page(reminder_settings, route="/settings/reminders", title="Reminders · Updoot",
+             on_load=ReminderSettingsState.load)
 app.add_page(public_quote, route="/q/[token]", title="Quote", on_load=PublicQuoteState.load)
 
 

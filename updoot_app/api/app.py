@@ -21,6 +21,7 @@ from updoot_app.api import (
     routes_me,
     routes_products,
     routes_quotes,
+    routes_schedules,
     routes_stages,
 )
 from updoot_app.api.deps import principal
@@ -89,6 +90,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_quotes.router)
     v1.include_router(routes_billing_settings.router)
     v1.include_router(routes_invoices.router)
+    v1.include_router(routes_schedules.router)
     v1.include_router(routes_goals.router)
     v1.include_router(routes_kpis.router)
     api.include_router(v1)

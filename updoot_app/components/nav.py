@@ -8,6 +8,7 @@ NAV_ITEMS = (
     ("Competitors", "/competitors", "swords"),
     ("Quotes", "/quotes", "file-text"),
     ("Invoices", "/invoices", "receipt"),
+    ("Recurring", "/invoices/recurring", "repeat"),
     ("Goals", "/goals", "flag"),
     ("Settings", "/settings", "settings"),
 )

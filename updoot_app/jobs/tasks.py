@@ -7,7 +7,8 @@ import logging
 from huey import crontab
 
 from updoot_app.jobs.queue import huey
-from updoot_app.services.mail import delivery, dispatch
+from updoot_app.services.billing.documents import today
+from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,25 @@ def sweep_outbox() -> None:
     delivery.fail_interrupted()
     for outbox_id in delivery.due_message_ids():
         deliver_message(outbox_id)
+
+
+@huey.periodic_task(crontab(minute="2"))
+def run_recurring_invoices() -> None:
+    """Every hour: the periods of recurring invoices due today (and any a stopped
+    worker missed); each period happens once (recurring_runs.py)."""
+    made = recurring_runs.run_due_recurring(today())
+    if made:
+        log.info("recurring invoices: %s created", made)
+
+
+@huey.periodic_task(crontab(minute="5"))
+def send_payment_reminders() -> None:
+    """Every hour: the reminder steps whose day has come; each step once per invoice
+    (reminders.py). Hourly, not daily, so a worker that was down catches up soon."""
+    result = reminders.reminder_pass(today())
+    if result.queued or result.no_recipient:
+        log.info("payment reminders: %s queued, %s invoices without a contact email",
+                 result.queued, result.no_recipient)
 
 
 def enqueue_delivery(outbox_id: int) -> None:

@@ -36,6 +36,13 @@ from updoot_app.models.deal_contacts import DealContact
 from updoot_app.models.goals import Goal
 from updoot_app.models.icp import BUYING_ROLES, ICP_KINDS, Icp, IcpVersion, Persona
 from updoot_app.models.mail import MailSettings, OutboxMessage
+from updoot_app.models.schedules import (
+    RecurringInvoice,
+    RecurringRun,
+    ReminderSend,
+    ReminderSettings,
+    ReminderStep,
+)
 
 __all__ = [
     "BUYING_ROLES",
@@ -51,6 +58,11 @@ __all__ = [
     "Product",
     "Quote",
     "QuoteLine",
+    "RecurringInvoice",
+    "RecurringRun",
+    "ReminderSend",
+    "ReminderSettings",
+    "ReminderStep",
     "ApiToken",
     "AuthEpoch",
     "AuthSession",

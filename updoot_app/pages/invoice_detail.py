@@ -6,6 +6,7 @@ import reflex as rx
 from updoot_app.components.billing import document_page, totals_card
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import link_button
+from updoot_app.pages.recurring_invoices import repeat_panel
 from updoot_app.state.billing.invoices_state import InvoiceDetailState as S
 
 METHODS = [("bank_transfer", "Bank transfer"), ("card", "Card"), ("cash", "Cash"),
@@ -111,6 +112,7 @@ def invoice_detail() -> rx.Component:
     return document_page(
         S, "invoice", S.doc["number"],
         [actions(),
+         repeat_panel(),
          rx.cond(S.doc["status"] == "void",
                  rx.callout("Void" + rx.cond(S.doc["void_reason"] != "",
                                              ": " + S.doc["void_reason"], "."),

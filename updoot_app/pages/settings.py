@@ -244,6 +244,7 @@ def settings() -> rx.Component:
         workspace_section(),
         members_section(),
         billing_section(),
+        section("Payment reminders", rx.link("Reminder schedule →", href="/settings/reminders")),
         tokens_section(),
         account_section(),
         new_workspace_section(),
