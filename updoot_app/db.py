@@ -262,10 +262,14 @@ def write_scope() -> Iterator[Session]:
         if engine.dialect.name == "sqlite":
             conn.info["begin_mode"] = "IMMEDIATE"
         try:
-            with conn.begin():
-                with Session(bind=conn, expire_on_commit=False) as session:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                with conn.begin():
                     yield session
                     session.flush()
+                # The connection's transaction committed, not the session's: the
+                # session's after_commit listeners (work handed to the job queue once
+                # the rows are visible, services/platform/after_commit.py) run now.
+                session.dispatch.after_commit(session)
         finally:
             conn.info.pop("begin_mode", None)
 

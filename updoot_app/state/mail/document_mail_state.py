@@ -27,6 +27,9 @@ from updoot_app.state.guard import guard
 from updoot_app.state.mail.mail_rows import message_row
 
 WATCH_POLLS = 30        # a second apart: the in-process consumer sends within one or two
+# The dialog's fields. A submitted form also carries each control by its id
+# ("mail_to", ...): only these are read, so nothing else reaches the service.
+FORM_KEYS = ("to", "cc", "subject", "message")
 
 
 def any_queued(rows: list[dict[str, str]]) -> bool:
@@ -97,9 +100,10 @@ class DocumentMailState(AppState):
             self.mail_error = "Fill in the form."
             return None
         kind, doc_id = self._doc()
+        data = {key: form[key] for key in FORM_KEYS if key in form}
         try:
             with db.write_scope() as session:
-                drafts.send_document(session, p, kind, doc_id, form)
+                drafts.send_document(session, p, kind, doc_id, data)
         except (ValidationError, NotConfigured) as exc:
             self.mail_error = str(exc)
             return None
