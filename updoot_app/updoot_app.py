@@ -32,6 +32,7 @@ from updoot_app.pages.quotes import quotes_page
 from updoot_app.pages.recurring_invoices import recurring_invoices
 from updoot_app.pages.reminder_settings import reminder_settings
 from updoot_app.pages.settings import settings
+from updoot_app.pages.settings_email import settings_email
 from updoot_app.pages.signup import signup
 from updoot_app.state.app_state import AppState
 from updoot_app.state.billing.billing_settings_state import BillingSettingsState
@@ -54,6 +55,8 @@ from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
+from updoot_app.state.mail.document_mail_state import DocumentMailState
+from updoot_app.state.mail.email_settings_state import EmailSettingsState
 from updoot_app.state.mail.recurring_state import RecurringState, RepeatState
 from updoot_app.state.mail.reminders_state import ReminderSettingsState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
@@ -79,6 +82,8 @@ app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)
 app.add_page(settings, route="/settings", title="Settings · Updoot",
              on_load=[SettingsState.load, BillingSettingsState.load])
+app.add_page(settings_email, route="/settings/email", title="Email · Updoot",
+             on_load=EmailSettingsState.load)
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
              on_load=ProfilesState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
@@ -112,13 +117,13 @@ app.add_page(deal_competitors_page, route="/deals/[deal_id]/competitors",
 app.add_page(quotes_page, route="/quotes", title="Quotes · Updoot",
              on_load=QuotesState.load)
 app.add_page(quote_editor, route="/quotes/[quote_id]", title="Quote · Updoot",
-             on_load=QuoteEditorState.load)
+             on_load=[QuoteEditorState.load, DocumentMailState.load])
 app.add_page(invoices_page, route="/invoices", title="Invoices · Updoot",
              on_load=InvoicesState.load)
 app.add_page(recurring_invoices, route="/invoices/recurring",
              title="Recurring invoices · Updoot", on_load=RecurringState.load)
 app.add_page(invoice_detail, route="/invoices/[invoice_id]", title="Invoice · Updoot",
-             on_load=[InvoiceDetailState.load, RepeatState.load])
+             on_load=[InvoiceDetailState.load, RepeatState.load, DocumentMailState.load])
 app.add_page(reminder_settings, route="/settings/reminders", title="Reminders · Updoot",
              on_load=ReminderSettingsState.load)
 app.add_page(public_quote, route="/q/[token]", title="Quote", on_load=PublicQuoteState.load)

@@ -100,11 +100,27 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 SERVER_INFO: dict[str, str] = {}  # database_url of the running server (tests that seed data)
+MAIL_FROM = "billing@updoot.test"
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """`updoot serve` on a free port with its own database; yields the base URL."""
+def mail_sink():
+    """A real SMTP server on loopback (tests/smtp_sink.py) for the whole session,
+    started before the server, which sends every email to it."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, mail_sink):
+    """`updoot serve` on a free port with its own database (and job queue file,
+    its consumer in the server's process), sending mail to `mail_sink`; yields
+    the base URL."""
     lock = _build_lock()
     workdir = tmp_path_factory.mktemp("e2e-server")
     port = _free_port()
@@ -116,6 +132,9 @@ def server(tmp_path_factory):
         UPDOOT_PUBLIC_URL=base_url,
         REFLEX_PERF_MODE="raise",
         PYTHONUNBUFFERED="1",
+        UPDOOT_SMTP_URL=mail_sink.url,
+        UPDOOT_MAIL_FROM=MAIL_FROM,
+        UPDOOT_JOBS_DB=str(workdir / "jobs.db"),
     )
     SERVER_INFO["database_url"] = env["DATABASE_URL"]
     updoot = Path(sys.executable).parent / "updoot"

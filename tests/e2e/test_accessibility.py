@@ -57,6 +57,7 @@ PAGES = (
     ("invoice", "/invoices/{invoice}", "#record-payment"),
     ("goals", "/goals", ".goal-row"),
     ("settings", "/settings", "#token-name"),
+    ("email settings", "/settings/email", "#placeholders li"),
     ("pipeline stages", "/pipeline/stages", ".stage-name"),
 )
 

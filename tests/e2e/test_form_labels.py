@@ -311,6 +311,10 @@ def walk_workspace_pages(page: Page, check: Audit, tmp_path: Path) -> dict[str, 
     page.locator("#line-0-unit_price").press("Tab")
     expect(page.locator("#total")).not_to_have_text("$0.00")
     check(page, "/invoices/<id>, draft")
+    page.locator("#email-invoice").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    check(page, "/invoices/<id>, send by email dialog")
+    close_dialog(page)
     page.locator("#send-invoice").click()
     expect(page.locator("#record-payment")).to_be_visible(timeout=FIRST_LOAD_MS)
     check(page, "/invoices/<id>, sent")
@@ -326,6 +330,9 @@ def walk_workspace_pages(page: Page, check: Audit, tmp_path: Path) -> dict[str, 
     expect(page.locator("#invite-link")).to_contain_text("/invite/")
     links["invite"] = page.locator("#invite-link").inner_text().strip()
     check(page, "/settings")
+    visit(page, "/settings/email")
+    expect(page.locator("#tpl-quote-subject")).to_be_visible(timeout=FIRST_LOAD_MS)
+    check(page, "/settings/email")
     return links
 
 

@@ -18,6 +18,7 @@ from updoot_app.api import (
     routes_icps,
     routes_invoices,
     routes_kpis,
+    routes_mail,
     routes_me,
     routes_products,
     routes_quotes,
@@ -93,6 +94,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_schedules.router)
     v1.include_router(routes_goals.router)
     v1.include_router(routes_kpis.router)
+    v1.include_router(routes_mail.router)
     api.include_router(v1)
     # Outside /api/v1 and without a token: the client's PDF behind a quote's public link.
     api.include_router(routes_quotes.public_router)

@@ -6,8 +6,11 @@ import reflex as rx
 from updoot_app.components.billing import document_page, totals_card
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import link_button
+from updoot_app.components.mail_dialog import send_email_dialog
+from updoot_app.components.mail_history import mail_history
 from updoot_app.pages.recurring_invoices import repeat_panel
 from updoot_app.state.billing.invoices_state import InvoiceDetailState as S
+from updoot_app.state.mail.document_mail_state import DocumentMailState as M
 
 METHODS = [("bank_transfer", "Bank transfer"), ("card", "Card"), ("cash", "Cash"),
            ("cheque", "Cheque"), ("other", "Other")]
@@ -21,6 +24,9 @@ def actions() -> rx.Component:
         rx.cond(S.can_edit & (status == "draft"),
                 rx.button(rx.icon("send", size=16), "Finalise and send", on_click=S.send,
                           id="send-invoice")),
+        send_email_dialog(M, "invoice", S.can_edit & (status != "void") & (status != ""),
+                          rx.cond(status == "draft", "Sending finalises this draft: it gets "
+                                  "its number and can no longer be edited.", "")),
         rx.cond(S.can_edit & (status == "draft") & (S.doc["quote_id"] == ""),
                 rx.button("Delete draft", variant="ghost", color_scheme="red",
                           on_click=S.delete, id="delete-invoice")),
@@ -119,4 +125,5 @@ def invoice_detail() -> rx.Component:
                             icon="ban", color_scheme="gray", width="100%"))],
         totals_card(S.doc, S.taxes, with_balance=True),
         rx.cond(S.doc["status"] != "draft", payments_card()),
+        mail_history(M, S.can_edit),
     )

@@ -6,7 +6,10 @@ import reflex as rx
 
 from updoot_app.components.billing import document_page, totals_card
 from updoot_app.components.layout import link_button
+from updoot_app.components.mail_dialog import send_email_dialog
+from updoot_app.components.mail_history import mail_history
 from updoot_app.state.billing.quotes_state import QuoteEditorState as S
+from updoot_app.state.mail.document_mail_state import DocumentMailState as M
 
 
 def actions() -> rx.Component:
@@ -18,6 +21,8 @@ def actions() -> rx.Component:
                 rx.button(rx.icon("send", size=16), "Send", on_click=S.send, id="send-quote")),
         rx.cond(S.can_edit & ((status == "sent") | (status == "expired")),
                 rx.button("New link", variant="soft", on_click=S.send, id="resend-quote")),
+        send_email_dialog(M, "quote", S.can_edit & ((status == "draft") | (status == "sent")
+                                                    | (status == "expired"))),
         rx.cond(S.can_edit & (status == "sent"),
                 rx.button("Mark accepted", variant="soft", color_scheme="green",
                           on_click=S.record_answer("accepted"), id="mark-accepted")),
@@ -60,4 +65,5 @@ def quote_editor() -> rx.Component:
                  rx.callout("Accepted by " + S.doc["accepted_by_name"] + ".",
                             icon="check", color_scheme="green", width="100%"))],
         totals_card(S.doc, S.taxes),
+        mail_history(M, S.can_edit),
     )

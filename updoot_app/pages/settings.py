@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.billing_settings import billing_section
 from updoot_app.components.forms import field, form_error, hidden_label, label, section, select
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 
@@ -241,6 +241,8 @@ def activity_section() -> rx.Component:
 def settings() -> rx.Component:
     return app_shell(
         page_header("Settings", "Workspace, members, billing, API tokens and your account."),
+        link_button(rx.icon("mail", size=16), "Email: outbox, test email and templates",
+                    href="/settings/email", variant="soft", id="email-settings-link"),
         workspace_section(),
         members_section(),
         billing_section(),
