@@ -137,6 +137,7 @@ def server(tmp_path_factory, mail_sink):
         UPDOOT_JOBS_DB=str(workdir / "jobs.db"),
     )
     SERVER_INFO["database_url"] = env["DATABASE_URL"]
+    SERVER_INFO["jobs_db"] = env["UPDOOT_JOBS_DB"]
     updoot = Path(sys.executable).parent / "updoot"
     log_path = workdir / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed at teardown

@@ -3,22 +3,28 @@ prefilled from the contact and the template; a bad address is refused in the
 dialog), the real SMTP server on loopback receives it with the PDF and the
 accept link; the client opens that link in a fresh browser and accepts; the
 owner converts the quote, sends the invoice by email (which finalises it),
-sees "Sent" in the mail history and records the payment; Settings → Email
-shows the outbox and sends a test email.
+sees "Sent" in the mail history; with reminders turned on in Settings →
+Reminders, the clock moved to 7 days after the due date (`updoot jobs run-due
+--date`, the injectable clock, no sleeps) sends the 7-day reminder; the owner
+records the payment and the 14-day step sends nothing; Settings → Email shows
+the outbox and sends a test email.
 
 The server sends to the session's `mail_sink` (tests/e2e/conftest.py) with the
 job consumer in its own process (`updoot serve`)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import MAIL_FROM, SCREENSHOT_DIR, SERVER_INFO
+from tests.e2e.conftest import MAIL_FROM, PROJECT_ROOT, SCREENSHOT_DIR, SERVER_INFO
 from tests.e2e.journeys import FIRST_LOAD_MS, PHONE, sign_up, visit
 from tests.unit.mail_helpers import link_in, pdf_text
 
@@ -76,6 +82,20 @@ def new_quote(page: Page, year: int) -> None:
         box.press("Tab")
         expect(box).to_have_value(value)
     expect(page.locator("#total")).to_have_text(TOTAL)
+
+
+def run_due(day: date, mail_sink) -> str:
+    """`updoot jobs run-due --date DAY` on the server's database and job queue: the
+    server's in-process worker delivers what it queues."""
+    env = dict(os.environ, DATABASE_URL=SERVER_INFO["database_url"],
+               UPDOOT_JOBS_DB=SERVER_INFO["jobs_db"], UPDOOT_SMTP_URL=mail_sink.url,
+               UPDOOT_MAIL_FROM=MAIL_FROM, PYTHONPATH=str(PROJECT_ROOT))
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "-m", "updoot_app.cli", "jobs", "run-due",
+                             "--date", day.isoformat()], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def received(mail_sink, count: int):
@@ -155,11 +175,36 @@ def test_quote_and_invoice_by_email(new_page, mail_sink):
     expect(history.locator(".mail-row").first).to_contain_text("Sent", timeout=SENT_MS)
     expect(history.locator(".mail-row").first).to_contain_text(f"Invoice {number}")
 
+    invoice_url = page.url
+
+    # reminders on (Settings → Reminders), then the clock moves past the due date
+    visit(page, "/settings/reminders")
+    switch = page.locator("#reminders-enabled")
+    expect(switch).to_be_visible(timeout=FIRST_LOAD_MS)
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "true")
+    due = date.today() + timedelta(days=30)          # the workspace's default terms
+    out = run_due(due + timedelta(days=7), mail_sink)
+    assert "1 payment reminder queued" in out, out
+    reminder = received(mail_sink, before + 3)
+    assert reminder["To"] == CLIENT_EMAIL and number in reminder["Subject"]
+    assert number in pdf_text(reminder)[1]
+    assert "0 payment reminders queued" in run_due(due + timedelta(days=7), mail_sink)
+    visit(page, invoice_url)
+    history = page.locator("#mail-history")
+    expect(history.locator(".mail-row")).to_have_count(2, timeout=FIRST_LOAD_MS)
+    expect(history.locator(".mail-row").first).to_contain_text("Sent", timeout=SENT_MS)
+    shot(page, "invoice_reminded")
+
     page.locator("#payment-amount").fill("71.96")
     page.locator("#record-payment").click()
     expect(page.locator("#balance")).to_have_text("$0.00")
     expect(page.get_by_text("Paid", exact=True).first).to_be_visible()
     shot(page, "invoice_paid")
+    # paid: the 14-day step sends nothing
+    assert "0 payment reminders queued" in run_due(due + timedelta(days=14), mail_sink)
+    page.wait_for_timeout(2000)
+    assert len(mail_sink.received) == before + 3
 
     # Settings → Email: the server, the outbox with both messages, a test email
     visit(page, "/settings")
@@ -167,11 +212,11 @@ def test_quote_and_invoice_by_email(new_page, mail_sink):
     expect(page).to_have_url(re.compile(r".*/settings/email$"), timeout=FIRST_LOAD_MS)
     expect(page.locator("#smtp-status")).to_contain_text(f"127.0.0.1:{mail_sink.port}",
                                                          timeout=FIRST_LOAD_MS)
-    expect(page.locator(".outbox-row")).to_have_count(2)
+    expect(page.locator(".outbox-row")).to_have_count(3)
     expect(page.locator("#test-to")).to_have_value(owner)
     page.locator("#send-test").click()
-    expect(page.locator(".outbox-row")).to_have_count(3)
-    assert received(mail_sink, before + 3)["To"] == owner
+    expect(page.locator(".outbox-row")).to_have_count(4)
+    assert received(mail_sink, before + 4)["To"] == owner
     newest = page.locator(".outbox-row").first
     for _ in range(20):     # the page shows what it read: Refresh until the send is marked
         page.locator("#outbox-refresh").click()
