@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from updoot_app import db, migrations
+from updoot_app import db
 from updoot_app.cli_jobs import jobs_cmd, mail_group
 from updoot_app.services.platform.errors import DomainError
 from updoot_app.settings import PROJECT_ROOT
@@ -25,10 +25,28 @@ def main() -> None:
     """Updoot: ICP, fit-scored pipeline, quotes, invoices and KPIs."""
 
 
+def _migrate_safely() -> None:
+    """Migrate to the code's head (services/archive/schema_guard.py): refuse a database
+    ahead of the code, back SQLite up first, stop with the reason on a failure."""
+    from updoot_app.services.archive import schema_guard
+
+    try:
+        result = schema_guard.migrate()
+    except DomainError as exc:
+        _fail(str(exc))
+    if result.backup is not None:
+        click.echo(f"Backed up the database before migrating: {result.backup}")
+    if result.changed:
+        click.echo(f"Migrated the database from revision {result.from_revision or 'none'} "
+                   f"to {result.to_revision}.")
+
+
 @main.command()
 def migrate() -> None:
-    """Apply database migrations (DATABASE_URL, SQLite under ./data/ by default)."""
-    migrations.upgrade()
+    """Apply database migrations (DATABASE_URL, SQLite under ./data/ by default).
+
+    On SQLite a database with data is backed up beside its file first."""
+    _migrate_safely()
     click.echo(f"Database is up to date ({db.get_engine().url.render_as_string()}).")
 
 
@@ -52,7 +70,7 @@ def serve(port: int, host: str) -> None:
     if load_settings().secret_key == DEV_SECRET:
         click.echo("Warning: UPDOOT_SECRET_KEY is not set; using a development key. Set a "
                    "long random value for any real deployment.", err=True)
-    migrations.upgrade()
+    _migrate_safely()
     from updoot_app.services.demo import lifecycle
 
     with db.session_scope() as session:
@@ -85,7 +103,7 @@ def build() -> None:
     people use (the proxy), then serve .web/build/client with nginx
     (deploy/nginx/updoot-scaled.conf) in front of `updoot worker` processes.
     """
-    migrations.upgrade()
+    _migrate_safely()
     cmd = _frontend_build_command()
     env = _reflex_env(int(os.environ.get("UPDOOT_PORT", "3000")))
     os.chdir(PROJECT_ROOT)
@@ -103,7 +121,12 @@ def worker(port: int, host: str) -> None:
     migrate nor touch .web, so any number can start at once.
     """
     from updoot_app import asgi_server
+    from updoot_app.services.archive import schema_guard
 
+    try:
+        schema_guard.require_current()
+    except DomainError as exc:
+        _fail(f"{exc} Workers never migrate.")
     env = _reflex_env(port)
     env["UPDOOT_WORKER"] = "1"
     # One process per worker: the proxy balances, and a crash takes one down.
@@ -180,7 +203,7 @@ def demo(companies: int) -> None:
     """Seed a demo workspace and print how to log in to it."""
     from updoot_app.services.demo import lifecycle
 
-    migrations.upgrade()
+    _migrate_safely()
     with db.session_scope() as session:
         workspace, _token = lifecycle.create_demo(session, companies=companies)
         slug = workspace.slug
@@ -294,6 +317,57 @@ def export_cmd(slug: str, out: Path) -> None:
         _fail(f"Cannot write {out}: {exc.strerror or exc}")
     names = ", ".join(f"{kind}.csv" for kind in export.KINDS)
     click.echo(f"Exported workspace '{slug}' to {out} ({names}).")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The backup file to write")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write today's backup into this folder (updoot-YYYY-MM-DD.backup.zip)")
+@click.option("--keep", type=int, default=None,
+              help="With --out-dir: keep this many daily backups, prune older ones")
+def backup(out: Path | None, out_dir: Path | None, keep: int | None) -> None:
+    """Back up the whole database, consistent while the server runs."""
+    from updoot_app.services.archive import backup as backups
+    from updoot_app.services.archive import rotation
+
+    if (out is None) == (out_dir is None):
+        _fail("Give either --out FILE or --out-dir DIR.")
+    if keep is not None and out_dir is None:
+        _fail("--keep goes with --out-dir.")
+    try:
+        if out is not None:
+            manifest = backups.write_backup(out)
+            pruned = []
+        else:
+            result = rotation.backup_daily(out_dir, 7 if keep is None else keep)
+            out, manifest, pruned = result.written, result.manifest, result.pruned
+    except DomainError as exc:
+        _fail(str(exc))
+    click.echo(f"Backed up the {manifest.engine} database (schema revision "
+               f"{manifest.revision}) to {out}.")
+    for path in pruned:
+        click.echo(f"Pruned {path}.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that is not empty")
+def restore(file: Path, force: bool) -> None:
+    """Restore a backup made by `updoot backup` (stop the server first)."""
+    from updoot_app.services.archive import backup as backups
+
+    try:
+        result = backups.restore(file, force=force)
+    except DomainError as exc:
+        _fail(str(exc))
+    if not result.replaced.empty:
+        click.echo(f"Replaced: {result.replaced.describe()}")
+    if result.kept_copy is not None:
+        click.echo(f"The replaced database file is kept at {result.kept_copy}.")
+    moved = (f", migrated from {result.revision} to {result.migrated_to}"
+             if result.revision != result.migrated_to else "")
+    click.echo(f"Restored {file} (schema revision {result.revision}{moved}).")
 
 
 main.add_command(jobs_cmd)
