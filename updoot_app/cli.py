@@ -302,21 +302,40 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip file to write")
 def export_cmd(slug: str, out: Path) -> None:
-    """Write companies, contacts, deals, quotes and invoices as CSV files into FILE.zip."""
-    from updoot_app.services.archive import export
+    """Write the whole workspace into FILE.zip: every table as JSON (with ids), the
+    logo, a manifest, and companies, contacts, deals, quotes and invoices as CSV."""
+    from updoot_app.services.archive import backup as backups
+    from updoot_app.services.archive import workspace_dump
 
     with db.session_scope() as session:
-        principal = _workspace_principal(session, slug)
-        data = export.export_zip(session, principal)
-    partial = out.with_name(out.name + ".part")
+        data = workspace_dump.dump_workspace(session, _workspace_principal(session, slug))
     try:
-        partial.write_bytes(data)
-        partial.replace(out)
+        with backups.part_file(out) as part:
+            part.write_bytes(data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         _fail(f"Cannot write {out}: {exc.strerror or exc}")
-    names = ", ".join(f"{kind}.csv" for kind in export.KINDS)
-    click.echo(f"Exported workspace '{slug}' to {out} ({names}).")
+    click.echo(f"Exported workspace '{slug}' to {out}.")
+
+
+@main.command("import-workspace")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Name of the new workspace (default: the archive's)")
+@click.option("--owner", "owner_email", default=None,
+              help="Email of the user who owns it (default: the archive's owner, if here)")
+def import_workspace_cmd(file: Path, name: str | None, owner_email: str | None) -> None:
+    """Load an archive from `updoot export` as a NEW workspace, all or nothing."""
+    from updoot_app.services.archive import workspace_load, workspace_read
+
+    try:
+        contents = workspace_read.read_archive(file)
+        with db.session_scope(write=True) as session:
+            owner_id = workspace_load.importing_owner(session, contents, owner_email)
+            result = workspace_load.import_workspace(session, contents, owner_id, name)
+    except DomainError as exc:
+        _fail(f"{exc} Nothing was imported.")
+    click.echo(f"Imported '{result.name}' as workspace '{result.slug}': "
+               f"{sum(result.rows.values()):,} rows; people matched by email: "
+               f"{', '.join(result.matched_users) or 'none'}.")
 
 
 @main.command()
