@@ -78,7 +78,6 @@ class RestoreResult:
 @contextmanager
 def part_file(dest: Path) -> Iterator[Path]:
     """A temporary path beside `dest`, renamed to `dest` only if the block succeeds."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     os.close(fd)
     part = Path(name)
