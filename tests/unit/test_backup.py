@@ -339,3 +339,19 @@ def test_postgres_backup_and_restore(postgres_pair, tmp_path):
     assert result.replaced.workspaces[0][0] == "Other"
     assert company_count() == 2 and migrations.schema_state().status == "current"
     db.get_engine().dispose()
+
+
+def test_a_damaged_database_is_replaced_only_with_force(seeded, tmp_path):
+    path, _actor = seeded
+    out = tmp_path / "b.zip"
+    backup.write_backup(out)
+    db.get_engine().dispose()
+    with open(path, "r+b") as fh:
+        fh.seek(4096)
+        fh.write(b"\xa5" * 8 * 4096)
+    path.with_name("live.db-wal").unlink(missing_ok=True)
+    path.with_name("live.db-shm").unlink(missing_ok=True)
+    with pytest.raises(BackupRefused, match="cannot be read"):
+        backup.restore(out)
+    result = backup.restore(out, force=True)
+    assert result.replaced.problem and company_count() == 3 and integrity(path) == "ok"

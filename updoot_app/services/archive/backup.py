@@ -298,11 +298,14 @@ def _replace_sqlite(engine: Engine, payload: Path) -> Path | None:
     engine.dispose()
     kept = None
     if target.exists():
-        live = sqlite3.connect(target, timeout=30)
         try:  # everything committed goes into the main file before it is set aside
-            live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            live.close()
+            live = sqlite3.connect(target, timeout=30)
+            try:
+                live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                live.close()
+        except sqlite3.DatabaseError:
+            pass  # a damaged database is kept as it is
         kept = target.with_name(f"{target.name}.replaced-{utcnow():%Y%m%dT%H%M%SZ}")
         shutil.copy2(target, kept)
     with open(payload, "rb+") as fh:

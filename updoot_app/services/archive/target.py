@@ -3,10 +3,12 @@ workspaces with their main row counts, and the rows of every table."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import MetaData, Table, func, inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 # Rows that are not data: the schema revision, and the singleton the 0010 migration writes.
 NOT_DATA = {"alembic_version", "auth_epoch"}
@@ -17,12 +19,15 @@ WORKSPACE_COUNTS = ("companies", "deals", "quotes", "invoices")
 class DatabaseSummary:
     rows: dict[str, int]  # table -> rows, tables with rows only
     workspaces: list[tuple[str, str, dict[str, int]]]  # (name, slug, counts)
+    problem: str | None = None  # why the database could not be read (a damaged file)
 
     @property
     def empty(self) -> bool:
-        return not self.rows
+        return not self.rows and self.problem is None
 
     def describe(self) -> str:
+        if self.problem is not None:
+            return f"The database cannot be read ({self.problem})."
         if self.empty:
             return "The database is empty."
         total = sum(self.rows.values())
@@ -35,7 +40,16 @@ class DatabaseSummary:
 
 
 def summarise(engine: Engine) -> DatabaseSummary:
-    """Row counts of every table of the database (as it is, whatever its revision)."""
+    """Row counts of every table of the database (as it is, whatever its revision);
+    a database that cannot be read says why instead."""
+    try:
+        return _summarise(engine)
+    except (SQLAlchemyError, sqlite3.DatabaseError) as exc:
+        engine.dispose()
+        return DatabaseSummary({}, [], str(exc).strip().splitlines()[0])
+
+
+def _summarise(engine: Engine) -> DatabaseSummary:
     with engine.connect() as conn:
         names = sorted(set(inspect(conn).get_table_names()) - NOT_DATA)
         meta = MetaData()
