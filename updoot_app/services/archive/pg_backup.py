@@ -83,11 +83,17 @@ def check_dump(dump_path: Path) -> None:
 
 def restore_dump(url: str | URL, dump_path: Path) -> None:
     """Replace everything in the database's public schema with the dump, in one
-    transaction."""
+    transaction. The dump becomes an SQL script on disk first (beside the dump),
+    never in memory, and psql runs it only once pg_restore wrote all of it: psql
+    commits at the end of its input, so a cut-off script must never reach it."""
     uri, env = libpq_target(url)
-    script = _run([require_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-",
-                   str(dump_path)], dict(os.environ), "Reading the dump (pg_restore)").stdout
-    prefix = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
-    _run([require_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
-          "--set=ON_ERROR_STOP=1", f"--dbname={uri}"], env, "Restoring the dump (psql)",
-         input=prefix + script)
+    script = dump_path.with_suffix(".sql")
+    _run([require_tool("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}",
+          str(dump_path)], dict(os.environ), "Reading the dump (pg_restore)")
+    try:
+        _run([require_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
+              "--set=ON_ERROR_STOP=1", f"--dbname={uri}",
+              "--command=DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;",
+              f"--file={script}"], env, "Restoring the dump with psql (rolled back, nothing changed)")
+    finally:
+        script.unlink(missing_ok=True)
