@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.journeys import FIRST_LOAD_MS, pick, try_demo, visit
+from tests.e2e.journeys import FIRST_LOAD_MS, try_demo, visit
 
 pytestmark = pytest.mark.e2e
+
+
+def pick(page: Page, trigger: str, option: str) -> None:
+    page.locator(trigger).click()
+    page.get_by_role("option", name=option).click()
 
 
 def test_the_owner_downloads_the_workspace_archive(page: Page, tmp_path: Path):
