@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.journeys import FIRST_LOAD_MS, try_demo, visit
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +28,8 @@ def test_the_owner_downloads_the_workspace_archive(page: Page, tmp_path: Path):
     visit(page, "/settings")
     button = page.locator("#download-archive")
     expect(button).to_be_visible(timeout=FIRST_LOAD_MS)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator("#archive").screenshot(path=str(SCREENSHOT_DIR / "settings_archive.png"))
     with page.expect_download() as info:
         button.click()
     assert info.value.suggested_filename.endswith("-archive.zip")

@@ -223,8 +223,8 @@ def archive_section() -> rx.Component:
         "Your data",
         rx.text("Download everything in this workspace as one zip file: every table as "
                 "JSON with its ids, CSV files of companies, contacts, deals, quotes and "
-                "invoices, and the logo. `updoot import-workspace` loads it into this or "
-                "another Updoot as a new workspace.", size="2"),
+                "invoices, and the logo. ", rx.code("updoot import-workspace"),
+                " loads it into this or another Updoot as a new workspace.", size="2"),
         rx.button("Download archive", on_click=SettingsState.download_archive,
                   id="download-archive", width="fit-content"),
         id="archive",
