@@ -10,6 +10,7 @@ import click
 
 from updoot_app.jobs import consumer
 from updoot_app.models.types import utcnow
+from updoot_app.services.archive import schema_guard
 from updoot_app.services.mail import addresses
 from updoot_app.services.mail.delivery import send_over_smtp
 from updoot_app.services.mail.smtp_config import smtp_config
@@ -25,6 +26,11 @@ def jobs_cmd(workers: int) -> None:
     The scaled setup runs it beside the web workers (deploy/systemd/updoot-jobs.service)
     with the same REDIS_URL and DATABASE_URL; `updoot serve` runs one in-process.
     """
+    try:  # like `updoot worker`: never against a schema other than its own, never migrating
+        schema_guard.require_current()
+    except DomainError as exc:
+        click.echo(f"Error: {exc} The job worker never migrates.", err=True)
+        sys.exit(2)
     click.echo(f"Job worker started ({workers} threads); Ctrl+C stops it.")
     consumer.make_consumer(workers).run()
 

@@ -12,6 +12,7 @@ from PIL import Image
 
 from tests.unit.billing_helpers import EXAMPLE_LINES
 from updoot_app import db
+from updoot_app.models import MailSettings
 from updoot_app.services.billing import documents, invoices, logo, products, quote_answers, quotes
 from updoot_app.services.demo import lifecycle
 from updoot_app.services.identity.access import resolve_session
@@ -35,6 +36,7 @@ def seed_full_workspace(companies: int = 25) -> SimpleNamespace:
         products.create_product(s, p, {"name": "Seat", "unit_price": "19.99", "tax_rate": "20"})
         logo.set_logo(s, p, png())
         documents.update_settings(s, p, {"invoice_prefix": "FAC", "address": "1 Main St"})
+        s.add(MailSettings(workspace_id=ws.id, quote_subject="Your quote {number}"))
     with db.write_scope() as s:
         quote = quotes.create_quote(s, p, {"lines": EXAMPLE_LINES})
         _sent, public_token = quotes.send_quote(s, p, quote.id)

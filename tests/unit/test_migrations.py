@@ -71,10 +71,12 @@ def test_the_guard_names_both_revisions_and_the_command(at_revision):
 
 
 @pytest.mark.parametrize("revision", ["0009_deal_fit", "0099_from_the_future"])
-def test_worker_refuses_a_database_behind_or_ahead(at_revision, revision):
+def test_workers_refuse_a_database_behind_or_ahead(at_revision, revision):
     at_revision(revision)
     code, out = run("worker", "--port", "59999")
     assert code == 2 and revision in out and "Workers never migrate" in out
+    code, out = run("jobs")
+    assert code == 2 and revision in out and "job worker never migrates" in out
 
 
 def test_migrate_and_serve_refuse_a_database_ahead_and_change_nothing(at_revision):
@@ -101,7 +103,7 @@ def failing_migration(database):
 @pytest.mark.parametrize("command", ["migrate", "serve"])
 def test_a_failing_migration_stops_with_the_reason_and_rolls_back(failing_migration, command):
     code, out = run(command, "--port", "59997") if command == "serve" else run(command)
-    assert code == 2 and "0009_deal_fit to 0010_auth_epoch failed" in out
+    assert code == 2 and f"0009_deal_fit to {migrations.head_revision()} failed" in out
     assert "auth_epoch" in out  # the reason, from the database
     assert migrations.schema_state().database == "0009_deal_fit"
     with db.get_engine().connect() as conn:  # rolled back: 0010's triggers are not there
