@@ -20,6 +20,7 @@ import pytest
 
 from tests.e2e.conftest import _free_port, _ping, _stop
 
+pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
