@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from updoot_app import db, migrations
+from updoot_app import db
+from updoot_app.cli_backup import backup_cmd, restore_cmd
 from updoot_app.cli_jobs import jobs_cmd, mail_group
 from updoot_app.services.platform.errors import DomainError
 from updoot_app.settings import PROJECT_ROOT
@@ -25,10 +26,28 @@ def main() -> None:
     """Updoot: ICP, fit-scored pipeline, quotes, invoices and KPIs."""
 
 
+def _migrate_safely() -> None:
+    """Migrate to the code's head (services/archive/schema_guard.py): refuse a database
+    ahead of the code, back SQLite up first, stop with the reason on a failure."""
+    from updoot_app.services.archive import schema_guard
+
+    try:
+        result = schema_guard.migrate()
+    except DomainError as exc:
+        _fail(str(exc))
+    if result.backup is not None:
+        click.echo(f"Backed up the database before migrating: {result.backup}")
+    if result.changed:
+        click.echo(f"Migrated the database from revision {result.from_revision or 'none'} "
+                   f"to {result.to_revision}.")
+
+
 @main.command()
 def migrate() -> None:
-    """Apply database migrations (DATABASE_URL, SQLite under ./data/ by default)."""
-    migrations.upgrade()
+    """Apply database migrations (DATABASE_URL, SQLite under ./data/ by default).
+
+    On SQLite a database with data is backed up beside its file first."""
+    _migrate_safely()
     click.echo(f"Database is up to date ({db.get_engine().url.render_as_string()}).")
 
 
@@ -52,7 +71,7 @@ def serve(port: int, host: str) -> None:
     if load_settings().secret_key == DEV_SECRET:
         click.echo("Warning: UPDOOT_SECRET_KEY is not set; using a development key. Set a "
                    "long random value for any real deployment.", err=True)
-    migrations.upgrade()
+    _migrate_safely()
     from updoot_app.services.demo import lifecycle
 
     with db.session_scope() as session:
@@ -85,7 +104,7 @@ def build() -> None:
     people use (the proxy), then serve .web/build/client with nginx
     (deploy/nginx/updoot-scaled.conf) in front of `updoot worker` processes.
     """
-    migrations.upgrade()
+    _migrate_safely()
     cmd = _frontend_build_command()
     env = _reflex_env(int(os.environ.get("UPDOOT_PORT", "3000")))
     os.chdir(PROJECT_ROOT)
@@ -103,7 +122,12 @@ def worker(port: int, host: str) -> None:
     migrate nor touch .web, so any number can start at once.
     """
     from updoot_app import asgi_server
+    from updoot_app.services.archive import schema_guard
 
+    try:
+        schema_guard.require_current()
+    except DomainError as exc:
+        _fail(f"{exc} Workers never migrate.")
     env = _reflex_env(port)
     env["UPDOOT_WORKER"] = "1"
     # One process per worker: the proxy balances, and a crash takes one down.
@@ -180,7 +204,7 @@ def demo(companies: int) -> None:
     """Seed a demo workspace and print how to log in to it."""
     from updoot_app.services.demo import lifecycle
 
-    migrations.upgrade()
+    _migrate_safely()
     with db.session_scope() as session:
         workspace, _token = lifecycle.create_demo(session, companies=companies)
         slug = workspace.slug
@@ -279,23 +303,44 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip file to write")
 def export_cmd(slug: str, out: Path) -> None:
-    """Write companies, contacts, deals, quotes and invoices as CSV files into FILE.zip."""
-    from updoot_app.services.archive import export
+    """Write the whole workspace into FILE.zip: every table as JSON (with ids), the
+    logo, a manifest, and companies, contacts, deals, quotes and invoices as CSV."""
+    from updoot_app.services.archive import backup as backups
+    from updoot_app.services.archive import workspace_dump
 
     with db.session_scope() as session:
-        principal = _workspace_principal(session, slug)
-        data = export.export_zip(session, principal)
-    partial = out.with_name(out.name + ".part")
+        data = workspace_dump.dump_workspace(session, _workspace_principal(session, slug))
     try:
-        partial.write_bytes(data)
-        partial.replace(out)
+        with backups.part_file(out) as part:
+            part.write_bytes(data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         _fail(f"Cannot write {out}: {exc.strerror or exc}")
-    names = ", ".join(f"{kind}.csv" for kind in export.KINDS)
-    click.echo(f"Exported workspace '{slug}' to {out} ({names}).")
+    click.echo(f"Exported workspace '{slug}' to {out}.")
 
 
+@main.command("import-workspace")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Name of the new workspace (default: the archive's)")
+@click.option("--owner", "owner_email", default=None,
+              help="Email of the user who owns it (default: the archive's owner, if here)")
+def import_workspace_cmd(file: Path, name: str | None, owner_email: str | None) -> None:
+    """Load an archive from `updoot export` as a NEW workspace, all or nothing."""
+    from updoot_app.services.archive import workspace_load, workspace_read
+
+    try:
+        contents = workspace_read.read_archive(file)
+        with db.session_scope(write=True) as session:
+            owner_id = workspace_load.importing_owner(session, contents, owner_email)
+            result = workspace_load.import_workspace(session, contents, owner_id, name)
+    except DomainError as exc:
+        _fail(f"{exc} Nothing was imported.")
+    click.echo(f"Imported '{result.name}' as workspace '{result.slug}': "
+               f"{sum(result.rows.values()):,} rows; people matched by email: "
+               f"{', '.join(result.matched_users) or 'none'}.")
+
+
+main.add_command(backup_cmd)
+main.add_command(restore_cmd)
 main.add_command(jobs_cmd)
 main.add_command(mail_group)
 

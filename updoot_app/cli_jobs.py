@@ -12,6 +12,7 @@ import click
 
 from updoot_app.jobs import consumer
 from updoot_app.models.types import utcnow
+from updoot_app.services.archive import schema_guard
 from updoot_app.services.billing.documents import today
 from updoot_app.services.mail import addresses, recurring_runs, reminders
 from updoot_app.services.mail.delivery import send_over_smtp
@@ -31,6 +32,11 @@ def jobs_cmd(ctx: click.Context, workers: int) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    try:  # like `updoot worker`: never against a schema other than its own, never migrating
+        schema_guard.require_current()
+    except DomainError as exc:
+        click.echo(f"Error: {exc} The job worker never migrates.", err=True)
+        sys.exit(2)
     click.echo(f"Job worker started ({workers} threads); Ctrl+C stops it.")
     consumer.make_consumer(workers).run()
 

@@ -102,6 +102,12 @@ def _refuse_inside_driver_transaction(conn: Connection) -> None:
             "Only prepared statements run inside connection_scope (updoot_app/prepared.py)")
 
 
+def make_engine(url: str) -> Engine:
+    """An engine set up like the app's for another database (the temporary copy a
+    restore migrates before it replaces the live file)."""
+    return _make_engine(url)
+
+
 def get_engine() -> Engine:
     global _engine
     if _engine is None:

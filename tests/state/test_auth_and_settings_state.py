@@ -3,7 +3,10 @@ what the hydrated state sends to the browser."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import zipfile
 
 from sqlmodel import select
 
@@ -163,3 +166,30 @@ def test_hydrated_state_holds_no_secrets_or_other_workspaces(alice, bob):
     for other in ("Bob Ltd", "bob@example.com", "bobs-friend@example.com", "bob-secret-token"):
         assert other not in sent
     assert "$argon2" not in sent
+
+
+def _download_bytes(result) -> bytes:
+    text = str(result)
+    start = text.index("base64,") + len("base64,")
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] in "+/="):
+        end += 1
+    return base64.b64decode(text[start:end])
+
+
+def test_only_the_owner_downloads_the_workspace_archive(alice, bob):
+    settings = new_state(SettingsState, alice.token)
+    result = call(settings, "download_archive")
+    assert "alice-co-archive.zip" in str(result)
+    with zipfile.ZipFile(io.BytesIO(_download_bytes(result))) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        users = json.loads(archive.read("users.json"))
+    assert manifest["workspace"]["slug"] == "alice-co"
+    assert [u["email"] for u in users] == [alice.email]  # nobody of Bob's workspace
+    call(settings, "invite", {"email": "admin@example.com", "role": "admin"})
+    joiner = new_state(AuthState)
+    joiner.router.page.params["token"] = settings.invite_link.rsplit("/", 1)[1]
+    call(joiner, "accept_invite", {"password": "admin password 1"})
+    admin = new_state(SettingsState, joiner.auth_token)
+    refused = call(admin, "download_archive")
+    assert "owner" in toast_text(refused) and "base64" not in str(refused)

@@ -218,6 +218,19 @@ def new_workspace_section() -> rx.Component:
     )
 
 
+def archive_section() -> rx.Component:
+    return section(
+        "Your data",
+        rx.text("Download everything in this workspace as one zip file: every table as "
+                "JSON with its ids, CSV files of companies, contacts, deals, quotes and "
+                "invoices, and the logo. ", rx.code("updoot import-workspace"),
+                " loads it into this or another Updoot as a new workspace.", size="2"),
+        rx.button("Download archive", on_click=SettingsState.download_archive,
+                  id="download-archive", width="fit-content"),
+        id="archive",
+    )
+
+
 def activity_section() -> rx.Component:
     return section(
         "Activity log",
@@ -250,5 +263,6 @@ def settings() -> rx.Component:
         tokens_section(),
         account_section(),
         new_workspace_section(),
+        rx.cond(SettingsState.role == "owner", archive_section()),
         activity_section(),
     )

@@ -27,7 +27,7 @@ from updoot_app.services.platform.workspace_rows import get_in_workspace
 INVITE_DAYS = 7
 
 
-def _unique_slug(session: Session, name: str) -> str:
+def unique_slug(session: Session, name: str) -> str:
     base = slugify(name)
     slug = base
     while session.exec(select(Workspace.id).where(Workspace.slug == slug)).first() is not None:
@@ -37,7 +37,7 @@ def _unique_slug(session: Session, name: str) -> str:
 
 def create_workspace(session: Session, owner_id: int, name: str, *, currency: str = "USD",
                      is_demo: bool = False) -> Workspace:
-    workspace = Workspace(name=name, slug=_unique_slug(session, name), currency=currency,
+    workspace = Workspace(name=name, slug=unique_slug(session, name), currency=currency,
                           is_demo=is_demo)
     session.add(workspace)
     session.flush()

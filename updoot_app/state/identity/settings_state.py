@@ -1,10 +1,14 @@
-"""Settings page: workspace, members and invites, API tokens, activity log."""
+"""Settings page: workspace, members and invites, API tokens, activity log, and the
+owner's download of the whole workspace."""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
 from updoot_app import db
+from updoot_app.services.archive import workspace_dump
 from updoot_app.services.identity import tokens, workspaces
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
@@ -18,6 +22,11 @@ from updoot_app.state.guard import guard
 def _text(form: object, name: str) -> str:
     value = form.get(name, "") if isinstance(form, dict) else ""
     return value if isinstance(value, str) else ""
+
+
+def _archive_of(p: Principal) -> bytes:
+    with db.session_scope() as session:
+        return workspace_dump.dump_workspace(session, p)
 
 
 class SettingsState(AppState):
@@ -139,3 +148,13 @@ class SettingsState(AppState):
             self.form_error = str(exc)
             return None
         return rx.redirect("/dashboard")
+
+    @rx.event
+    @guard("owner", writes=False)
+    async def download_archive(self, p: Principal):
+        """The whole workspace as one zip (the archive of `updoot export`), built on a
+        worker thread so other tabs' events go on meanwhile. A workspace too big for
+        one request waits for the job queue (a background job with progress)."""
+        data = await asyncio.to_thread(_archive_of, p)
+        return rx.download(data=data, filename=f"{p.workspace_slug}-archive.zip",
+                           mime_type="application/zip")
