@@ -1,6 +1,7 @@
 """A workspace with a row in every table an archive or a migration must carry: the
 demo (ICP, personas, companies, contacts, deals, competitors, interactions...)
-plus billing (a product, quotes, invoices numbered and paid, a logo)."""
+plus billing (a product, quotes, invoices numbered and paid, a logo), a reminder
+schedule and a recurring invoice that has run once."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from updoot_app.models import MailSettings
 from updoot_app.services.billing import documents, invoices, logo, products, quote_answers, quotes
 from updoot_app.services.demo import lifecycle
 from updoot_app.services.identity.access import resolve_session
+from updoot_app.services.mail import recurring, recurring_runs, reminder_schedule
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -51,4 +53,11 @@ def seed_full_workspace(companies: int = 25) -> SimpleNamespace:
     invoices.finalise(p, second)
     with db.session_scope() as s:
         invoices.create_invoice(s, p, {"lines": EXAMPLE_LINES[1:]})  # a draft, unnumbered
+        reminder_schedule.update_schedule(s, p, {"enabled": True, "steps": [
+            {"offset_days": 7, "subject": "Invoice {number} is overdue",
+             "message": "Hello {contact}, {balance} is due."}]})
+        recurring.create_schedule(s, p, {"invoice_id": second, "frequency": "monthly",
+                                         "start_date": documents.today().isoformat(),
+                                         "count": 3, "email_each": False})
+    recurring_runs.run_due_recurring(documents.today())   # one run: a third invoice
     return ws

@@ -190,7 +190,8 @@ def fill_migrate_and_check(filled: dict, revision: str) -> None:
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == count, table
         if invoices_before:
             assert _invoices(conn) == invoices_before
-            assert [r[0] for r in invoices_before] == ["FAC-2026-0001", "FAC-2026-0002", None]
+            assert [r[0] for r in invoices_before] == ["FAC-2026-0001", "FAC-2026-0002", None,
+                                                       "FAC-2026-0003"]  # by a schedule
             assert invoices_before[0][1] == 734500  # 73.45 in ten-thousandths
         # the deal's copy of its company's fit (0009) is filled from the companies
         fits = conn.execute(text(

@@ -39,7 +39,9 @@ TABLES = ("memberships", "billing_settings", "billing_logos", "document_counters
           "icp_versions", "personas", "companies", "contacts", "stages", "deals",
           "deal_stage_changes", "interactions", "deal_contacts", "competitors",
           "deal_competitors", "products", "quotes", "quote_lines", "invoices",
-          "invoice_lines", "payments", "goals", "mail_settings", "activities")
+          "invoice_lines", "payments", "goals", "mail_settings", "reminder_settings",
+          "reminder_steps", "reminder_sends", "recurring_invoices", "recurring_runs",
+          "activities")
 # Every other table, and why it is not in data/ (a test fails on a table in neither).
 NOT_ARCHIVED = {
     "workspaces": "the workspace itself: manifest.json",
@@ -51,7 +53,9 @@ NOT_ARCHIVED = {
     "auth_epoch": "a cache version of this deployment",
     "outbox_messages": "this deployment's delivery record (importing it would send again)",
 }
-LEFT_OUT = {"quotes": ("public_token_hash",), "billing_logos": ("data",)}
+LEFT_OUT = {"quotes": ("public_token_hash",), "billing_logos": ("data",),
+            # the outbox is not archived: which step or run was sent is kept, not the mail
+            "reminder_sends": ("outbox_id",), "recurring_runs": ("outbox_id",)}
 # References the schema does not declare as foreign keys: (table, column) -> table.
 PLAIN_REFERENCES = {
     ("icps", "current_version_id"): "icp_versions",
