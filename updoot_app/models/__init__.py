@@ -15,6 +15,8 @@ from updoot_app.models.activity import Activity
 from updoot_app.models.billing import (
     BillingLogo,
     BillingSettings,
+    CreditNote,
+    CreditNoteLine,
     DocumentCounter,
     Invoice,
     InvoiceLine,
@@ -38,6 +40,8 @@ from updoot_app.models.icp import BUYING_ROLES, ICP_KINDS, Icp, IcpVersion, Pers
 
 __all__ = [
     "BUYING_ROLES",
+    "CreditNote",
+    "CreditNoteLine",
     "ICP_KINDS",
     "ROLES",
     "Activity",
