@@ -10,7 +10,6 @@ invoices and credit notes print both, and the Factur-X XML carries them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,27 +17,13 @@ from typing import Any
 from sqlmodel import Session
 
 from updoot_app.models import BillingSettings, Company, Workspace
-from updoot_app.services.crm.companies import clean_country
+from updoot_app.services.crm.companies import clean_country, clean_tax_id
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_long_text, clean_text
 
 SELLER_FIELDS = ("legal_name", "tax_id", "registration_number", "country", "reverse_charge",
                  "reverse_charge_reason")
 BUYER_FIELDS = ("buyer_tax_id", "buyer_address")
-_TAX_ID = re.compile(r"[A-Z0-9][A-Z0-9.\-/]{1,39}")
-
-
-def clean_tax_id(raw: object, field: str = "tax_id") -> str:
-    """A VAT/GST number as written ("DE 123 456 789" -> "DE123456789"); "" for none."""
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        raise ValidationError(field, "A tax ID is text, such as DE123456789.")
-    value = re.sub(r"\s+", "", raw).upper()
-    if value and not _TAX_ID.fullmatch(value):
-        raise ValidationError(field, "A tax ID uses letters, digits, . - or / (2 to 40 "
-                                     "characters), such as DE123456789.")
-    return value
 
 
 def clean_seller(data: Mapping[str, Any]) -> dict:
