@@ -14,6 +14,7 @@ from updoot_app.models import Company, CreditNote, CreditNoteLine, Invoice, Invo
 from updoot_app.models.types import money_from_db
 from updoot_app.services.billing import documents, money, parties
 from updoot_app.services.platform.validation import clean_paging, clean_ref
+from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,16 @@ def note_totals(note: CreditNote, lines: list[CreditNoteLine]) -> money.Totals:
     """A credit note's totals from the amounts stored on its lines."""
     return money.totals_of_amounts([credited_amounts(line.net, line.tax, line.tax_rate)
                                     for line in lines], note.currency)
+
+
+def get_credit_note(session: Session, workspace_id: int, credit_note_id: object, *,
+                    lock: bool = False) -> CreditNote:
+    return get_in_workspace(session, CreditNote, workspace_id, credit_note_id, "Credit note",
+                            "credit_note_id", lock=lock)
+
+
+def credit_note_by_id(session: Session, workspace_id: int, credit_note_id: object) -> dict:
+    return credit_note_dict(session, get_credit_note(session, workspace_id, credit_note_id))
 
 
 def credit_note_dict(session: Session, note: CreditNote) -> dict:

@@ -30,13 +30,13 @@ from updoot_app.services.billing.credit_note_reads import (
     Credited,
     credited_amounts,
     credited_by_line,
+    get_credit_note,
 )
 from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_text, reject_unknown
-from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 COUNTER_KIND = "credit"  # document_counters.kind (at most 10 characters)
 
@@ -188,12 +188,6 @@ def issue_credit_note(principal: Principal, invoice_id: object, data: Mapping[st
 
 
 # --- refunds ---------------------------------------------------------------------------------
-
-def get_credit_note(session: Session, workspace_id: int, credit_note_id: object, *,
-                    lock: bool = False) -> CreditNote:
-    return get_in_workspace(session, CreditNote, workspace_id, credit_note_id, "Credit note",
-                            "credit_note_id", lock=lock)
-
 
 def record_refund(session: Session, principal: Principal, credit_note_id: object,
                   data: Mapping[str, Any]) -> Payment:

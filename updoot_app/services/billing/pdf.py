@@ -24,7 +24,6 @@ from sqlmodel import Session
 from updoot_app.models import BillingLogo, Workspace
 from updoot_app.services.billing import (
     credit_note_reads,
-    credit_notes,
     documents,
     facturx,
     invoices,
@@ -308,7 +307,7 @@ def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tupl
 def credit_note_pdf(session: Session, workspace_id: int, credit_note_id: object
                     ) -> tuple[bytes, str]:
     """(PDF bytes with its Factur-X XML inside, file name) of a credit note."""
-    note = credit_notes.get_credit_note(session, workspace_id, credit_note_id)
+    note = credit_note_reads.get_credit_note(session, workspace_id, credit_note_id)
     settings = documents.get_settings(session, workspace_id)
     data = _with_seller(session, credit_note_reads.credit_note_dict(session, note), settings)
     rendered = _render("credit_note", data, session.get(Workspace, workspace_id), settings,
