@@ -277,7 +277,8 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip file to write")
 def export_cmd(slug: str, out: Path) -> None:
-    """Write companies, contacts, deals, quotes and invoices as CSV files into FILE.zip."""
+    """Write companies, contacts, deals, quotes, invoices and the accounting journal as
+    CSV files into FILE.zip."""
     from updoot_app.services.archive import export
 
     with db.session_scope() as session:
@@ -290,7 +291,7 @@ def export_cmd(slug: str, out: Path) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         _fail(f"Cannot write {out}: {exc.strerror or exc}")
-    names = ", ".join(f"{kind}.csv" for kind in export.KINDS)
+    names = ", ".join(export.ZIP_FILES)
     click.echo(f"Exported workspace '{slug}' to {out} ({names}).")
 
 

@@ -153,3 +153,20 @@ def test_parties_and_tax_fields(client, h):
     assert (quote["net_total"], quote["tax_total"], quote["total"]) == ("51.82", "9.84",
                                                                         "61.66")
     assert quote["prices_include_tax"] is True
+
+
+def test_journal_csv(client, h):
+    inv = sent_invoice(client, h)
+    client.post(f"/api/v1/invoices/{inv['id']}/credit-notes", headers=h,
+                json={"all": True, "reason": "Cancelled"})
+    today = date.today().isoformat()
+    r = client.get(f"/api/v1/exports/journal.csv?from={today}&to={today}", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "journal" in r.headers["content-disposition"]
+    lines = r.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ("date,number,type,reference,customer,customer_tax_id,net,tax_rate,"
+                        "tax,gross,currency")
+    assert [line.split(",")[2] for line in lines[1:]] == ["invoice", "invoice", "credit_note",
+                                                           "credit_note"]
+    r = client.get("/api/v1/exports/journal.csv?from=2026-13-01", headers=h)
+    assert r.status_code == 422 and r.json()["field"] == "from"

@@ -130,13 +130,15 @@ def test_cli_export_writes_a_zip_of_every_kind(alice, bob, tmp_path):
     assert result.exit_code == 0, result.output
     assert str(out) in result.output
     with zipfile.ZipFile(out) as archive:
-        assert sorted(archive.namelist()) == sorted(f"{k}.csv" for k in export.KINDS)
+        assert sorted(archive.namelist()) == sorted(export.ZIP_FILES)
+        assert "journal.csv" in archive.namelist()
         files = {name: rows_of(archive.read(name)) for name in archive.namelist()}
     assert [r["name"] for r in files["companies.csv"]] == ["'=HYPERLINK(\"x\")"]
     assert [r["first_name"] for r in files["contacts.csv"]] == ["Jane"]
     assert [r["title"] for r in files["deals.csv"]] == ["'+Big deal"]
     assert [r["status"] for r in files["quotes.csv"]] == ["draft", "expired", "accepted"]
     assert [r["balance"] for r in files["invoices.csv"]] == ["73.45", "53.45", "0"]
+    assert {r["type"] for r in files["journal.csv"]} <= {"invoice", "payment"}
     assert not list(tmp_path.glob("*.part"))
 
 

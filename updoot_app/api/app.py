@@ -15,6 +15,7 @@ from updoot_app.api import (
     routes_credit_notes,
     routes_deal_contacts,
     routes_deals,
+    routes_exports,
     routes_goals,
     routes_icps,
     routes_invoices,
@@ -90,6 +91,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_billing_settings.router)
     v1.include_router(routes_credit_notes.router)
     v1.include_router(routes_invoices.router)
+    v1.include_router(routes_exports.router)
     v1.include_router(routes_goals.router)
     v1.include_router(routes_kpis.router)
     api.include_router(v1)
