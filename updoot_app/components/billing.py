@@ -113,7 +113,10 @@ def totals_card(doc, taxes, with_balance: bool = False) -> rx.Component:
         _total_row("Total", doc["total_text"], bold=True, row_id="total"),
     ]
     if with_balance:
-        rows += [_total_row("Paid", doc["amount_paid_text"], row_id="paid"),
+        rows += [rx.cond(doc["has_credits"] != "",
+                         _total_row("Credited", "−" + doc["amount_credited_text"],
+                                    row_id="credited")),
+                 _total_row("Paid", doc["amount_paid_text"], row_id="paid"),
                  _total_row("Balance due", doc["balance_text"], bold=True, row_id="balance")]
     return rx.card(rx.vstack(*rows, spacing="2", width="100%"), width="100%",
                    max_width=["100%", "100%", "380px"])
@@ -211,6 +214,9 @@ def doc_summary(state, kind: str) -> rx.Component:
     extra = ([item("Valid until", doc["valid_until"])] if kind == "quote"
              else [item("Due date", doc["due_date"]),
                    item("Terms", doc["payment_terms_days"] + " days")])
+    extra.append(item("Buyer tax ID", rx.cond(doc["buyer_tax"] != "", doc["buyer_tax"], "—")))
+    extra.append(item("Prices", rx.cond(doc["prices_include_tax"] == "True", "Include tax",
+                                        "Before tax")))
     return rx.card(
         rx.vstack(
             rx.grid(

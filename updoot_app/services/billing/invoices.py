@@ -25,6 +25,7 @@ from updoot_app.models import CreditNote, Invoice, InvoiceLine, Payment, Quote
 from updoot_app.models.billing import PAYMENT_METHODS
 from updoot_app.models.types import utcnow
 from updoot_app.services.billing import documents, money, parties
+from updoot_app.services.billing.credit_note_reads import Credited, credited_by_line
 from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
@@ -318,6 +319,10 @@ def invoice_dict(session: Session, invoice: Invoice) -> dict:
                           "total": c.total, "reason": c.reason}
                          for c in credit_notes_of(session, invoice.id)],
     }
+    credited = credited_by_line(session, invoice.id)
+    for line in out["lines"]:
+        done = credited.get(line["id"], Credited()).quantity
+        line["credited"] = format(done.normalize(), "f") if done else "0"
     out.update(documents.totals_dict(totals))
     out.update(documents.party_names(session, invoice))
     return out

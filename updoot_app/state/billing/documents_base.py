@@ -55,13 +55,17 @@ def doc_view(data: dict, locale: str) -> tuple[dict, list, list]:
     header = {k: ("" if v is None else str(v)) for k, v in data.items()
               if not isinstance(v, list | dict | Decimal)}
     for key in ("subtotal", "discount_total", "net_total", "tax_total", "total", "amount_paid",
-                "balance"):
+                "amount_credited", "balance"):
         if key in data:
             header[key + "_text"] = money_text(data[key], cur, locale)
     header["status_label"] = documents.status_label(data["status"])
     header["status_color"] = STATUS_COLORS.get(data["status"], "gray")
     header["has_discount"] = "true" if Decimal(data["discount_total"]) else ""
     header["has_payments"] = "true" if Decimal(data.get("amount_paid", 0)) else ""
+    header["has_credits"] = "true" if Decimal(data.get("amount_credited", 0)) else ""
+    header["buyer_tax"] = data.get("buyer", {}).get("tax_id", "")
+    reasons = {line["tax_rate"]: line["tax_reason"] for line in data["lines"]
+               if line.get("tax_reason")}
     lines = [{
         "index": str(i), "number": str(i + 1),  # "line 2" in the fields' names
         "description": line["description"], "unit": line["unit"],
@@ -71,7 +75,8 @@ def doc_view(data: dict, locale: str) -> tuple[dict, list, list]:
         "tax_text": money_text(line["tax"], cur, locale),
         "key": f"{i}",
     } for i, line in enumerate(data["lines"])]
-    taxes = [{"label": f"Tax {t['rate']} % on {money_text(t['base'], cur, locale)}",
+    taxes = [{"label": f"Tax {t['rate']} % on {money_text(t['base'], cur, locale)}"
+              + (f" ({reasons[t['rate']]})" if reasons.get(t["rate"]) else ""),
               "amount": money_text(t["tax"], cur, locale)} for t in data["taxes"]]
     return header, lines, taxes
 

@@ -1,0 +1,93 @@
+"""The invoice page's credit notes: the "Credit" dialog issues one (a message
+names the line when too much is asked, nothing changes), the page shows the
+credited amount and the lower balance, the credit note's PDF downloads; the
+invoices list downloads the journal of a range of days."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import date
+
+from pypdf import PdfReader
+
+from tests.state.conftest import call, events_of, new_state, toast_text
+from tests.unit.billing_helpers import invoice_data, new_invoice, principal
+from updoot_app.services.billing import credit_notes, invoices
+from updoot_app.state.billing.invoices_state import InvoiceDetailState, InvoicesState
+
+YEAR = date.today().year
+
+
+def invoice_page(actor, invoice_id):
+    state = new_state(InvoiceDetailState, actor.token)
+    state.router.page.params["invoice_id"] = str(invoice_id)
+    call(state, "load")
+    return state
+
+
+def downloaded(result) -> bytes:
+    for spec in events_of(result):
+        text = str(spec)
+        if "base64," in text:
+            return base64.b64decode(text.split("base64,", 1)[1].split('"', 1)[0]
+                                    .split("'", 1)[0])
+    raise AssertionError(f"no download in {result!r}")
+
+
+def test_credit_from_the_dialog(alice):
+    iid = new_invoice(alice)
+    invoices.finalise(principal(alice), iid)
+    st = invoice_page(alice, iid)
+    assert st.can_credit and st.credit_notes == []
+    assert [(x["description"], x["left"]) for x in st.credit_lines] == [
+        ("Seats", "3"), ("Setup", "1"), ("Support hours", "0.5")]
+    first, second = st.credit_lines[0]["id"], st.credit_lines[1]["id"]
+    call(st, "set_credit_open", True)
+    assert st.credit_open
+    before = invoice_data(alice, iid)
+    call(st, "credit", {f"qty_{first}": "4", f"qty_{second}": "", "reason": "too many"})
+    assert "only 3 of 3" in st.credit_error and st.credit_open
+    assert invoice_data(alice, iid) == before
+    call(st, "credit", {"qty_x": "1", "reason": "forged"})
+    assert "not a line of this invoice" in st.credit_error
+    result = call(st, "credit", {f"qty_{first}": "1", f"qty_{second}": "0",
+                                 "reason": "One seat returned"})
+    assert f"CN-{YEAR}-0001" in toast_text(result)
+    assert st.credit_error == "" and not st.credit_open
+    assert st.doc["amount_credited_text"] == "$21.59" and st.doc["balance_text"] == "$51.86"
+    assert [(n["number"], n["total"]) for n in st.credit_notes] == [(f"CN-{YEAR}-0001",
+                                                                     "$21.59")]
+    assert st.credit_lines[0]["left"] == "2"
+    pdf = downloaded(call(st, "download_credit_note", st.credit_notes[0]["id"]))
+    assert f"INV-{YEAR}-0001" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    call(st, "credit", {"all": "on", "reason": "Cancelled"})
+    assert st.doc["status"] == "credited" and st.doc["balance_text"] == "$0.00"
+    assert not st.can_credit
+    assert toast_text(call(st, "credit", "not a form")) == ""
+
+
+def test_other_workspace_note_is_not_found(alice, bob):
+    iid = new_invoice(bob)
+    invoices.finalise(principal(bob), iid)
+    theirs = credit_notes.issue_credit_note(principal(bob), iid, {"all": True, "reason": "x"})
+    mine = new_invoice(alice)
+    invoices.finalise(principal(alice), mine)
+    st = invoice_page(alice, mine)
+    assert "not found" in toast_text(call(st, "download_credit_note", str(theirs))).lower()
+    forged = call(st, "download_credit_note", "'; drop")
+    assert toast_text(forged) and "base64," not in str(events_of(forged))
+
+
+def test_journal_download_from_the_list(alice):
+    iid = new_invoice(alice)
+    invoices.finalise(principal(alice), iid)
+    st = new_state(InvoicesState, alice.token)
+    call(st, "load")
+    today = date.today().isoformat()
+    data = downloaded(call(st, "export_journal", {"from": today, "to": today}))
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("date,number,type")
+    assert f"INV-{YEAR}-0001" in text and "70.77" in text
+    assert "before its start" in toast_text(call(st, "export_journal",
+                                                 {"from": today, "to": "2000-01-01"}))
