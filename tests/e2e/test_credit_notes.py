@@ -1,4 +1,4 @@
-"""The accountant's journey: an invoice is created and sent, one line is
+"""The accountant's journey: the seller's tax ID is set, an invoice is created and sent, one line is
 credited from the "Credit" dialog, the credit note's PDF names the invoice and
 carries the tax summary (and its Factur-X XML), the invoice shows the lower
 balance, and the journal export lists both with the same figures."""
@@ -27,6 +27,13 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
     sign_up(page, email=f"credit-{uuid.uuid4().hex[:8]}@example.com", workspace="Credit Co")
     add_clients()
     year, today = date.today().year, date.today().isoformat()
+    visit(page, "/settings")  # the seller's tax ID, printed on every document
+    tax_id = page.locator("#billing").get_by_label("Tax ID (VAT/GST number)")
+    expect(tax_id).to_be_visible(timeout=FIRST_LOAD_MS)
+    tax_id.fill("de 123 456 789")
+    page.locator("#save-billing").click()
+    expect(page.get_by_text("Billing settings saved.")).to_be_visible()
+    expect(tax_id).to_have_value("DE123456789")
     visit(page, "/invoices")
     page.locator("#new-invoice").click()
     expect(page).to_have_url(re.compile(r".*/invoices/\d+$"), timeout=FIRST_LOAD_MS)
@@ -62,7 +69,7 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
     pdf = download(page, '[id^="credit-note-pdf-"]', tmp_path)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     for expected in (f"CREDIT NOTE CN-{year}-0001", number, "Tax summary", "$17.99", "$3.60",
-                     "$21.59", "One seat returned"):
+                     "$21.59", "One seat returned", "Tax ID DE123456789"):
         assert expected in text, expected
     _, xml = get_facturx_xml_from_pdf(io.BytesIO(pdf), check_xsd=True)
     assert b"<ram:GrandTotalAmount>21.59</ram:GrandTotalAmount>" in xml

@@ -13,8 +13,11 @@ from pypdf import PdfReader
 
 from tests.state.conftest import call, events_of, new_state, toast_text
 from tests.unit.billing_helpers import invoice_data, new_invoice, principal
+from updoot_app import db
 from updoot_app.services.billing import credit_notes, invoices
+from updoot_app.services.crm import companies
 from updoot_app.state.billing.invoices_state import InvoiceDetailState, InvoicesState
+from updoot_app.state.crm.company_state import CompanyState
 
 YEAR = date.today().year
 
@@ -91,3 +94,36 @@ def test_journal_download_from_the_list(alice):
     assert f"INV-{YEAR}-0001" in text and "70.77" in text
     assert "before its start" in toast_text(call(st, "export_journal",
                                                  {"from": today, "to": "2000-01-01"}))
+
+
+def test_company_page_keeps_tax_id_and_billing_address(alice):
+    with db.session_scope() as s:
+        cid = companies.create_company(s, principal(alice), {"name": "Globex"}).id
+    st = new_state(CompanyState, alice.token)
+    st.router.page.params["company_id"] = str(cid)
+    call(st, "load")
+    form = {"name": "Globex", "tax_id": "fr 123 456", "billing_address": "1 rue X\nParis"}
+    call(st, "save", form)
+    assert st.edit_error == ""
+    assert (st.company["tax_id"], st.company["billing_address"]) == ("FR123456",
+                                                                     "1 rue X\nParis")
+    call(st, "save", {**form, "tax_id": "<script>"})
+    assert "tax ID" in st.edit_error and st.company["tax_id"] == "FR123456"
+
+
+def test_draft_prices_mode_and_buyer_fields(alice):
+    iid = new_invoice(alice)
+    st = invoice_page(alice, iid)
+    assert st.doc["prices_include_tax"] == "False" and st.doc["total_text"] == "$73.45"
+    call(st, "set_field", "prices_include_tax", "Include tax")
+    assert st.doc["prices_include_tax"] == "True"
+    assert (st.doc["tax_total_text"], st.doc["total_text"]) == ("$9.84", "$61.66")
+    assert "toast" in toast_text(call(st, "set_field", "prices_include_tax", "yes please"))
+    assert st.doc["total_text"] == "$61.66"
+    call(st, "set_field", "buyer_tax_id", "be 0123.456.789")
+    call(st, "set_field", "buyer_address", "Rue Neuve 1\nBruxelles")
+    data = invoice_data(alice, iid)
+    assert (data["buyer_tax_id"], data["buyer"]["address"]) == ("BE0123.456.789",
+                                                               "Rue Neuve 1\nBruxelles")
+    call(st, "set_field", "prices_include_tax", "Before tax")
+    assert st.doc["total_text"] == "$73.45"

@@ -8,7 +8,12 @@ import reflex as rx
 
 from updoot_app.components.forms import label, labelled, labelled_by, select
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.documents_base import NO_CONTACT
+from updoot_app.state.billing.documents_base import (
+    BEFORE_TAX,
+    INCLUDE_TAX,
+    NO_CONTACT,
+    PRICE_MODES,
+)
 
 
 def status_badge(label, color) -> rx.Component:
@@ -70,6 +75,7 @@ def readonly_line(line: dict) -> rx.Component:
                 rx.text(line["quantity"], " × ", line["unit_price"],
                         rx.cond(line["discount_pct"] != "0", " less " + line["discount_pct"]
                                 + " %", ""), " · tax ", line["tax_rate"], " %",
+                        rx.cond(line["tax_reason"] != "", " · " + line["tax_reason"], ""),
                         size="2", color_scheme="gray"),
                 spacing="0", min_width="0",
             ),
@@ -185,7 +191,16 @@ def doc_fields(state, kind: str) -> rx.Component:
                     default_value=doc["discount_pct"], key="disc-" + doc["discount_pct"],
                     on_blur=state.set_field("discount_pct"), id="field-discount_pct",
                     width="100%", input_mode="decimal")),
+                _labelled("Prices", "prices_include_tax", select(
+                    list(PRICE_MODES), value=rx.cond(doc["prices_include_tax"] == "True",
+                                                     INCLUDE_TAX, BEFORE_TAX),
+                    on_change=state.set_field("prices_include_tax"),
+                    id="field-prices_include_tax")),
                 *date_fields,
+                _labelled("Buyer tax ID (if not the company's)", "buyer_tax_id", rx.input(
+                    default_value=doc["buyer_tax_id"], key="btax-" + doc["buyer_tax_id"],
+                    on_blur=state.set_field("buyer_tax_id"), id="field-buyer_tax_id",
+                    width="100%")),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
             ),
             rx.grid(
@@ -195,7 +210,12 @@ def doc_fields(state, kind: str) -> rx.Component:
                 _labelled("Terms", "terms", rx.text_area(
                     default_value=doc["terms"], key="termstext-" + doc["terms"],
                     on_blur=state.set_field("terms"), id="field-terms", width="100%")),
-                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+                _labelled("Billing address (if not the company's)", "buyer_address",
+                          rx.text_area(default_value=doc["buyer_address"],
+                                       key="baddr-" + doc["buyer_address"],
+                                       on_blur=state.set_field("buyer_address"),
+                                       id="field-buyer_address", width="100%")),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
             ),
             spacing="3", width="100%",
         ),

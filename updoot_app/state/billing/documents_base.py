@@ -30,6 +30,8 @@ STATUS_COLORS = {"draft": "gray", "sent": "blue", "accepted": "green", "declined
                  "expired": "amber", "converted": "violet", "partially_paid": "amber",
                  "paid": "green", "overdue": "red", "void": "gray"}
 NO_CONTACT = "none"  # the picker's "no contact" item (a select item cannot be "")
+BEFORE_TAX, INCLUDE_TAX = "Before tax", "Include tax"
+PRICE_MODES = {BEFORE_TAX: False, INCLUDE_TAX: True}  # the "Prices" picker of a draft
 LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
 PAGE_SIZE = 25
 
@@ -71,6 +73,7 @@ def doc_view(data: dict, locale: str) -> tuple[dict, list, list]:
         "description": line["description"], "unit": line["unit"],
         "quantity": line["quantity"], "unit_price": line["unit_price"],
         "discount_pct": line["discount_pct"], "tax_rate": line["tax_rate"],
+        "tax_reason": line.get("tax_reason", ""),
         "net_text": money_text(line["net"], cur, locale),
         "tax_text": money_text(line["tax"], cur, locale),
         "key": f"{i}",
@@ -97,6 +100,10 @@ def header_change(key: str, value: str) -> dict:
         return {"company_id": value, "contact_id": ""}
     if key == "contact_id" and value == NO_CONTACT:
         return {"contact_id": ""}
+    if key == "prices_include_tax":
+        if value not in PRICE_MODES:
+            raise ValidationError(key, "Prices are before tax or include tax.")
+        return {key: PRICE_MODES[value]}
     return {key: value}
 
 
