@@ -15,7 +15,13 @@ import pytest
 from tests.unit.billing_helpers import invoice_data, new_invoice, principal
 from updoot_app import db
 from updoot_app.models import Invoice
-from updoot_app.services.billing import credit_note_reads, credit_notes, documents, invoices
+from updoot_app.services.billing import (
+    credit_note_reads,
+    credit_notes,
+    documents,
+    invoices,
+    revenue,
+)
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 YEAR = date.today().year
@@ -210,3 +216,13 @@ def test_twenty_parallel_credits_never_credit_more_than_the_total(alice):
                                                   for k in range(1, count + 1)]
     assert sum(n["total"] for n in notes) == data["amount_credited"] == data["total"]
     assert data["status"] == "credited"
+
+
+def test_revenue_shows_what_was_credited(alice):
+    iid = sent_invoice(alice)
+    credit(alice, iid, {"lines": [{"invoice_line_id": line_ids(alice, iid)[1],
+                                   "quantity": "1"}], "reason": "x"})
+    with db.session_scope() as s:
+        (row,) = revenue.invoiced(s, alice.workspace_id, group_by="none")
+    assert (row["total"], row["credited"], row["paid"], row["balance"]) == (
+        D("73.45"), D("2.68"), D("0.00"), D("70.77"))
