@@ -127,3 +127,24 @@ def test_draft_prices_mode_and_buyer_fields(alice):
                                                                "Rue Neuve 1\nBruxelles")
     call(st, "set_field", "prices_include_tax", "Before tax")
     assert st.doc["total_text"] == "$73.45"
+
+
+def test_refund_from_the_page(alice):
+    p = principal(alice)
+    iid = new_invoice(alice)
+    invoices.finalise(p, iid)
+    with db.write_scope() as s:
+        invoices.record_payment(s, p, iid, {"amount": "73.45"})
+    st = invoice_page(alice, iid)
+    assert not st.refund_due
+    call(st, "credit", {"qty_" + st.credit_lines[1]["id"]: "1", "reason": "Setup not done"})
+    assert st.refund_due and st.doc["balance_text"] == "-$2.68"
+    note = st.credit_notes[0]["id"]
+    call(st, "record_refund", {"credit_note_id": "999999", "amount": "1"})
+    assert "credit notes" in st.refund_error
+    call(st, "record_refund", {"credit_note_id": note, "amount": "5.00"})
+    assert "2.68" in st.refund_error
+    assert "Refund recorded" in toast_text(call(st, "record_refund", {
+        "credit_note_id": note, "amount": "2.68", "reference": "RF-1"}))
+    assert st.refund_error == "" and not st.refund_due
+    assert st.doc["balance_text"] == "$0.00" and st.payments[-1]["amount"] == "-$2.68"

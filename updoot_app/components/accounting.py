@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from updoot_app.components.forms import form_error, label
+from updoot_app.components.forms import form_error, hidden_label, label
 
 
 def _credit_line(line: dict) -> rx.Component:
@@ -71,12 +71,43 @@ def _note_row(note: dict, on_download) -> rx.Component:
     )
 
 
-def credit_notes_card(notes, on_download) -> rx.Component:
+def _refund_form(notes, error, on_submit) -> rx.Component:
+    """Money paid back to the client on one of the credit notes."""
+    return rx.form(
+        rx.vstack(
+            rx.text("The credit notes leave money to pay back: record the refund.", size="2"),
+            rx.grid(
+                rx.select.root(
+                    rx.select.trigger(placeholder="Credit note", id="refund-note",
+                                      aria_label="Credit note refunded"),
+                    rx.select.content(rx.foreach(notes, lambda n: rx.select.item(
+                        n["number"], value=n["id"]))),
+                    name="credit_note_id", default_value=notes[0]["id"],
+                ),
+                hidden_label("Amount refunded", "refund-amount"),
+                rx.input(name="amount", placeholder="Amount refunded", required=True,
+                         id="refund-amount", input_mode="decimal"),
+                hidden_label("Refund reference", "refund-ref"),
+                rx.input(name="reference", placeholder="Reference", id="refund-ref"),
+                rx.button("Record refund", type="submit", variant="soft", id="record-refund"),
+                columns=rx.breakpoints(initial="1", sm="2", md="4"), spacing="2",
+                width="100%",
+            ),
+            form_error(error),
+            spacing="2", width="100%",
+        ),
+        on_submit=on_submit, reset_on_submit=True, width="100%",
+    )
+
+
+def credit_notes_card(notes, on_download, refund_due, refund_error,
+                      on_refund) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Credit notes", size="4", as_="h2"),
             rx.vstack(rx.foreach(notes, lambda note: _note_row(note, on_download)),
                       spacing="0", width="100%"),
+            rx.cond(refund_due, _refund_form(notes, refund_error, on_refund)),
             spacing="3", width="100%",
         ),
         width="100%", id="credit-notes",

@@ -121,5 +121,7 @@ def invoice_detail() -> rx.Component:
         totals_card(S.doc, S.taxes, with_balance=True),
         rx.cond(S.doc["status"] != "draft", payments_card()),
         rx.cond(S.credit_notes.length() > 0,
-                credit_notes_card(S.credit_notes, S.download_credit_note)),
+                credit_notes_card(S.credit_notes, S.download_credit_note,
+                                  S.can_edit & S.refund_due, S.refund_error,
+                                  S.record_refund)),
     )

@@ -77,6 +77,8 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
     credit_lines: list[dict[str, str]] = []
     credit_open: bool = False
     credit_error: str = ""
+    refund_due: bool = False  # the credit notes leave money to pay back
+    refund_error: str = ""
 
     def _read(self, session, workspace_id: int) -> dict:
         return invoices.invoice_dict(session, invoices.get_invoice(session, workspace_id,
@@ -104,10 +106,11 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
              "left": format((Decimal(line["quantity"]) - Decimal(line["credited"])).normalize(),
                             "f")}
             for i, line in enumerate(data["lines"])]
+        self.refund_due = bool(data["credit_notes"]) and data["balance"] < 0
 
     def _clear_messages(self) -> None:
         self.payment_error = ""
-        self.credit_error = ""
+        self.credit_error = self.refund_error = ""
         self.credit_open = False
 
     def _clear_document(self) -> None:
@@ -155,6 +158,28 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
             self._fill(session, p)
         number = next((c["number"] for c in self.credit_notes if c["id"] == str(note_id)), "")
         return rx.toast.success(f"Credit note {number} issued.")
+
+    @rx.event
+    @guard("member")
+    def record_refund(self, p: Principal, form: dict):
+        """Money paid back on a credit note: a negative payment of this invoice."""
+        if not isinstance(form, dict):
+            return None
+        note_id = form.get("credit_note_id", "")
+        if note_id not in {c["id"] for c in self.credit_notes}:
+            self.refund_error = "Choose one of this invoice's credit notes."
+            return None
+        data = {k: form.get(k, "") for k in ("amount", "paid_on", "method", "reference")}
+        try:
+            with db.write_scope() as session:
+                credit_notes.record_refund(session, p, note_id, data)
+        except ValidationError as exc:
+            self.refund_error = exc.message
+            return None
+        self.refund_error = ""
+        with db.session_scope() as session:
+            self._fill(session, p)
+        return rx.toast.success("Refund recorded.")
 
     @rx.event
     @guard("viewer")
