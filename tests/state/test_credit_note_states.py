@@ -148,3 +148,17 @@ def test_refund_from_the_page(alice):
         "credit_note_id": note, "amount": "2.68", "reference": "RF-1"}))
     assert st.refund_error == "" and not st.refund_due
     assert st.doc["balance_text"] == "$0.00" and st.payments[-1]["amount"] == "-$2.68"
+
+
+def test_zero_rated_line_reason_on_a_draft(alice):
+    iid = new_invoice(alice)
+    st = invoice_page(alice, iid)
+    assert st.lines[1]["tax_rate"] == "0"
+    call(st, "set_line", "1", "tax_reason", "Export outside the EU")
+    assert invoice_data(alice, iid)["lines"][1]["tax_reason"] == "Export outside the EU"
+    assert st.lines[1]["tax_reason"] == "Export outside the EU"
+    assert any("Export outside the EU" in t["label"] for t in st.taxes)
+    call(st, "set_line", "1", "tax_rate", "10")
+    assert invoice_data(alice, iid)["lines"][1]["tax_reason"] == ""
+    call(st, "set_line", "0", "tax_reason", "not zero-rated")
+    assert invoice_data(alice, iid)["lines"][0]["tax_reason"] == ""

@@ -58,6 +58,13 @@ def editable_line(state, line: dict) -> rx.Component:
                 _num_input(state, line, "tax_rate", "Tax %"),
                 columns=rx.breakpoints(initial="2", sm="4"), spacing="2", width="100%",
             ),
+            rx.cond(line["tax_rate"] == "0", rx.input(
+                default_value=line["tax_reason"],
+                key=line["key"] + "-r-" + line["tax_reason"],
+                on_blur=state.set_line(line["index"], "tax_reason"),
+                id="line-" + line["index"] + "-tax_reason", width="100%",
+                placeholder="Why 0 % tax (printed), e.g. Reverse charge",
+                aria_label="Reason for 0 % tax, " + _line_number(line))),
             rx.hstack(rx.text("Net ", line["net_text"], " · tax ", line["tax_text"], size="2",
                               color_scheme="gray"),
                       justify="end", width="100%"),

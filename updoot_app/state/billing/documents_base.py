@@ -32,7 +32,7 @@ STATUS_COLORS = {"draft": "gray", "sent": "blue", "accepted": "green", "declined
 NO_CONTACT = "none"  # the picker's "no contact" item (a select item cannot be "")
 BEFORE_TAX, INCLUDE_TAX = "Before tax", "Include tax"
 PRICE_MODES = {BEFORE_TAX: False, INCLUDE_TAX: True}  # the "Prices" picker of a draft
-LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
+LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate", "tax_reason")
 PAGE_SIZE = 25
 
 
@@ -290,9 +290,12 @@ class DocumentEditing(rx.State, mixin=True):
             return rx.toast.error("Unknown field.")
         lines = self._current_lines(p)
         try:
-            lines[_clean_index(index, len(lines))][key] = value
+            line = lines[_clean_index(index, len(lines))]
         except ValidationError as exc:
             return rx.toast.error(exc.message)
+        line[key] = value
+        if key == "tax_rate":  # the reason's field goes away with the 0 % rate it explains
+            line["tax_reason"] = ""
         return self._save(p, {"lines": lines})
 
     @rx.event
