@@ -99,3 +99,25 @@ def test_invoice_and_credit_note_pdfs_embed_their_xml(alice):
         assert expected in text, expected
     text = text_of(invoice_pdf)
     assert "Tax summary" in text and "Credited" in text and "$51.86" in text
+
+
+def test_reverse_charge_when_the_buyer_changes(alice):
+    p = principal(alice)
+    company = seller_and_buyer(alice)  # FR buyer with a tax ID, DE seller
+    with db.session_scope() as s:
+        documents.update_settings(s, p, {"reverse_charge": True})
+    iid = new_invoice(alice)  # no company yet: taxed
+    assert invoice_data(alice, iid)["tax_total"] == Decimal("11.79")
+    with db.session_scope() as s:
+        invoices.update_invoice(s, p, iid, {"company_id": company})
+    data = invoice_data(alice, iid)
+    assert data["tax_total"] == Decimal("0.00") and data["total"] == Decimal("61.66")
+    assert {line["tax_reason"] for line in data["lines"]} == {
+        "Reverse charge: VAT to be accounted for by the recipient"}
+    invoices.finalise(p, iid)
+    with db.session_scope() as s:
+        xml, _ = facturx.invoice_xml(s, alice.workspace_id, iid)
+        text = text_of(pdf.invoice_pdf(s, alice.workspace_id, iid)[0])
+    assert b"<ram:CategoryCode>AE</ram:CategoryCode>" in xml
+    assert b"<ram:ExemptionReason>Reverse charge" in xml
+    assert "0 % tax: Reverse charge: VAT to be accounted for by the recipient" in text

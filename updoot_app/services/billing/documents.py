@@ -288,6 +288,11 @@ def lines_of(session: Session, line_model: type[SQLModel], owner_column, owner_i
                              .order_by(line_model.position, line_model.id)).all())
 
 
+def line_values(lines: list) -> list[dict]:
+    """Stored lines as the cleaned dicts they were made from (to store them again)."""
+    return [{key: getattr(line, key) for key in LINE_FIELDS} for line in lines]
+
+
 def replace_lines(session: Session, old_lines: list, new_lines: list) -> None:
     """Swap a document's stored lines; the old ones go first (positions are unique)."""
     for old in old_lines:

@@ -134,9 +134,11 @@ def update_invoice(session: Session, principal: Principal, invoice_id: object,
     for key, value in fields.items():
         setattr(invoice, key, value)
     _dates(invoice, fields)
+    lines = parties.lines_to_store(documents.get_settings(session, ws),
+                                   parties.buyer_dict(session, invoice), lines, fields,
+                                   lambda: documents.line_values(invoice_lines(session,
+                                                                               invoice.id)))
     if lines is not None:
-        lines = parties.with_reverse_charge(documents.get_settings(session, ws),
-                                            parties.buyer_dict(session, invoice), lines)
         _replace_lines(session, invoice, lines)
     documents.store_totals(invoice, totals_of(session, invoice))
     invoice.updated_at = utcnow()

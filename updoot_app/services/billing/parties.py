@@ -10,7 +10,7 @@ invoices and credit notes print both, and the Factur-X XML carries them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from updoot_app.services.platform.validation import clean_long_text, clean_text
 SELLER_FIELDS = ("legal_name", "tax_id", "registration_number", "country", "reverse_charge",
                  "reverse_charge_reason")
 BUYER_FIELDS = ("buyer_tax_id", "buyer_address")
+BUYER_CHANGES = {"company_id", "buyer_tax_id"}  # what can bring the reverse charge
 
 
 def clean_seller(data: Mapping[str, Any]) -> dict:
@@ -89,6 +90,18 @@ def reverse_charge_applies(settings: BillingSettings, buyer: Mapping[str, str]) 
     than the seller (both countries known)."""
     return bool(settings.reverse_charge and settings.country and buyer.get("country")
                 and buyer["country"] != settings.country and buyer.get("tax_id"))
+
+
+def lines_to_store(settings: BillingSettings, buyer: Mapping[str, str],
+                   lines: list[dict] | None, fields: Mapping[str, Any],
+                   stored: Callable[[], list[dict]]) -> list[dict] | None:
+    """The lines a draft's change stores (None: keep them): the new lines, or the
+    stored ones when a new buyer brings the reverse charge, zero-rated by the rule."""
+    if lines is None:
+        if not (BUYER_CHANGES & set(fields)) or not reverse_charge_applies(settings, buyer):
+            return None
+        lines = stored()
+    return with_reverse_charge(settings, buyer, lines)
 
 
 def with_reverse_charge(settings: BillingSettings, buyer: Mapping[str, str],

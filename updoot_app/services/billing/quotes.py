@@ -109,9 +109,10 @@ def update_quote(session: Session, principal: Principal, quote_id: object,
     for key, value in fields.items():
         setattr(quote, key, value)
     _check_dates(quote)
+    lines = parties.lines_to_store(documents.get_settings(session, ws),
+                                   parties.buyer_dict(session, quote), lines, fields,
+                                   lambda: documents.line_values(quote_lines(session, quote.id)))
     if lines is not None:
-        lines = parties.with_reverse_charge(documents.get_settings(session, ws),
-                                            parties.buyer_dict(session, quote), lines)
         _replace_lines(session, quote, lines)
     documents.store_totals(quote, totals_of(session, quote))
     quote.updated_at = utcnow()
