@@ -28,7 +28,8 @@ from updoot_app.state.guard import guard
 
 STATUS_COLORS = {"draft": "gray", "sent": "blue", "accepted": "green", "declined": "red",
                  "expired": "amber", "converted": "violet", "partially_paid": "amber",
-                 "paid": "green", "overdue": "red", "void": "gray"}
+                 "paid": "green", "overdue": "red", "void": "gray", "credited": "violet",
+                 "issued": "violet"}
 NO_CONTACT = "none"  # the picker's "no contact" item (a select item cannot be "")
 BEFORE_TAX, INCLUDE_TAX = "Before tax", "Include tax"
 PRICE_MODES = {BEFORE_TAX: False, INCLUDE_TAX: True}  # the "Prices" picker of a draft
