@@ -13,7 +13,7 @@ from facturx import get_facturx_xml_from_pdf, xml_check_xsd
 from lxml import etree
 from pypdf import PdfReader
 
-from tests.unit.billing_helpers import invoice_data, new_invoice, principal
+from tests.unit.billing_helpers import invoice_data, new_invoice, new_quote, principal
 from updoot_app import db
 from updoot_app.services.billing import credit_notes, documents, facturx, invoices, pdf
 from updoot_app.services.crm import companies
@@ -121,3 +121,14 @@ def test_reverse_charge_when_the_buyer_changes(alice):
     assert b"<ram:CategoryCode>AE</ram:CategoryCode>" in xml
     assert b"<ram:ExemptionReason>Reverse charge" in xml
     assert "0 % tax: Reverse charge: VAT to be accounted for by the recipient" in text
+
+
+def test_quote_pdf_prints_both_parties(alice):
+    company = seller_and_buyer(alice)
+    qid = new_quote(alice, company_id=company, buyer_tax_id="FR999")
+    with db.session_scope() as s:
+        text = text_of(pdf.quote_pdf(s, alice.workspace_id, qid)[0])
+    for expected in ("Acme Software GmbH", "Tax ID DE123456789", "Reg. no. HRB 12345",
+                     "Tax ID FR999", "1 rue de la Paix", "Tax summary"):
+        assert expected in text, expected
+    assert "FR12345678901" not in text  # the document's own tax ID wins over the company's
