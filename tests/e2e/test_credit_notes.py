@@ -16,10 +16,22 @@ from facturx import get_facturx_xml_from_pdf
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from tests.e2e.a11y import audit as axe_audit
+from tests.e2e.a11y import describe
 from tests.e2e.journeys import FIRST_LOAD_MS, sign_up, visit
 from tests.e2e.test_billing import LINES, add_clients, csv_rows, download, pick, set_field, shot
+from tests.e2e.test_form_labels import audit as label_audit
 
 pytestmark = pytest.mark.e2e
+
+
+def accessible(page: Page, where: str) -> None:
+    """Every control named by a real label, and no serious axe violation (once the
+    last message toast is gone: it is not part of the page under test)."""
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15000)
+    assert label_audit(page, where) == []
+    found = axe_audit(page)
+    assert not found, describe(where, found)
 
 
 def test_credit_one_line_then_journal(new_page, tmp_path: Path):
@@ -34,6 +46,7 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
     page.locator("#save-billing").click()
     expect(page.get_by_text("Billing settings saved.")).to_be_visible()
     expect(tax_id).to_have_value("DE123456789")
+    accessible(page, "settings")
     visit(page, "/invoices")
     page.locator("#new-invoice").click()
     expect(page).to_have_url(re.compile(r".*/invoices/\d+$"), timeout=FIRST_LOAD_MS)
@@ -44,6 +57,7 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
         for key, value in line.items():
             set_field(page, f"#line-{i}-{key}", value)
     expect(page.locator("#total")).to_have_text("$73.45")
+    accessible(page, "invoice draft")
     page.locator("#send-invoice").click()
     number = f"INV-{year}-0001"
     expect(page.get_by_role("heading", name=number)).to_be_visible()
@@ -52,6 +66,7 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
     page.locator("#credit-invoice").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("Seats (3 of 3 left)")).to_be_visible()
+    accessible(page, "credit dialog")
     dialog.get_by_label("Seats (3 of 3 left)").fill("4")
     dialog.locator("#credit-reason").fill("One seat returned")
     dialog.locator("#confirm-credit").click()
@@ -78,6 +93,7 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
     # the journal lists both with the same figures
     visit(page, "/invoices")
     expect(page.locator(".invoice-row")).to_contain_text("$51.86", timeout=FIRST_LOAD_MS)
+    accessible(page, "invoices")
     page.locator("#journal-from").fill(today)
     page.locator("#journal-to").fill(today)
     rows = csv_rows(download(page, "#export-journal", tmp_path))
