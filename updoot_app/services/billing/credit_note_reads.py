@@ -1,6 +1,5 @@
 """Reading credit notes: what is already credited of each invoice line, one
-credit note as a dict (screen, PDF, XML and API), the list, and what an
-invoice still has to credit."""
+credit note as a dict (screen, PDF, XML and API), and the list."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from updoot_app.models import Company, CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from updoot_app.models import Company, CreditNote, CreditNoteLine, Invoice, Payment
 from updoot_app.models.types import money_from_db
 from updoot_app.services.billing import documents, money, parties
 from updoot_app.services.platform.validation import clean_paging, clean_ref
@@ -41,19 +40,6 @@ def _money_sum(raw) -> Decimal:
     if raw is None:
         return Decimal(0)
     return raw if isinstance(raw, Decimal) else money_from_db(raw)
-
-
-def creditable_lines(session: Session, invoice: Invoice) -> list[dict]:
-    """Each line of the invoice with the quantity still left to credit."""
-    credited = credited_by_line(session, invoice.id)
-    lines = documents.lines_of(session, InvoiceLine, InvoiceLine.invoice_id, invoice.id)
-    out = []
-    for line in lines:
-        left = line.quantity - credited.get(line.id, Credited()).quantity
-        out.append({"id": line.id, "description": line.description,
-                    "quantity": format(line.quantity.normalize(), "f"),
-                    "left": format(left.normalize(), "f") if left else "0"})
-    return out
 
 
 def note_lines(session: Session, credit_note_id: int) -> list[CreditNoteLine]:
