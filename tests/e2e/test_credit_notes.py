@@ -89,6 +89,8 @@ def test_credit_one_line_then_journal(new_page, tmp_path: Path):
     _, xml = get_facturx_xml_from_pdf(io.BytesIO(pdf), check_xsd=True)
     assert b"<ram:GrandTotalAmount>21.59</ram:GrandTotalAmount>" in xml
     (tmp_path / "credit-note.pdf").write_bytes(pdf)
+    xml = download(page, "#invoice-xml", tmp_path)  # the invoice's e-invoice alone
+    assert b"<ram:DuePayableAmount>51.86</ram:DuePayableAmount>" in xml
 
     # the journal lists both with the same figures
     visit(page, "/invoices")

@@ -162,3 +162,14 @@ def test_zero_rated_line_reason_on_a_draft(alice):
     assert invoice_data(alice, iid)["lines"][1]["tax_reason"] == ""
     call(st, "set_line", "0", "tax_reason", "not zero-rated")
     assert invoice_data(alice, iid)["lines"][0]["tax_reason"] == ""
+
+
+def test_e_invoice_xml_download(alice):
+    iid = new_invoice(alice)
+    st = invoice_page(alice, iid)
+    assert st.doc["locked"] == "False"
+    assert "draft" in toast_text(call(st, "download_xml")).lower()
+    invoices.finalise(principal(alice), iid)
+    st = invoice_page(alice, iid)
+    xml = downloaded(call(st, "download_xml"))
+    assert b"<ram:GrandTotalAmount>73.45</ram:GrandTotalAmount>" in xml

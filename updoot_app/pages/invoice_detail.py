@@ -18,6 +18,9 @@ def actions() -> rx.Component:
     return rx.flex(
         rx.button(rx.icon("download", size=16), "PDF", variant="soft",
                   on_click=S.download_pdf, id="invoice-pdf"),
+        rx.cond(S.doc["locked"] == "True",
+                rx.button(rx.icon("file-code", size=16), "E-invoice XML", variant="soft",
+                          on_click=S.download_xml, id="invoice-xml")),
         rx.cond(S.can_edit & (status == "draft"),
                 rx.button(rx.icon("send", size=16), "Finalise and send", on_click=S.send,
                           id="send-invoice")),

@@ -13,7 +13,7 @@ import reflex as rx
 from updoot_app import db
 from updoot_app.models.billing import INVOICE_STATUSES
 from updoot_app.services.archive import journal
-from updoot_app.services.billing import credit_notes, documents, invoices, pdf
+from updoot_app.services.billing import credit_notes, documents, facturx, invoices, pdf
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
@@ -180,6 +180,14 @@ class InvoiceDetailState(DocumentEditing, BillingDocState):
         with db.session_scope() as session:
             self._fill(session, p)
         return rx.toast.success("Refund recorded.")
+
+    @rx.event
+    @guard("viewer")
+    def download_xml(self, p: Principal):
+        """The finalised invoice's Factur-X XML alone (the PDF carries it too)."""
+        with db.session_scope() as session:
+            data, name = facturx.invoice_xml(session, p.workspace_id, self._doc_id())
+        return rx.download(data=data, filename=name, mime_type="application/xml")
 
     @rx.event
     @guard("viewer")
