@@ -304,7 +304,8 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
               help="The zip file to write")
 def export_cmd(slug: str, out: Path) -> None:
     """Write the whole workspace into FILE.zip: every table as JSON (with ids), the
-    logo, a manifest, and companies, contacts, deals, quotes and invoices as CSV."""
+    logo, a manifest, and companies, contacts, deals, quotes, invoices and the
+    accounting journal as CSV."""
     from updoot_app.services.archive import backup as backups
     from updoot_app.services.archive import workspace_dump
 

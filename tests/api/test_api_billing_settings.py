@@ -29,6 +29,10 @@ def test_read_and_change_settings(client, alice, h):
     assert r.status_code == 200
     assert r.json() == {"quote_prefix": "Q", "invoice_prefix": "INV", "win_deal_on_accept": True,
                         "payment_terms_days": 30, "address": "", "locale": "en_US",
+                        "credit_note_prefix": "CN", "legal_name": "", "tax_id": "",
+                        "registration_number": "", "country": "", "reverse_charge": False,
+                        "reverse_charge_reason": "Reverse charge: VAT to be accounted for by "
+                                                 "the recipient",
                         "has_logo": False}
     r = client.patch(URL, json={"quote_prefix": "of", "payment_terms_days": 7,
                                 "win_deal_on_accept": False}, headers=h)

@@ -74,6 +74,26 @@ def test_owner_sees_defaults_then_saves(alice):
     assert state.win_deal_on_accept is False
 
 
+
+def test_seller_details_and_reverse_charge(alice):
+    state = page(alice)
+    assert (state.credit_note_prefix, state.reverse_charge) == ("CN", False)
+    assert "CN-" in state.number_example
+    call(state, "save", {**GOOD, "credit_note_prefix": "gs", "legal_name": "Acme GmbH",
+                         "tax_id": "de 123", "registration_number": "HRB 1", "country": "DE",
+                         "reverse_charge": "on",
+                         "reverse_charge_reason": "Steuerschuldnerschaft des Leistungsempfängers"})
+    assert state.billing_error == ""
+    row = stored(alice.workspace_id)
+    assert (row.credit_note_prefix, row.legal_name, row.tax_id, row.registration_number,
+            row.country, row.reverse_charge) == ("GS", "Acme GmbH", "DE123", "HRB 1", "DE",
+                                                 True)
+    assert state.tax_id == "DE123" and "GS-" in state.number_example
+    call(state, "save", {**GOOD, "tax_id": "no way!"})
+    assert "tax ID" in state.billing_error
+    assert stored(alice.workspace_id).tax_id == "DE123"
+
+
 @pytest.mark.parametrize("change, message", [
     ({"quote_prefix": "Q 1"}, "letters, digits"),
     ({"invoice_prefix": ""}, "Prefix"),

@@ -14,7 +14,15 @@ from PIL import Image
 from tests.unit.billing_helpers import EXAMPLE_LINES
 from updoot_app import db
 from updoot_app.models import MailSettings
-from updoot_app.services.billing import documents, invoices, logo, products, quote_answers, quotes
+from updoot_app.services.billing import (
+    credit_notes,
+    documents,
+    invoices,
+    logo,
+    products,
+    quote_answers,
+    quotes,
+)
 from updoot_app.services.demo import lifecycle
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.mail import recurring, recurring_runs, reminder_schedule
@@ -60,4 +68,7 @@ def seed_full_workspace(companies: int = 25) -> SimpleNamespace:
                                          "start_date": documents.today().isoformat(),
                                          "count": 3, "email_each": False})
     recurring_runs.run_due_recurring(documents.today())   # one run: a third invoice
+    note = credit_notes.issue_credit_note(p, invoice_id, {"all": True, "reason": "Returned"})
+    with db.session_scope() as s:   # 20.00 was paid on it: paid back
+        credit_notes.record_refund(s, p, note, {"amount": "20.00", "paid_on": "2026-11-22"})
     return ws

@@ -131,13 +131,15 @@ def test_cli_export_writes_a_zip_of_every_kind(alice, bob, tmp_path):
     assert str(out) in result.output
     with zipfile.ZipFile(out) as archive:
         csvs = sorted(n for n in archive.namelist() if n.endswith(".csv"))
-        assert csvs == sorted(f"{k}.csv" for k in export.KINDS)  # beside the JSON archive
+        assert csvs == sorted(export.ZIP_FILES)  # beside the JSON archive
+        assert "journal.csv" in csvs
         files = {name: rows_of(archive.read(name)) for name in csvs}
     assert [r["name"] for r in files["companies.csv"]] == ["'=HYPERLINK(\"x\")"]
     assert [r["first_name"] for r in files["contacts.csv"]] == ["Jane"]
     assert [r["title"] for r in files["deals.csv"]] == ["'+Big deal"]
     assert [r["status"] for r in files["quotes.csv"]] == ["draft", "expired", "accepted"]
     assert [r["balance"] for r in files["invoices.csv"]] == ["73.45", "53.45", "0"]
+    assert {r["type"] for r in files["journal.csv"]} <= {"invoice", "payment"}
     assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
 
 

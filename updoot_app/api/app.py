@@ -12,8 +12,10 @@ from updoot_app.api import (
     routes_companies,
     routes_competitors,
     routes_contacts,
+    routes_credit_notes,
     routes_deal_contacts,
     routes_deals,
+    routes_exports,
     routes_goals,
     routes_icps,
     routes_invoices,
@@ -90,8 +92,10 @@ def create_api() -> FastAPI:
     v1.include_router(routes_products.router)
     v1.include_router(routes_quotes.router)
     v1.include_router(routes_billing_settings.router)
+    v1.include_router(routes_credit_notes.router)
     v1.include_router(routes_invoices.router)
     v1.include_router(routes_schedules.router)
+    v1.include_router(routes_exports.router)
     v1.include_router(routes_goals.router)
     v1.include_router(routes_kpis.router)
     v1.include_router(routes_mail.router)

@@ -32,6 +32,7 @@ class LineIn(Body):
     unit_price: MoneyStr = None
     discount_pct: DecimalStr = None
     tax_rate: DecimalStr = None
+    tax_reason: str | None = None
 
 
 def dump(body: Body) -> dict:

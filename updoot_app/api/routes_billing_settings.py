@@ -1,5 +1,6 @@
 """/billing-settings (numbering prefixes, payment terms, address, locale, the
-accept-wins-the-deal switch) and /billing-settings/logo (the logo on PDFs).
+accept-wins-the-deal switch, the seller's legal name, tax ID, registration
+number and country, the reverse charge) and /billing-settings/logo (the logo on PDFs).
 
 Everyone in the workspace reads them; changing them takes an owner or admin
 (403 otherwise). The logo is sent as the raw request body:
@@ -35,13 +36,24 @@ class SettingsIn(Body):
     payment_terms_days: int | None = None
     address: str | None = None
     locale: str | None = None
+    credit_note_prefix: str | None = None
+    legal_name: str | None = None
+    tax_id: str | None = None
+    registration_number: str | None = None
+    country: str | None = None
+    reverse_charge: bool | None = None
+    reverse_charge_reason: str | None = None
 
 
 def _settings_out(session: Session, row) -> dict:
     return {"quote_prefix": row.quote_prefix, "invoice_prefix": row.invoice_prefix,
             "win_deal_on_accept": row.win_deal_on_accept,
             "payment_terms_days": row.payment_terms_days, "address": row.address,
-            "locale": row.locale,
+            "locale": row.locale, "credit_note_prefix": row.credit_note_prefix,
+            "legal_name": row.legal_name, "tax_id": row.tax_id,
+            "registration_number": row.registration_number, "country": row.country,
+            "reverse_charge": row.reverse_charge,
+            "reverse_charge_reason": row.reverse_charge_reason,
             "has_logo": logo.get_logo(session, row.workspace_id) is not None}
 
 

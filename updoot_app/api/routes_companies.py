@@ -86,6 +86,8 @@ class CompanyIn(Body):
     tags: list[str] | None = None
     owner_id: int | None = None
     notes: str | None = None
+    tax_id: str | None = None
+    billing_address: str | None = None
 
 
 def _company_out(session: Session, company) -> dict:

@@ -36,6 +36,9 @@ class InvoiceIn(Body):
     issue_date: str | None = None
     due_date: str | None = None
     payment_terms_days: int | None = None
+    prices_include_tax: bool | None = None
+    buyer_tax_id: str | None = None
+    buyer_address: str | None = None
     discount_pct: DecimalStr = None
     notes: str | None = None
     terms: str | None = None

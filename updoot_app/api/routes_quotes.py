@@ -40,6 +40,9 @@ class QuoteIn(Body):
     currency: str | None = None
     issue_date: str | None = None
     valid_until: str | None = None
+    prices_include_tax: bool | None = None
+    buyer_tax_id: str | None = None
+    buyer_address: str | None = None
     discount_pct: DecimalStr = None
     notes: str | None = None
     terms: str | None = None

@@ -8,7 +8,12 @@ import reflex as rx
 
 from updoot_app.components.forms import label, labelled, labelled_by, select
 from updoot_app.components.layout import app_shell, page_header
-from updoot_app.state.billing.documents_base import NO_CONTACT
+from updoot_app.state.billing.documents_base import (
+    BEFORE_TAX,
+    INCLUDE_TAX,
+    NO_CONTACT,
+    PRICE_MODES,
+)
 
 
 def status_badge(label, color) -> rx.Component:
@@ -53,6 +58,13 @@ def editable_line(state, line: dict) -> rx.Component:
                 _num_input(state, line, "tax_rate", "Tax %"),
                 columns=rx.breakpoints(initial="2", sm="4"), spacing="2", width="100%",
             ),
+            rx.cond(line["tax_rate"] == "0", rx.input(
+                default_value=line["tax_reason"],
+                key=line["key"] + "-r-" + line["tax_reason"],
+                on_blur=state.set_line(line["index"], "tax_reason"),
+                id="line-" + line["index"] + "-tax_reason", width="100%",
+                placeholder="Why 0 % tax (printed), e.g. Reverse charge",
+                aria_label="Reason for 0 % tax, " + _line_number(line))),
             rx.hstack(rx.text("Net ", line["net_text"], " · tax ", line["tax_text"], size="2",
                               color_scheme="gray"),
                       justify="end", width="100%"),
@@ -70,6 +82,7 @@ def readonly_line(line: dict) -> rx.Component:
                 rx.text(line["quantity"], " × ", line["unit_price"],
                         rx.cond(line["discount_pct"] != "0", " less " + line["discount_pct"]
                                 + " %", ""), " · tax ", line["tax_rate"], " %",
+                        rx.cond(line["tax_reason"] != "", " · " + line["tax_reason"], ""),
                         size="2", color_scheme="gray"),
                 spacing="0", min_width="0",
             ),
@@ -113,7 +126,10 @@ def totals_card(doc, taxes, with_balance: bool = False) -> rx.Component:
         _total_row("Total", doc["total_text"], bold=True, row_id="total"),
     ]
     if with_balance:
-        rows += [_total_row("Paid", doc["amount_paid_text"], row_id="paid"),
+        rows += [rx.cond(doc["has_credits"] != "",
+                         _total_row("Credited", "−" + doc["amount_credited_text"],
+                                    row_id="credited")),
+                 _total_row("Paid", doc["amount_paid_text"], row_id="paid"),
                  _total_row("Balance due", doc["balance_text"], bold=True, row_id="balance")]
     return rx.card(rx.vstack(*rows, spacing="2", width="100%"), width="100%",
                    max_width=["100%", "100%", "380px"])
@@ -182,7 +198,16 @@ def doc_fields(state, kind: str) -> rx.Component:
                     default_value=doc["discount_pct"], key="disc-" + doc["discount_pct"],
                     on_blur=state.set_field("discount_pct"), id="field-discount_pct",
                     width="100%", input_mode="decimal")),
+                _labelled("Prices", "prices_include_tax", select(
+                    list(PRICE_MODES), value=rx.cond(doc["prices_include_tax"] == "True",
+                                                     INCLUDE_TAX, BEFORE_TAX),
+                    on_change=state.set_field("prices_include_tax"),
+                    id="field-prices_include_tax")),
                 *date_fields,
+                _labelled("Buyer tax ID (if not the company's)", "buyer_tax_id", rx.input(
+                    default_value=doc["buyer_tax_id"], key="btax-" + doc["buyer_tax_id"],
+                    on_blur=state.set_field("buyer_tax_id"), id="field-buyer_tax_id",
+                    width="100%")),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
             ),
             rx.grid(
@@ -192,7 +217,12 @@ def doc_fields(state, kind: str) -> rx.Component:
                 _labelled("Terms", "terms", rx.text_area(
                     default_value=doc["terms"], key="termstext-" + doc["terms"],
                     on_blur=state.set_field("terms"), id="field-terms", width="100%")),
-                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+                _labelled("Billing address (if not the company's)", "buyer_address",
+                          rx.text_area(default_value=doc["buyer_address"],
+                                       key="baddr-" + doc["buyer_address"],
+                                       on_blur=state.set_field("buyer_address"),
+                                       id="field-buyer_address", width="100%")),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
             ),
             spacing="3", width="100%",
         ),
@@ -211,6 +241,9 @@ def doc_summary(state, kind: str) -> rx.Component:
     extra = ([item("Valid until", doc["valid_until"])] if kind == "quote"
              else [item("Due date", doc["due_date"]),
                    item("Terms", doc["payment_terms_days"] + " days")])
+    extra.append(item("Buyer tax ID", rx.cond(doc["buyer_tax"] != "", doc["buyer_tax"], "—")))
+    extra.append(item("Prices", rx.cond(doc["prices_include_tax"] == "True", "Include tax",
+                                        "Before tax")))
     return rx.card(
         rx.vstack(
             rx.grid(

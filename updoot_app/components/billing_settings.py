@@ -1,5 +1,6 @@
-"""Settings → Billing: the form for numbering, terms, address, locale and the
-accept-wins-the-deal switch, and the logo upload. Read-only below admin."""
+"""Settings → Billing: the form for numbering, terms, address, locale, the
+seller's legal details, the reverse charge and the accept-wins-the-deal switch,
+and the logo upload. Read-only below admin."""
 
 from __future__ import annotations
 
@@ -16,6 +17,18 @@ def _key(name: str) -> rx.Var:
     return name + "-" + S.rev.to(str)
 
 
+def _check(name: str, checked, control_id: str, text: str) -> rx.Component:
+    return rx.text(
+        rx.flex(
+            rx.checkbox(name=name, default_checked=checked, key=_key(control_id),
+                        disabled=~S.can_admin, id=control_id,
+                        aria_labelledby=labelled_by(control_id)),
+            text, spacing="2", align="center",
+        ),
+        as_="label", size="2", id=labelled_by(control_id),
+    )
+
+
 def _settings_form() -> rx.Component:
     locked = ~S.can_admin
     return rx.form(
@@ -25,7 +38,9 @@ def _settings_form() -> rx.Component:
                       key=_key("qp"), disabled=locked),
                 field("Invoice number prefix", "invoice_prefix", default_value=S.invoice_prefix,
                       key=_key("ip"), disabled=locked),
-                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+                field("Credit note prefix", "credit_note_prefix",
+                      default_value=S.credit_note_prefix, key=_key("cp"), disabled=locked),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
             ),
             rx.text("Numbers look like ", S.number_example, size="1", color_scheme="gray",
                     id="number-example"),
@@ -43,16 +58,26 @@ def _settings_form() -> rx.Component:
                              key=_key("ad"), disabled=locked, rows="3", width="100%"),
                 spacing="1", width="100%",
             ),
-            rx.text(
-                rx.flex(
-                    rx.checkbox(name="win_deal_on_accept", default_checked=S.win_deal_on_accept,
-                                key=_key("wd"), disabled=locked, id="win-deal-on-accept",
-                                aria_labelledby=labelled_by("win-deal-on-accept")),
-                    "Accepting a quote moves its deal to Won",
-                    spacing="2", align="center",
-                ),
-                as_="label", size="2", id=labelled_by("win-deal-on-accept"),
+            rx.grid(
+                field("Legal name (if not the workspace name)", "legal_name",
+                      default_value=S.legal_name, key=_key("ln"), disabled=locked,
+                      required=False),
+                field("Tax ID (VAT/GST number)", "tax_id", default_value=S.tax_id,
+                      placeholder="DE123456789", key=_key("ti"), disabled=locked,
+                      required=False),
+                field("Registration number", "registration_number",
+                      default_value=S.registration_number, key=_key("rn"), disabled=locked,
+                      required=False),
+                field("Country (ISO code)", "country", default_value=S.country,
+                      placeholder="DE", key=_key("co"), disabled=locked, required=False),
+                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
             ),
+            _check("reverse_charge", S.reverse_charge, "reverse-charge",
+                   "Zero-rate buyers abroad with a tax ID (reverse charge)"),
+            field("Reverse-charge wording (on the document)", "reverse_charge_reason",
+                  default_value=S.reverse_charge_reason, key=_key("rr"), disabled=locked),
+            _check("win_deal_on_accept", S.win_deal_on_accept, "win-deal-on-accept",
+                   "Accepting a quote moves its deal to Won"),
             rx.cond(S.can_admin,
                     rx.button("Save billing settings", type="submit", id="save-billing")),
             spacing="3", width="100%", max_width="560px",

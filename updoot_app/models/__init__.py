@@ -15,6 +15,8 @@ from updoot_app.models.activity import Activity
 from updoot_app.models.billing import (
     BillingLogo,
     BillingSettings,
+    CreditNote,
+    CreditNoteLine,
     DocumentCounter,
     Invoice,
     InvoiceLine,
@@ -46,6 +48,8 @@ from updoot_app.models.schedules import (
 
 __all__ = [
     "BUYING_ROLES",
+    "CreditNote",
+    "CreditNoteLine",
     "ICP_KINDS",
     "ROLES",
     "Activity",

@@ -11,7 +11,8 @@ from sqlmodel import Field, SQLModel
 from updoot_app.models.types import Money, utcnow
 
 QUOTE_STATUSES = ("draft", "sent", "accepted", "declined", "expired", "converted")
-INVOICE_STATUSES = ("draft", "sent", "partially_paid", "paid", "overdue", "void")
+INVOICE_STATUSES = ("draft", "sent", "partially_paid", "paid", "overdue", "credited", "void")
+REVERSE_CHARGE_REASON = "Reverse charge: VAT to be accounted for by the recipient"
 PAYMENT_METHODS = ("bank_transfer", "card", "cash", "cheque", "other")
 
 
@@ -32,6 +33,16 @@ class BillingSettings(SQLModel, table=True):
     payment_terms_days: int = Field(default=30)
     address: str = Field(default="", max_length=500)
     locale: str = Field(default="en_US", max_length=12)
+    credit_note_prefix: str = Field(default="CN", max_length=12)
+    # The seller as invoicing law names it (printed on every document, and in the
+    # Factur-X XML): legal name, tax ID (VAT/GST number), registration number.
+    legal_name: str = Field(default="", max_length=200)
+    tax_id: str = Field(default="", max_length=40)
+    registration_number: str = Field(default="", max_length=60)
+    country: str = Field(default="", max_length=2)
+    # Zero-rate a buyer abroad with a tax ID (EU reverse charge), with this reason.
+    reverse_charge: bool = Field(default=False)
+    reverse_charge_reason: str = Field(default=REVERSE_CHARGE_REASON, max_length=200)
 
 
 class BillingLogo(SQLModel, table=True):
@@ -62,7 +73,7 @@ class DocumentCounter(SQLModel, table=True):
                                        name="uq_document_counters_ws_kind_year"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", ondelete="CASCADE")
-    kind: str = Field(max_length=10)
+    kind: str = Field(max_length=10)  # "quote", "invoice", "credit"
     year: int
     next_number: int = Field(default=1)
 
@@ -99,6 +110,9 @@ class Quote(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3)
     issue_date: date
     valid_until: date
+    prices_include_tax: bool = Field(default=False)
+    buyer_tax_id: str = Field(default="", max_length=40)
+    buyer_address: str = Field(default="", max_length=500)
     discount_pct: Decimal = _money()
     notes: str = Field(default="", max_length=5000)
     terms: str = Field(default="", max_length=5000)
@@ -138,6 +152,7 @@ class DocumentLineBase(SQLModel):
     unit_price: Decimal = _line_money()
     discount_pct: Decimal = _line_money()
     tax_rate: Decimal = _line_money()
+    tax_reason: str = Field(default="", max_length=200)  # why a 0 % line is zero-rated
 
 
 class QuoteLine(DocumentLineBase, table=True):
@@ -168,6 +183,9 @@ class Invoice(SQLModel, table=True):
     issue_date: date
     due_date: date
     payment_terms_days: int = Field(default=30)
+    prices_include_tax: bool = Field(default=False)
+    buyer_tax_id: str = Field(default="", max_length=40)
+    buyer_address: str = Field(default="", max_length=500)
     discount_pct: Decimal = _money()
     notes: str = Field(default="", max_length=5000)
     terms: str = Field(default="", max_length=5000)
@@ -175,7 +193,8 @@ class Invoice(SQLModel, table=True):
     discount_total: Decimal = _money()
     tax_total: Decimal = _money()
     total: Decimal = _money()
-    amount_paid: Decimal = _money()
+    amount_paid: Decimal = _money()  # payments less refunds
+    amount_credited: Decimal = _money()  # the totals of its credit notes
     finalised_at: datetime | None = None
     sent_at: datetime | None = None
     voided_at: datetime | None = None
@@ -190,7 +209,41 @@ class InvoiceLine(DocumentLineBase, table=True):
     invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
 
 
+class CreditNote(SQLModel, table=True):
+    """A credit note: its own gapless series, against one finalised invoice, never
+    edited once issued. Its amounts are stored, not recomputed (see credit_notes.py)."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_credit_notes_ws_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    number: str = Field(max_length=40)
+    invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
+    currency: str = Field(default="USD", max_length=3)
+    issue_date: date = Field(index=True)
+    reason: str = Field(default="", max_length=1000)
+    subtotal: Decimal = _money()
+    discount_total: Decimal = _money()
+    tax_total: Decimal = _money()
+    total: Decimal = _money()
+    amount_refunded: Decimal = _money()
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CreditNoteLine(DocumentLineBase, table=True):
+    """A credited quantity of one invoice line, with the net and tax it credits."""
+
+    __tablename__ = "credit_note_lines"
+    credit_note_id: int = Field(foreign_key="credit_notes.id", index=True, ondelete="CASCADE")
+    invoice_line_id: int = Field(foreign_key="invoice_lines.id", index=True, ondelete="CASCADE")
+    net: Decimal = _line_money()
+    tax: Decimal = _line_money()
+
+
 class Payment(SQLModel, table=True):
+    """A payment of an invoice; a refund is a negative one on a credit note."""
+
     __tablename__ = "payments"
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
@@ -199,5 +252,8 @@ class Payment(SQLModel, table=True):
     amount: Decimal = _money()
     method: str = Field(default="bank_transfer", max_length=20)
     reference: str = Field(default="", max_length=200)
+    # No foreign key: adding one to an existing SQLite table needs a batch rebuild
+    # of payments; credit notes are never deleted but with their workspace.
+    credit_note_id: int | None = Field(default=None, index=True)
     created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

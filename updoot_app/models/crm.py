@@ -29,6 +29,8 @@ class Company(SQLModel, table=True):
     employees: int | None = None
     annual_revenue: Decimal | None = Field(default=None, sa_column=Column(Money))
     country: str | None = Field(default=None, max_length=2)
+    tax_id: str | None = Field(default=None, max_length=40)  # VAT/GST number
+    billing_address: str = Field(default="", max_length=500)
     tech_stack: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     triggers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

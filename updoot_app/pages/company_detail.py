@@ -37,8 +37,17 @@ def details_card() -> rx.Component:
                     _input("Tech stack", "tech_stack", c["tech_stack"], "AWS, Okta"),
                     _input("Trigger signals", "triggers", c["triggers"], "recent funding"),
                     _input("Tags", "tags", c["tags"], "inbound"),
+                    _input("Tax ID (VAT/GST number)", "tax_id", c["tax_id"], "FR12345678901"),
                     columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3",
                     width="100%",
+                ),
+                rx.vstack(
+                    label("Billing address (on quotes and invoices)", "edit-billing_address"),
+                    rx.text_area(name="billing_address", id="edit-billing_address",
+                                 default_value=c["billing_address"].to(str), rows="2",
+                                 key=CompanyState.form_key.to_string() + "billing_address",
+                                 width="100%"),
+                    spacing="1", width="100%",
                 ),
                 rx.vstack(
                     label("Notes", "edit-notes"),

@@ -1,8 +1,9 @@
 """One invoice: draft editor, finalise and send (numbered, then locked),
-payments and balance, void, PDF."""
+payments and balance, void, PDF, credit notes."""
 
 import reflex as rx
 
+from updoot_app.components.accounting import credit_dialog, credit_notes_card
 from updoot_app.components.billing import document_page, totals_card
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import link_button
@@ -21,6 +22,9 @@ def actions() -> rx.Component:
     return rx.flex(
         rx.button(rx.icon("download", size=16), "PDF", variant="soft",
                   on_click=S.download_pdf, id="invoice-pdf"),
+        rx.cond(S.doc["locked"] == "True",
+                rx.button(rx.icon("file-code", size=16), "E-invoice XML", variant="soft",
+                          on_click=S.download_xml, id="invoice-xml")),
         rx.cond(S.can_edit & (status == "draft"),
                 rx.button(rx.icon("send", size=16), "Finalise and send", on_click=S.send,
                           id="send-invoice")),
@@ -31,7 +35,9 @@ def actions() -> rx.Component:
                 rx.button("Delete draft", variant="ghost", color_scheme="red",
                           on_click=S.delete, id="delete-invoice")),
         rx.cond(S.can_edit & ((status == "sent") | (status == "overdue"))
-                & (S.doc["has_payments"] == ""), void_dialog()),
+                & (S.doc["has_payments"] == "") & (S.doc["has_credits"] == ""), void_dialog()),
+        rx.cond(S.can_credit, credit_dialog(S.credit_lines, S.credit_error, S.credit_open,
+                                            S.set_credit_open, S.credit)),
         rx.cond(S.doc["quote_number"] != "",
                 link_button("Quote " + S.doc["quote_number"], variant="ghost",
                             href="/quotes/" + S.doc["quote_id"])),
@@ -125,5 +131,9 @@ def invoice_detail() -> rx.Component:
                             icon="ban", color_scheme="gray", width="100%"))],
         totals_card(S.doc, S.taxes, with_balance=True),
         rx.cond(S.doc["status"] != "draft", payments_card()),
+        rx.cond(S.credit_notes.length() > 0,
+                credit_notes_card(S.credit_notes, S.download_credit_note,
+                                  S.can_edit & S.refund_due, S.refund_error,
+                                  S.record_refund)),
         mail_history(M, S.can_edit),
     )

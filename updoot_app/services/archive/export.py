@@ -22,12 +22,15 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from updoot_app.models import Company, Contact, Deal, Invoice, Quote, Stage, User
+from updoot_app.services.archive import journal
 from updoot_app.services.billing import invoices, money, quotes
 from updoot_app.services.csvio.writing import frame_to_csv_bytes
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
 
 KINDS = ("companies", "contacts", "deals", "quotes", "invoices")
+# The zip of `updoot export`: every kind, and the accounting journal of every day.
+ZIP_FILES = (*(f"{kind}.csv" for kind in KINDS), "journal.csv")
 QUOTE_COLUMNS = ["number", "status", "company", "contact", "deal", "issue_date", "valid_until",
                  "currency", "subtotal", "discount", "tax", "total"]
 INVOICE_COLUMNS = ["number", "status", "company", "contact", "deal", "quote_number",
@@ -168,10 +171,11 @@ def export_filename(principal: Principal, kind: str) -> str:
 
 
 def export_zip(session: Session, principal: Principal) -> bytes:
-    """Every kind as <kind>.csv in one zip (the `updoot export` command)."""
+    """Every kind as <kind>.csv, and journal.csv, in one zip (the `updoot export` command)."""
     principal.require("viewer")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for kind in KINDS:
             archive.writestr(f"{kind}.csv", export_csv(session, principal, kind))
+        archive.writestr("journal.csv", journal.journal_csv(session, principal))
     return out.getvalue()

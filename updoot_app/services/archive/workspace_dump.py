@@ -18,7 +18,7 @@ from sqlmodel import Session
 from updoot_app import migrations
 from updoot_app.models import BillingLogo, User, Workspace
 from updoot_app.models.types import utcnow
-from updoot_app.services.archive import export
+from updoot_app.services.archive import export, journal
 from updoot_app.services.archive import workspace_format as fmt
 from updoot_app.services.identity.access import Principal
 
@@ -30,8 +30,7 @@ def _rows(session: Session, name: str, workspace_id: int) -> list[dict]:
     if "workspace_id" in t.c:
         query = query.where(t.c.workspace_id == workspace_id)
     else:  # a document's lines: those of the workspace's documents
-        parent, key = ("quotes", "quote_id") if name == "quote_lines" else ("invoices",
-                                                                             "invoice_id")
+        parent, key = fmt.LINE_PARENTS[name]
         p = fmt.table(parent)
         query = query.where(t.c[key].in_(select(p.c.id).where(p.c.workspace_id == workspace_id)))
     order = [t.c[k.name] for k in t.primary_key.columns]
@@ -77,7 +76,7 @@ def dump_workspace(session: Session, principal: Principal) -> bytes:
                       "currency": workspace.currency,
                       "stale_after_days": workspace.stale_after_days},
         "tables": {name: len(rows) for name, rows in data.items()},
-        "logo": logo_name, "csv": [f"{kind}.csv" for kind in export.KINDS],
+        "logo": logo_name, "csv": list(export.ZIP_FILES),
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -89,4 +88,5 @@ def dump_workspace(session: Session, principal: Principal) -> bytes:
             archive.writestr(logo_name, logo.data)
         for kind in export.KINDS:
             archive.writestr(f"{kind}.csv", export.export_csv(session, principal, kind))
+        archive.writestr("journal.csv", journal.journal_csv(session, principal))
     return out.getvalue()

@@ -39,9 +39,13 @@ TABLES = ("memberships", "billing_settings", "billing_logos", "document_counters
           "icp_versions", "personas", "companies", "contacts", "stages", "deals",
           "deal_stage_changes", "interactions", "deal_contacts", "competitors",
           "deal_competitors", "products", "quotes", "quote_lines", "invoices",
-          "invoice_lines", "payments", "goals", "mail_settings", "reminder_settings",
+          "invoice_lines", "credit_notes", "credit_note_lines", "payments", "goals",
+          "mail_settings", "reminder_settings",
           "reminder_steps", "reminder_sends", "recurring_invoices", "recurring_runs",
           "activities")
+# Tables without a workspace_id: a document's lines, found through their document.
+LINE_PARENTS = {"quote_lines": ("quotes", "quote_id"), "invoice_lines": ("invoices", "invoice_id"),
+                "credit_note_lines": ("credit_notes", "credit_note_id")}
 # Every other table, and why it is not in data/ (a test fails on a table in neither).
 NOT_ARCHIVED = {
     "workspaces": "the workspace itself: manifest.json",
@@ -65,6 +69,7 @@ PLAIN_REFERENCES = {
     ("deal_stage_changes", "from_stage_id"): "stages",
     ("deal_stage_changes", "to_stage_id"): "stages",
     ("goals", "stage_id"): "stages",
+    ("payments", "credit_note_id"): "credit_notes",   # a refund (no FK: see 0013)
 }
 # Set after the table it refers to is written (icps come before their versions).
 DEFERRED = {("icps", "current_version_id")}

@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, select
 
 from updoot_app.models import BillingSettings, Company, Contact, Deal, DocumentCounter, Workspace
 from updoot_app.models.types import utcnow
-from updoot_app.services.billing import money
+from updoot_app.services.billing import money, parties
 from updoot_app.services.billing.products import get_product
 from updoot_app.services.crm.companies import get_company
 from updoot_app.services.crm.contacts import get_contact
@@ -35,7 +35,7 @@ from updoot_app.services.platform.validation import (
 
 MAX_LINES = 200
 LINE_FIELDS = ("product_id", "description", "unit", "quantity", "unit_price", "discount_pct",
-               "tax_rate")
+               "tax_rate", "tax_reason")
 PREFIX_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/")
 # The header dates a document may carry, in the order they are checked.
 DATE_FIELDS = (("issue_date", "Issue date"), ("valid_until", "Valid until"),
@@ -63,15 +63,16 @@ def clean_prefix(raw: object, field: str) -> str:
 
 def update_settings(session: Session, principal, data: Mapping[str, Any]) -> BillingSettings:
     principal.require("admin")
-    allowed = {"quote_prefix", "invoice_prefix", "win_deal_on_accept", "payment_terms_days",
-               "address", "locale"}
+    allowed = {"quote_prefix", "invoice_prefix", "credit_note_prefix", "win_deal_on_accept",
+               "payment_terms_days", "address", "locale", *parties.SELLER_FIELDS}
     reject_unknown(data, allowed)
     row = session.get(BillingSettings, principal.workspace_id) or BillingSettings(
         workspace_id=principal.workspace_id)
-    if "quote_prefix" in data:
-        row.quote_prefix = clean_prefix(data["quote_prefix"], "quote_prefix")
-    if "invoice_prefix" in data:
-        row.invoice_prefix = clean_prefix(data["invoice_prefix"], "invoice_prefix")
+    for key in ("quote_prefix", "invoice_prefix", "credit_note_prefix"):
+        if key in data:
+            setattr(row, key, clean_prefix(data[key], key))
+    for key, value in parties.clean_seller(data).items():
+        setattr(row, key, value)
     if "win_deal_on_accept" in data:
         if not isinstance(data["win_deal_on_accept"], bool):
             raise ValidationError("win_deal_on_accept", "Must be true or false.")
@@ -203,6 +204,11 @@ def clean_header(session: Session, workspace_id: int, data: Mapping[str, Any],
             out[key] = clean_date(data[key], key, label)
     if data.get("payment_terms_days") not in (None, ""):
         out["payment_terms_days"] = clean_days(data["payment_terms_days"])
+    if "prices_include_tax" in data:
+        if not isinstance(data["prices_include_tax"], bool):
+            raise ValidationError("prices_include_tax", "Must be true or false.")
+        out["prices_include_tax"] = data["prices_include_tax"]
+    out.update(parties.clean_buyer(data))
     if "discount_pct" in data:
         out["discount_pct"] = money.clean_percent(data["discount_pct"], "discount_pct",
                                                   "Document discount", default=Decimal(0))
@@ -260,11 +266,16 @@ def clean_lines(session: Session, workspace_id: int, raw: object) -> list[dict]:
                 "tax_rate": money.clean_percent(
                     item.get("tax_rate"), "tax_rate", "Tax rate",
                     default=product.tax_rate if product else Decimal(0)),
+                "tax_reason": clean_text(item.get("tax_reason"), "tax_reason", "Tax reason",
+                                         max_len=200, required=False),
             }
         except ValidationError as exc:
             raise ValidationError(f"{where}.{exc.field}", f"Line {i + 1}: {exc.message}") from None
         if not line["description"]:
             raise ValidationError(f"{where}.description", f"Line {i + 1}: enter a description.")
+        if line["tax_reason"] and line["tax_rate"]:
+            raise ValidationError(f"{where}.tax_reason", f"Line {i + 1}: a tax reason goes on a "
+                                  "zero-rated line (tax rate 0 %) only.")
         lines.append(line)
     return lines
 
@@ -277,6 +288,11 @@ def lines_of(session: Session, line_model: type[SQLModel], owner_column, owner_i
                              .order_by(line_model.position, line_model.id)).all())
 
 
+def line_values(lines: list) -> list[dict]:
+    """Stored lines as the cleaned dicts they were made from (to store them again)."""
+    return [{key: getattr(line, key) for key in LINE_FIELDS} for line in lines]
+
+
 def replace_lines(session: Session, old_lines: list, new_lines: list) -> None:
     """Swap a document's stored lines; the old ones go first (positions are unique)."""
     for old in old_lines:
@@ -284,6 +300,13 @@ def replace_lines(session: Session, old_lines: list, new_lines: list) -> None:
     session.flush()
     session.add_all(new_lines)
     session.flush()
+
+
+def totals_for(document, lines) -> money.Totals:
+    """A quote's or invoice's totals from its lines (stored rows or cleaned dicts),
+    priced the way the document is: with or without tax in its prices."""
+    return money.document_totals(lines, document.currency, document.discount_pct,
+                                 prices_include_tax=bool(document.prices_include_tax))
 
 
 def store_totals(document, totals: money.Totals) -> None:
@@ -342,7 +365,7 @@ def line_dicts(lines, currency: str, totals: money.Totals) -> list[dict]:
             "quantity": format(line.quantity.normalize(), "f"),
             "unit_price": format(line.unit_price.normalize(), "f"), "discount_pct": format(
                 line.discount_pct.normalize(), "f"),
-            "tax_rate": format(line.tax_rate.normalize(), "f"),
+            "tax_rate": format(line.tax_rate.normalize(), "f"), "tax_reason": line.tax_reason,
             "net": amounts.net, "tax": amounts.tax, "total": amounts.total,
         })
     return out

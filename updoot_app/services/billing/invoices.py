@@ -21,10 +21,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from updoot_app import db
-from updoot_app.models import Invoice, InvoiceLine, Payment, Quote
+from updoot_app.models import CreditNote, Invoice, InvoiceLine, Payment, Quote
 from updoot_app.models.billing import PAYMENT_METHODS
 from updoot_app.models.types import utcnow
-from updoot_app.services.billing import documents, money
+from updoot_app.services.billing import documents, money, parties
+from updoot_app.services.billing.credit_note_reads import Credited, credited_by_line
 from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
@@ -33,7 +34,8 @@ from updoot_app.services.platform.validation import clean_text, reject_unknown
 from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "due_date",
-          "payment_terms_days", "discount_pct", "notes", "terms", "lines")
+          "payment_terms_days", "prices_include_tax", "buyer_tax_id", "buyer_address",
+          "discount_pct", "notes", "terms", "lines")
 OPEN = ("sent", "partially_paid")
 
 
@@ -44,9 +46,23 @@ def effective_status(invoice: Invoice, on: date | None = None) -> str:
 
 
 def balance(invoice: Invoice) -> Decimal:
+    """What the client still owes: total less credit notes less payments (net of
+    refunds). Negative when a credit note leaves money to refund."""
     if invoice.status == "void":
         return money.round_money(0, invoice.currency)
-    return money.round_money(invoice.total - invoice.amount_paid, invoice.currency)
+    return money.round_money(invoice.total - invoice.amount_credited - invoice.amount_paid,
+                             invoice.currency)
+
+
+def settled_status(invoice: Invoice) -> str:
+    """The stored status of a finalised invoice after a payment, refund or credit
+    note: "credited" once credit notes cover its whole total, then paid /
+    partially paid / sent by what is still due."""
+    if invoice.total > 0 and invoice.amount_credited >= invoice.total:
+        return "credited"
+    if invoice.amount_paid + invoice.amount_credited >= invoice.total:
+        return "paid"
+    return "partially_paid" if invoice.amount_paid > 0 else "sent"
 
 
 def get_invoice(session: Session, workspace_id: int, invoice_id: object, *,
@@ -60,8 +76,7 @@ def invoice_lines(session: Session, invoice_id: int) -> list[InvoiceLine]:
 
 
 def totals_of(session: Session, invoice: Invoice) -> money.Totals:
-    return money.document_totals(invoice_lines(session, invoice.id), invoice.currency,
-                                 invoice.discount_pct)
+    return documents.totals_for(invoice, invoice_lines(session, invoice.id))
 
 
 def _locked(invoice: Invoice) -> None:
@@ -98,8 +113,8 @@ def create_invoice(session: Session, principal: Principal, data: Mapping[str, An
                       + timedelta(days=fields["payment_terms_days"]))
     invoice = Invoice(workspace_id=ws, created_by=principal.user_id, **fields)
     _dates(invoice, {})
-    documents.store_totals(invoice, money.document_totals(lines, invoice.currency,
-                                                          invoice.discount_pct))
+    lines = parties.with_reverse_charge(settings, parties.buyer_dict(session, invoice), lines)
+    documents.store_totals(invoice, documents.totals_for(invoice, lines))
     session.add(invoice)
     session.flush()
     _replace_lines(session, invoice, lines)
@@ -119,6 +134,10 @@ def update_invoice(session: Session, principal: Principal, invoice_id: object,
     for key, value in fields.items():
         setattr(invoice, key, value)
     _dates(invoice, fields)
+    lines = parties.lines_to_store(documents.get_settings(session, ws),
+                                   parties.buyer_dict(session, invoice), lines, fields,
+                                   lambda: documents.line_values(invoice_lines(session,
+                                                                               invoice.id)))
     if lines is not None:
         _replace_lines(session, invoice, lines)
     documents.store_totals(invoice, totals_of(session, invoice))
@@ -157,8 +176,7 @@ def send_invoice(session: Session, principal: Principal, invoice_id: object) -> 
     lines = invoice_lines(session, invoice.id)
     if not lines:
         raise ValidationError("lines", "Add at least one line before sending.")
-    documents.store_totals(invoice, money.document_totals(lines, invoice.currency,
-                                                          invoice.discount_pct))
+    documents.store_totals(invoice, documents.totals_for(invoice, lines))
     settings = documents.get_settings(session, invoice.workspace_id)
     year = invoice.issue_date.year
     number = documents.take_number(session, invoice.workspace_id, "invoice", year)
@@ -186,7 +204,7 @@ def finalise(principal: Principal, invoice_id: object) -> int:
         return send_invoice(session, principal, invoice_id).id
 
 
-def _clean_method(raw: object) -> str:
+def clean_method(raw: object) -> str:
     value = (raw or "bank_transfer") if raw is None or isinstance(raw, str) else raw
     if value not in PAYMENT_METHODS:
         raise ValidationError("method", f"Method must be one of {', '.join(PAYMENT_METHODS)}.")
@@ -202,10 +220,13 @@ def record_payment(session: Session, principal: Principal, invoice_id: object,
         raise ValidationError("status", "Send the invoice before recording a payment.")
     if invoice.status == "void":
         raise ValidationError("status", "A void invoice takes no payments.")
+    due = balance(invoice)
     if invoice.status == "paid":
         raise ValidationError("amount", "This invoice is already paid in full.")
+    if due <= 0:
+        raise ValidationError("amount", "Nothing is due on this invoice: its credit notes "
+                                        "cover it.")
     amount = money.clean_amount(data.get("amount"), "amount", "Amount", invoice.currency)
-    due = balance(invoice)
     if amount > due:
         raise ValidationError(
             "amount", f"The amount is more than the balance ({money.money_text(due, invoice.currency)}"
@@ -213,13 +234,13 @@ def record_payment(session: Session, principal: Principal, invoice_id: object,
     paid_on = documents.clean_date(data["paid_on"], "paid_on", "Payment date") \
         if data.get("paid_on") not in (None, "") else today()
     payment = Payment(workspace_id=invoice.workspace_id, invoice_id=invoice.id, paid_on=paid_on,
-                      amount=amount, method=_clean_method(data.get("method")),
+                      amount=amount, method=clean_method(data.get("method")),
                       reference=clean_text(data.get("reference"), "reference", "Reference",
                                            max_len=200, required=False),
                       created_by=principal.user_id)
     session.add(payment)
     invoice.amount_paid = invoice.amount_paid + amount
-    invoice.status = "paid" if invoice.amount_paid >= invoice.total else "partially_paid"
+    invoice.status = settled_status(invoice)
     invoice.updated_at = utcnow()
     session.add(invoice)
     activity.log(session, workspace_id=invoice.workspace_id, user_id=principal.user_id,
@@ -242,6 +263,8 @@ def void_invoice(session: Session, principal: Principal, invoice_id: object,
         return invoice
     if invoice.amount_paid > 0:
         raise ValidationError("status", "This invoice has payments; it cannot be voided.")
+    if invoice.amount_credited > 0:
+        raise ValidationError("status", "This invoice has credit notes; it cannot be voided.")
     invoice.status = "void"
     invoice.voided_at = utcnow()
     invoice.void_reason = clean_text(reason, "reason", "Reason", max_len=500,
@@ -262,9 +285,14 @@ def payments_of(session: Session, invoice_id: int) -> list[Payment]:
                              .order_by(Payment.paid_on, Payment.id)).all())
 
 
+def credit_notes_of(session: Session, invoice_id: int) -> list[CreditNote]:
+    return list(session.exec(select(CreditNote).where(CreditNote.invoice_id == invoice_id)
+                             .order_by(CreditNote.id)).all())
+
+
 def invoice_dict(session: Session, invoice: Invoice) -> dict:
     lines = invoice_lines(session, invoice.id)
-    totals = money.document_totals(lines, invoice.currency, invoice.discount_pct)
+    totals = documents.totals_for(invoice, lines)
     quote = session.get(Quote, invoice.quote_id) if invoice.quote_id else None
     out = {
         "id": invoice.id, "number": invoice.number, "status": effective_status(invoice),
@@ -274,17 +302,29 @@ def invoice_dict(session: Session, invoice: Invoice) -> dict:
         "issue_date": invoice.issue_date.isoformat(), "due_date": invoice.due_date.isoformat(),
         "payment_terms_days": invoice.payment_terms_days,
         "discount_pct": format(invoice.discount_pct.normalize(), "f"),
+        "prices_include_tax": invoice.prices_include_tax,
+        "buyer_tax_id": invoice.buyer_tax_id, "buyer_address": invoice.buyer_address,
+        "buyer": parties.buyer_dict(session, invoice),
         "notes": invoice.notes, "terms": invoice.terms,
         "lines": documents.line_dicts(lines, invoice.currency, totals),
-        "amount_paid": invoice.amount_paid, "balance": balance(invoice),
+        "amount_paid": invoice.amount_paid, "amount_credited": invoice.amount_credited,
+        "balance": balance(invoice),
         "locked": invoice.status != "draft",
         "sent_at": invoice.sent_at.isoformat() if invoice.sent_at else None,
         "voided_at": invoice.voided_at.isoformat() if invoice.voided_at else None,
         "void_reason": invoice.void_reason,
         "payments": [{"id": p.id, "paid_on": p.paid_on.isoformat(), "amount": p.amount,
-                      "method": p.method, "reference": p.reference}
+                      "method": p.method, "reference": p.reference,
+                      "credit_note_id": p.credit_note_id}
                      for p in payments_of(session, invoice.id)],
+        "credit_notes": [{"id": c.id, "number": c.number, "issue_date": c.issue_date.isoformat(),
+                          "total": c.total, "reason": c.reason}
+                         for c in credit_notes_of(session, invoice.id)],
     }
+    credited = credited_by_line(session, invoice.id)
+    for line in out["lines"]:
+        done = credited.get(line["id"], Credited()).quantity
+        line["credited"] = format(done.normalize(), "f") if done else "0"
     out.update(documents.totals_dict(totals))
     out.update(documents.party_names(session, invoice))
     return out
@@ -295,7 +335,7 @@ def _status_where(status: object, day: date) -> list:
         return [Invoice.status.in_(OPEN), Invoice.due_date < day]
     if status in OPEN:
         return [Invoice.status == status, Invoice.due_date >= day]
-    if status in ("draft", "paid", "void"):
+    if status in ("draft", "paid", "credited", "void"):
         return [Invoice.status == status]
     raise ValidationError("status", "Unknown invoice status.")
 

@@ -5,11 +5,18 @@ half-up to the currency's minor unit (2 for EUR/USD, 0 for JPY, 3 for KWD,
 from babel's currency data); the screen, the PDF, the CSV and the API all
 show amounts computed here.
 
-Per line (percentages are 0–100):
+Per line (percentages are 0–100), prices without tax (the default):
     gross    = round(quantity × unit price)
     net      = round(quantity × unit price × (1 − line discount) × (1 − document discount))
     discount = gross − net
     tax      = round(net × tax rate)
+Prices that include tax (`prices_include_tax`): the same half-up rounding per
+line, applied to the price the client pays, and the tax taken out of it:
+    paid     = round(quantity × unit price × (1 − line discount) × (1 − document discount))
+    tax      = round(paid × rate / (100 + rate))
+    net      = paid − tax
+    gross    = the net of the same line without its discounts, discount = gross − net
+so each line's net + tax is exactly what the client pays for it.
 Document:
     subtotal = Σ gross, discount_total = Σ discount, net_total = Σ net,
     tax_total = Σ tax (also broken down per rate), total = net_total + tax_total.
@@ -164,27 +171,49 @@ class Totals:
     taxes: list[TaxRow] = field(default_factory=list)
 
 
+def _tax_inside(paid: Decimal, tax_rate: Decimal, currency: str) -> Decimal:
+    """The tax contained in a tax-inclusive amount."""
+    return round_money(paid * Decimal(tax_rate) / (HUNDRED + Decimal(tax_rate)), currency)
+
+
 def line_amounts(quantity: Decimal, unit_price: Decimal, discount_pct: Decimal,
                  tax_rate: Decimal, currency: str,
-                 document_discount_pct: Decimal = Decimal(0)) -> LineAmounts:
+                 document_discount_pct: Decimal = Decimal(0), *,
+                 prices_include_tax: bool = False) -> LineAmounts:
     raw = Decimal(quantity) * Decimal(unit_price)
-    gross = round_money(raw, currency)
-    net = round_money(raw * (HUNDRED - Decimal(discount_pct)) / HUNDRED
-                      * (HUNDRED - Decimal(document_discount_pct)) / HUNDRED, currency)
-    tax = round_money(net * Decimal(tax_rate) / HUNDRED, currency)
+    discounted = (raw * (HUNDRED - Decimal(discount_pct)) / HUNDRED
+                  * (HUNDRED - Decimal(document_discount_pct)) / HUNDRED)
+    if prices_include_tax:
+        paid = round_money(discounted, currency)
+        tax = _tax_inside(paid, tax_rate, currency)
+        net = paid - tax
+        full = round_money(raw, currency)
+        gross = full - _tax_inside(full, tax_rate, currency)
+    else:
+        gross = round_money(raw, currency)
+        net = round_money(discounted, currency)
+        tax = round_money(net * Decimal(tax_rate) / HUNDRED, currency)
     return LineAmounts(gross=gross, discount=gross - net, net=net, tax=tax,
                        tax_rate=Decimal(tax_rate).normalize())
 
 
 def document_totals(lines: Iterable, currency: str,
-                    document_discount_pct: Decimal = Decimal(0)) -> Totals:
+                    document_discount_pct: Decimal = Decimal(0), *,
+                    prices_include_tax: bool = False) -> Totals:
     """Totals of a document. `lines` are objects or dicts with quantity,
     unit_price, discount_pct and tax_rate."""
     amounts: list[LineAmounts] = []
     for line in lines:
         get = line.get if isinstance(line, dict) else (lambda k, _l=line: getattr(_l, k))
         amounts.append(line_amounts(get("quantity"), get("unit_price"), get("discount_pct"),
-                                    get("tax_rate"), currency, document_discount_pct))
+                                    get("tax_rate"), currency, document_discount_pct,
+                                    prices_include_tax=prices_include_tax))
+    return totals_of_amounts(amounts, currency)
+
+
+def totals_of_amounts(amounts: list[LineAmounts], currency: str) -> Totals:
+    """Document totals from line amounts already worked out (a credit note's are
+    stored when it is issued)."""
     by_rate: dict[Decimal, list[Decimal]] = {}
     for a in amounts:
         base_tax = by_rate.setdefault(a.tax_rate, [Decimal(0), Decimal(0)])

@@ -1,4 +1,4 @@
-"""PDFs of quotes and invoices (fpdf2).
+"""PDFs of quotes, invoices and credit notes (fpdf2).
 
 The amounts come from the same `quote_dict` / `invoice_dict` the screen and
 the API use (so from `money.document_totals`), formatted with babel for the
@@ -22,12 +22,22 @@ from fpdf.enums import XPos, YPos
 from sqlmodel import Session
 
 from updoot_app.models import BillingLogo, Workspace
-from updoot_app.services.billing import documents, invoices, logo, quote_answers, quotes
+from updoot_app.services.billing import (
+    credit_note_reads,
+    documents,
+    facturx,
+    invoices,
+    logo,
+    parties,
+    quote_answers,
+    quotes,
+)
 from updoot_app.services.platform.money_display import format_money
 
 # The fonts ship inside the package (updoot_app/fonts), found wherever the module sits.
 FONT_DIR = Path(str(resources.files("updoot_app") / "fonts"))
 LOGO_MAX_W, LOGO_MAX_H = 60.0, 20.0  # mm
+TITLES = {"quote": "Quote", "invoice": "Invoice", "credit_note": "Credit note"}
 
 
 class _Doc(FPDF):
@@ -96,19 +106,27 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
         return format_date(date.fromisoformat(iso), format="medium", locale=locale)
 
     pdf = _Doc()
-    title = "Quote" if kind == "quote" else "Invoice"
+    title = TITLES[kind]
     number = data.get("number") or "Draft"
     pdf.footer_text = f"{workspace.name} — {title} {number}"
     pdf.set_title(f"{title} {number}")
     pdf.set_author(workspace.name)
     pdf.add_page()
 
-    # Header: the sender
+    # Header: the sender, as invoicing law names it
     if workspace_logo is not None:
         _draw_logo(pdf, workspace_logo)
+    seller = data["seller"]
     pdf.line_text(workspace.name, size=18, bold=True, h=9)
+    if seller["legal_name"] != workspace.name:
+        pdf.line_text(seller["legal_name"], size=9, h=4.5)
     if settings.address:
         pdf.line_text(settings.address, size=9, h=4.5)
+    ids = [f"{label} {seller[key]}" for key, label in (("tax_id", "Tax ID"),
+                                                        ("registration_number", "Reg. no."))
+           if seller[key]]
+    if ids:
+        pdf.line_text("   ".join(ids), size=9, h=4.5)
     pdf.ln(4)
     pdf.line_text(f"{title.upper()} {number}", size=15, bold=True, h=8)
     pdf.line_text(f"Status: {documents.status_label(data['status'])}", size=9, h=5)
@@ -117,7 +135,10 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
     # Parties and dates, side by side
     top = pdf.get_y()
     attn = f"Attn: {data['contact_name']}" if data.get("contact_name") else ""
-    party = [t for t in (data.get("company_name"), attn, data.get("contact_email")) if t]
+    buyer = data["buyer"]
+    tax_id = f"Tax ID {buyer['tax_id']}" if buyer["tax_id"] else ""
+    party = [t for t in (data.get("company_name"), *buyer["address"].splitlines(), tax_id,
+                         attn, data.get("contact_email")) if t]
     if party:
         pdf.font(9, True)
         pdf.cell(90, 5, pdf.safe("Bill to"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -128,6 +149,9 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
     rows = [("Issue date", date_text(data["issue_date"]))]
     if kind == "quote":
         rows.append(("Valid until", date_text(data["valid_until"])))
+    elif kind == "credit_note":
+        rows.append(("Invoice", data["invoice_number"]))
+        rows.append(("Invoice date", date_text(data["invoice_issue_date"])))
     else:
         rows.append(("Due date", date_text(data["due_date"])))
         if data.get("quote_number"):
@@ -162,7 +186,15 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
                               if Decimal(line["discount_pct"]) else "—"))
             row.cell(pdf.safe(_percent_text(line["tax_rate"], locale)))
             row.cell(pdf.safe(money_text(line["net"])))
-    pdf.ln(4)
+    pdf.ln(2)
+    reasons = list(dict.fromkeys(line["tax_reason"] for line in data["lines"]
+                                 if line.get("tax_reason")))
+    for reason in reasons:
+        pdf.line_text(f"0 % tax: {reason}", size=9, h=4.5)
+    if data.get("prices_include_tax"):
+        pdf.line_text("Prices include tax.", size=9, h=4.5)
+    pdf.ln(2)
+    _tax_summary(pdf, data["taxes"], money_text, locale)
 
     # Totals
     def total_row(label: str, value: str, bold: bool = False) -> None:
@@ -176,15 +208,23 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
         total_row("Discounts", "−" + money_text(data["discount_total"]) if pdf.unicode
                   else "-" + money_text(data["discount_total"]))
         total_row("Net", money_text(data["net_total"]))
-    for tax in data["taxes"]:
-        total_row(f"Tax {_percent_text(tax['rate'], locale)} on {money_text(tax['base'])}",
-                  money_text(tax["tax"]))
     total_row("Tax total", money_text(data["tax_total"]))
-    total_row("Total", money_text(data["total"]), bold=True)
+    total_row("Total credited" if kind == "credit_note" else "Total",
+              money_text(data["total"]), bold=True)
     if kind == "invoice":
+        if Decimal(data["amount_credited"]):
+            total_row("Credited", money_text(data["amount_credited"]))
         total_row("Paid", money_text(data["amount_paid"]))
         total_row("Balance due", money_text(data["balance"]), bold=True)
+    if kind == "credit_note" and Decimal(data["amount_refunded"]):
+        total_row("Refunded", money_text(data["amount_refunded"]))
     pdf.ln(4)
+    if kind == "credit_note":
+        pdf.line_text(f"This credit note reduces invoice {data['invoice_number']} by "
+                      f"{money_text(data['total'])}.", size=9)
+        pdf.line_text("Reason", size=10, bold=True)
+        pdf.line_text(data["reason"], size=9)
+        pdf.ln(2)
 
     # Terms and notes
     if kind == "invoice":
@@ -209,6 +249,28 @@ def _render(kind: str, data: dict, workspace: Workspace, settings,
     return bytes(pdf.output())
 
 
+def _tax_summary(pdf: _Doc, taxes: list[dict], money_text, locale: str) -> None:
+    """Base and tax for each rate: what an accountant books."""
+    pdf.line_text("Tax summary", size=10, bold=True)
+    pdf.font(9)
+    with pdf.table(col_widths=(30, 40, 40), width=110, align="LEFT",
+                   text_align=("LEFT", "RIGHT", "RIGHT"), line_height=5,
+                   first_row_as_headings=True, borders_layout="HORIZONTAL_LINES") as table:
+        head = table.row()
+        for text in ("Rate", "Base", "Tax"):
+            head.cell(pdf.safe(text))
+        for tax in taxes:
+            row = table.row()
+            row.cell(pdf.safe(_percent_text(tax["rate"], locale)))
+            row.cell(pdf.safe(money_text(tax["base"])))
+            row.cell(pdf.safe(money_text(tax["tax"])))
+    pdf.ln(4)
+
+
+def _with_seller(session: Session, data: dict, settings) -> dict:
+    return {**data, "seller": parties.seller_dict(session, settings)}
+
+
 def quote_pdf(session: Session, workspace_id: int, quote_id: object) -> tuple[bytes, str]:
     """(PDF bytes, file name) of a quote of this workspace."""
     quote = quotes.get_quote(session, workspace_id, quote_id)
@@ -220,7 +282,8 @@ def _quote_pdf(session: Session, quote) -> tuple[bytes, str]:
     workspace = session.get(Workspace, quote.workspace_id)
     settings = documents.get_settings(session, quote.workspace_id)
     workspace_logo = logo.get_logo(session, quote.workspace_id)
-    return _render("quote", data, workspace, settings, workspace_logo), f"{quote.number}.pdf"
+    return (_render("quote", _with_seller(session, data, settings), workspace, settings,
+                    workspace_logo), f"{quote.number}.pdf")
 
 
 def public_quote_pdf(session: Session, token: object) -> tuple[bytes, str]:
@@ -234,4 +297,19 @@ def invoice_pdf(session: Session, workspace_id: int, invoice_id: object) -> tupl
     settings = documents.get_settings(session, workspace_id)
     workspace_logo = logo.get_logo(session, workspace_id)
     name = f"{invoice.number}.pdf" if invoice.number else f"draft-invoice-{invoice.id}.pdf"
-    return _render("invoice", data, workspace, settings, workspace_logo), name
+    data = _with_seller(session, data, settings)
+    rendered = _render("invoice", data, workspace, settings, workspace_logo)
+    if invoice.number is None:  # a draft is no invoice yet: no e-invoice inside
+        return rendered, name
+    return facturx.embed(rendered, facturx.cii_xml("invoice", data)), name
+
+
+def credit_note_pdf(session: Session, workspace_id: int, credit_note_id: object
+                    ) -> tuple[bytes, str]:
+    """(PDF bytes with its Factur-X XML inside, file name) of a credit note."""
+    note = credit_note_reads.get_credit_note(session, workspace_id, credit_note_id)
+    settings = documents.get_settings(session, workspace_id)
+    data = _with_seller(session, credit_note_reads.credit_note_dict(session, note), settings)
+    rendered = _render("credit_note", data, session.get(Workspace, workspace_id), settings,
+                       logo.get_logo(session, workspace_id))
+    return facturx.embed(rendered, facturx.cii_xml("credit_note", data)), f"{note.number}.pdf"

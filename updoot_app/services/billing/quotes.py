@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +25,7 @@ from sqlmodel import Session, select
 from updoot_app import db
 from updoot_app.models import Invoice, InvoiceLine, Quote, QuoteLine
 from updoot_app.models.types import utcnow
-from updoot_app.services.billing import documents, money
+from updoot_app.services.billing import documents, money, parties
 from updoot_app.services.billing.documents import today
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
@@ -35,7 +34,8 @@ from updoot_app.services.platform.security import new_token, token_hash
 from updoot_app.services.platform.workspace_rows import get_in_workspace
 
 FIELDS = ("company_id", "contact_id", "deal_id", "currency", "issue_date", "valid_until",
-          "discount_pct", "notes", "terms", "lines")
+          "prices_include_tax", "buyer_tax_id", "buyer_address", "discount_pct", "notes", "terms",
+          "lines")
 DEFAULT_VALID_DAYS = 30
 TOKEN_PREFIX = "q_"
 
@@ -57,8 +57,7 @@ def quote_lines(session: Session, quote_id: int) -> list[QuoteLine]:
 
 
 def totals_of(session: Session, quote: Quote) -> money.Totals:
-    return money.document_totals(quote_lines(session, quote.id), quote.currency,
-                                 quote.discount_pct)
+    return documents.totals_for(quote, quote_lines(session, quote.id))
 
 
 def _replace_lines(session: Session, quote: Quote, lines: list[dict]) -> None:
@@ -82,11 +81,11 @@ def create_quote(session: Session, principal: Principal, data: Mapping[str, Any]
     issue = fields.pop("issue_date", today())
     valid = fields.pop("valid_until", issue + timedelta(days=DEFAULT_VALID_DAYS))
     settings = documents.get_settings(session, ws)
-    totals = money.document_totals(lines, fields["currency"],
-                                   fields.get("discount_pct", Decimal(0)))
     quote = Quote(workspace_id=ws, number="", issue_date=issue, valid_until=valid,
                   created_by=principal.user_id, **fields)
     _check_dates(quote)
+    lines = parties.with_reverse_charge(settings, parties.buyer_dict(session, quote), lines)
+    totals = documents.totals_for(quote, lines)
     number = documents.take_number(session, ws, "quote", issue.year)
     quote.number = documents.format_number(settings.quote_prefix, issue.year, number)
     documents.store_totals(quote, totals)
@@ -110,6 +109,9 @@ def update_quote(session: Session, principal: Principal, quote_id: object,
     for key, value in fields.items():
         setattr(quote, key, value)
     _check_dates(quote)
+    lines = parties.lines_to_store(documents.get_settings(session, ws),
+                                   parties.buyer_dict(session, quote), lines, fields,
+                                   lambda: documents.line_values(quote_lines(session, quote.id)))
     if lines is not None:
         _replace_lines(session, quote, lines)
     documents.store_totals(quote, totals_of(session, quote))
@@ -184,6 +186,8 @@ def _convert(session: Session, principal: Principal, quote_id: object) -> tuple[
         issue_date=issue, payment_terms_days=settings.payment_terms_days,
         due_date=issue + timedelta(days=settings.payment_terms_days),
         discount_pct=quote.discount_pct, notes=quote.notes, terms=quote.terms,
+        prices_include_tax=quote.prices_include_tax, buyer_tax_id=quote.buyer_tax_id,
+        buyer_address=quote.buyer_address,
         subtotal=quote.subtotal, discount_total=quote.discount_total,
         tax_total=quote.tax_total, total=quote.total, created_by=principal.user_id)
     session.add(invoice)
@@ -193,7 +197,7 @@ def _convert(session: Session, principal: Principal, quote_id: object) -> tuple[
                                 product_id=line.product_id, description=line.description,
                                 unit=line.unit, quantity=line.quantity,
                                 unit_price=line.unit_price, discount_pct=line.discount_pct,
-                                tax_rate=line.tax_rate))
+                                tax_rate=line.tax_rate, tax_reason=line.tax_reason))
     quote.status = "converted"
     quote.converted_at = utcnow()
     quote.updated_at = quote.converted_at
@@ -235,7 +239,7 @@ def convert_quote(principal: Principal, quote_id: object) -> tuple[int, bool]:
 
 def quote_dict(session: Session, quote: Quote) -> dict:
     lines = quote_lines(session, quote.id)
-    totals = money.document_totals(lines, quote.currency, quote.discount_pct)
+    totals = documents.totals_for(quote, lines)
     invoice = _invoice_of(session, quote.id)
     out = {
         "id": quote.id, "number": quote.number, "status": effective_status(quote),
@@ -244,6 +248,9 @@ def quote_dict(session: Session, quote: Quote) -> dict:
         "issue_date": quote.issue_date.isoformat(),
         "valid_until": quote.valid_until.isoformat(),
         "discount_pct": format(quote.discount_pct.normalize(), "f"),
+        "prices_include_tax": quote.prices_include_tax,
+        "buyer_tax_id": quote.buyer_tax_id, "buyer_address": quote.buyer_address,
+        "buyer": parties.buyer_dict(session, quote),
         "notes": quote.notes, "terms": quote.terms,
         "lines": documents.line_dicts(lines, quote.currency, totals),
         "sent_at": quote.sent_at.isoformat() if quote.sent_at else None,

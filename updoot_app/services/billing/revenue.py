@@ -93,18 +93,20 @@ def _rows(session: Session, query, key, amount_cols) -> list[dict]:
 def invoiced(session: Session, workspace_id: int, *, group_by: object = "month",
              start: object = None, end: object = None, company_id: int | None = None,
              deal_id: int | None = None) -> list[dict]:
-    """[{"key": group key, "currency", "total", "tax_total", "paid", "balance", "count"}]"""
+    """[{"key": group key, "currency", "total", "tax_total", "paid", "credited", "balance",
+    "count"}]: "credited" is what credit notes took off those invoices (the balance
+    is net of it)."""
     key = _group_key(session, group_by, Invoice.issue_date)
     first_day, last_day = _clean_range(start, end)
     cols = [key if key is not None else func.min(Invoice.id), Invoice.currency,
             func.sum(Invoice.total), func.sum(Invoice.tax_total), func.sum(Invoice.amount_paid),
-            func.count()]
+            func.sum(Invoice.amount_credited), func.count()]
     q = select(*cols).where(Invoice.workspace_id == workspace_id,
                             Invoice.number.is_not(None), Invoice.status != "void")
     q = _narrowed_and_grouped(q, key, Invoice.issue_date, first_day, last_day, company_id, deal_id)
-    out = _rows(session, q, key, ["total", "tax_total", "paid"])
+    out = _rows(session, q, key, ["total", "tax_total", "paid", "credited"])
     for item in out:
-        item["balance"] = item["total"] - item["paid"]
+        item["balance"] = item["total"] - item["credited"] - item["paid"]
     return out
 
 

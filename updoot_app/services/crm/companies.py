@@ -99,7 +99,21 @@ def fit_dict(session: Session, company: Company) -> dict:
 # --- CRUD ---------------------------------------------------------------------------
 
 FIELDS = ("name", "domain", "industry", "employees", "annual_revenue", "country", "tech_stack",
-          "triggers", "tags", "owner_id", "notes")
+          "triggers", "tags", "owner_id", "notes", "tax_id", "billing_address")
+_TAX_ID = re.compile(r"[A-Z0-9][A-Z0-9.\-/]{1,39}")
+
+
+def clean_tax_id(raw: object, field: str = "tax_id") -> str:
+    """A VAT/GST number as written ("DE 123 456 789" -> "DE123456789"); "" for none."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(field, "A tax ID is text, such as DE123456789.")
+    value = re.sub(r"\s+", "", raw).upper()
+    if value and not _TAX_ID.fullmatch(value):
+        raise ValidationError(field, "A tax ID uses letters, digits, . - or / (2 to 40 "
+                                     "characters), such as DE123456789.")
+    return value
 
 
 def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
@@ -135,6 +149,11 @@ def _clean_fields(session: Session, workspace_id: int, data: Mapping[str, Any],
         out["owner_id"] = check_member(session, workspace_id, data["owner_id"])
     if "notes" in data:
         out["notes"] = clean_long_text(data["notes"], "notes", "Notes", 5000)
+    if "tax_id" in data:
+        out["tax_id"] = clean_tax_id(data["tax_id"]) or None
+    if "billing_address" in data:
+        out["billing_address"] = clean_long_text(data["billing_address"], "billing_address",
+                                                 "Billing address", 500)
     return out
 
 
@@ -213,6 +232,8 @@ def company_dict(session: Session, company: Company, owner_email: str | None = N
         "owner_id": company.owner_id,
         "owner_email": owner_email,
         "notes": company.notes,
+        "tax_id": company.tax_id,
+        "billing_address": company.billing_address,
         "fit": fit if fit is not None else fit_dict(session, company),
         "created_at": company.created_at,
         "updated_at": company.updated_at,

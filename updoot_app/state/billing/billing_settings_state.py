@@ -1,5 +1,7 @@
-"""Settings → Billing: numbering prefixes, payment terms, address, locale, the
-accept-wins-the-deal switch, and the logo on quote and invoice PDFs.
+"""Settings → Billing: numbering prefixes (credit notes too), payment terms,
+address, locale, the accept-wins-the-deal switch, the seller as invoicing law
+names it (legal name, tax ID, registration number, country), the reverse
+charge, and the logo on quote and invoice PDFs.
 
 Everyone in the workspace can read them; only owners and admins change them
 (the services check it too). The logo upload is read in chunks and refused
@@ -20,7 +22,9 @@ from updoot_app.services.platform.errors import ValidationError
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 
-SETTINGS_FIELDS = ("quote_prefix", "invoice_prefix", "payment_terms_days", "address", "locale")
+SETTINGS_FIELDS = ("quote_prefix", "invoice_prefix", "credit_note_prefix", "payment_terms_days",
+                   "address", "locale", "legal_name", "tax_id", "registration_number",
+                   "country", "reverse_charge_reason")
 _CHUNK = 64 * 1024
 _TRUE, _FALSE = ("on", "true", True), ("", "off", "false", False, None)
 
@@ -47,6 +51,13 @@ class BillingSettingsState(AppState):
     address: str = ""
     locale: str = ""
     win_deal_on_accept: bool = True
+    credit_note_prefix: str = ""
+    legal_name: str = ""
+    tax_id: str = ""
+    registration_number: str = ""
+    country: str = ""
+    reverse_charge: bool = False
+    reverse_charge_reason: str = ""
     billing_error: str = ""
     logo_url: str = ""
     logo_error: str = ""
@@ -57,7 +68,8 @@ class BillingSettingsState(AppState):
         """What the next numbers look like, e.g. "Q-2026-0001 · INV-2026-0001"."""
         year = utcnow().year
         return " · ".join(documents.format_number(prefix, year, 1)
-                          for prefix in (self.quote_prefix, self.invoice_prefix))
+                          for prefix in (self.quote_prefix, self.invoice_prefix,
+                                         self.credit_note_prefix))
 
     def _fill(self, p: Principal) -> None:
         with db.session_scope() as session:
@@ -68,6 +80,10 @@ class BillingSettingsState(AppState):
         self.payment_terms_days = str(row.payment_terms_days)
         self.address, self.locale = row.address, row.locale
         self.win_deal_on_accept = row.win_deal_on_accept
+        for key in ("credit_note_prefix", "legal_name", "tax_id", "registration_number",
+                    "country", "reverse_charge_reason"):
+            setattr(self, key, getattr(row, key))
+        self.reverse_charge = row.reverse_charge
         self.rev += 1
 
     @rx.event
@@ -81,9 +97,10 @@ class BillingSettingsState(AppState):
     def save(self, p: Principal, form: dict):
         if not isinstance(form, dict):
             return None
-        data: dict = {k: form.get(k, "") for k in SETTINGS_FIELDS}
+        data: dict = {k: form[k] for k in SETTINGS_FIELDS if k in form}
         try:
             data["win_deal_on_accept"] = _form_bool(form, "win_deal_on_accept")
+            data["reverse_charge"] = _form_bool(form, "reverse_charge")
             with db.session_scope() as session:
                 documents.update_settings(session, p, data)
         except ValidationError as exc:

@@ -28,9 +28,12 @@ from updoot_app.state.guard import guard
 
 STATUS_COLORS = {"draft": "gray", "sent": "blue", "accepted": "green", "declined": "red",
                  "expired": "amber", "converted": "violet", "partially_paid": "amber",
-                 "paid": "green", "overdue": "red", "void": "gray"}
+                 "paid": "green", "overdue": "red", "void": "gray", "credited": "violet",
+                 "issued": "violet"}
 NO_CONTACT = "none"  # the picker's "no contact" item (a select item cannot be "")
-LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
+BEFORE_TAX, INCLUDE_TAX = "Before tax", "Include tax"
+PRICE_MODES = {BEFORE_TAX: False, INCLUDE_TAX: True}  # the "Prices" picker of a draft
+LINE_KEYS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate", "tax_reason")
 PAGE_SIZE = 25
 
 
@@ -55,23 +58,29 @@ def doc_view(data: dict, locale: str) -> tuple[dict, list, list]:
     header = {k: ("" if v is None else str(v)) for k, v in data.items()
               if not isinstance(v, list | dict | Decimal)}
     for key in ("subtotal", "discount_total", "net_total", "tax_total", "total", "amount_paid",
-                "balance"):
+                "amount_credited", "balance"):
         if key in data:
             header[key + "_text"] = money_text(data[key], cur, locale)
     header["status_label"] = documents.status_label(data["status"])
     header["status_color"] = STATUS_COLORS.get(data["status"], "gray")
     header["has_discount"] = "true" if Decimal(data["discount_total"]) else ""
     header["has_payments"] = "true" if Decimal(data.get("amount_paid", 0)) else ""
+    header["has_credits"] = "true" if Decimal(data.get("amount_credited", 0)) else ""
+    header["buyer_tax"] = data.get("buyer", {}).get("tax_id", "")
+    reasons = {line["tax_rate"]: line["tax_reason"] for line in data["lines"]
+               if line.get("tax_reason")}
     lines = [{
         "index": str(i), "number": str(i + 1),  # "line 2" in the fields' names
         "description": line["description"], "unit": line["unit"],
         "quantity": line["quantity"], "unit_price": line["unit_price"],
         "discount_pct": line["discount_pct"], "tax_rate": line["tax_rate"],
+        "tax_reason": line.get("tax_reason", ""),
         "net_text": money_text(line["net"], cur, locale),
         "tax_text": money_text(line["tax"], cur, locale),
         "key": f"{i}",
     } for i, line in enumerate(data["lines"])]
-    taxes = [{"label": f"Tax {t['rate']} % on {money_text(t['base'], cur, locale)}",
+    taxes = [{"label": f"Tax {t['rate']} % on {money_text(t['base'], cur, locale)}"
+              + (f" ({reasons[t['rate']]})" if reasons.get(t["rate"]) else ""),
               "amount": money_text(t["tax"], cur, locale)} for t in data["taxes"]]
     return header, lines, taxes
 
@@ -92,6 +101,10 @@ def header_change(key: str, value: str) -> dict:
         return {"company_id": value, "contact_id": ""}
     if key == "contact_id" and value == NO_CONTACT:
         return {"contact_id": ""}
+    if key == "prices_include_tax":
+        if value not in PRICE_MODES:
+            raise ValidationError(key, "Prices are before tax or include tax.")
+        return {key: PRICE_MODES[value]}
     return {key: value}
 
 
@@ -278,9 +291,12 @@ class DocumentEditing(rx.State, mixin=True):
             return rx.toast.error("Unknown field.")
         lines = self._current_lines(p)
         try:
-            lines[_clean_index(index, len(lines))][key] = value
+            line = lines[_clean_index(index, len(lines))]
         except ValidationError as exc:
             return rx.toast.error(exc.message)
+        line[key] = value
+        if key == "tax_rate":  # the reason's field goes away with the 0 % rate it explains
+            line["tax_reason"] = ""
         return self._save(p, {"lines": lines})
 
     @rx.event

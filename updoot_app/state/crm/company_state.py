@@ -72,6 +72,7 @@ class CompanyState(AppState):
             "triggers": ", ".join(company.triggers or []),
             "tags": ", ".join(company.tags or []),
             "owner": _text(data.get("owner_email")), "notes": company.notes or "",
+            "tax_id": _text(company.tax_id), "billing_address": company.billing_address,
         }
         f = data["fit"]
         self.fit_tier, self.fit_score = _text(f.get("tier")), _text(f.get("score"))
@@ -132,7 +133,7 @@ class CompanyState(AppState):
         try:
             data = _form_text(form, ("name", "domain", "industry", "employees",
                                      "annual_revenue", "country", "tech_stack", "triggers",
-                                     "tags", "notes"))
+                                     "tags", "notes", "tax_id", "billing_address"))
             for key in ("tech_stack", "triggers", "tags"):
                 data[key] = [v.strip() for v in data[key].split(",") if v.strip()]
             data["annual_revenue"] = data["annual_revenue"].replace(",", "") or None
