@@ -15,6 +15,7 @@ from updoot_app.api import (
     routes_deal_contacts,
     routes_deals,
     routes_goals,
+    routes_icp_evidence,
     routes_icps,
     routes_invoices,
     routes_kpis,
@@ -83,6 +84,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_deal_contacts.router)
     v1.include_router(routes_stages.router)
     v1.include_router(routes_activities.router)
+    v1.include_router(routes_icp_evidence.router)
     v1.include_router(routes_icps.router)
     v1.include_router(routes_competitors.router)
     v1.include_router(routes_products.router)
