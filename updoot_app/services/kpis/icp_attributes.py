@@ -71,20 +71,34 @@ def _display_names(originals: np.ndarray, counts: np.ndarray, keys: pd.Series) -
     return dict(zip(table["key"], table["orig"], strict=True)) if len(table) else {}
 
 
-def _from_pairs(rows: np.ndarray, keys: np.ndarray, n: int, labels_of: dict | None) -> Coded:
-    """Code (row, key) pairs, keys sorted (so codes do not depend on row order), one
-    pair per company and value."""
-    mask = pd.notna(keys)
-    rows, keys = rows[mask], keys[mask].astype(str)
-    uniques = np.unique(keys)
-    codes = np.searchsorted(uniques, keys)
-    if len(rows):
-        pair = np.unique(rows.astype(np.int64) * max(len(uniques), 1) + codes)
-        rows, codes = pair // max(len(uniques), 1), pair % max(len(uniques), 1)
+def _from_pairs(rows: np.ndarray, codes: np.ndarray, keys: np.ndarray, n: int,
+                labels_of: dict | None) -> Coded:
+    """Code (row, value) pairs given as factorize ``codes`` (-1: missing) into the
+    distinct ``keys`` (None: not a value). Keys are sorted, so codes do not depend
+    on row order; one pair per company and value. Strings are compared only among
+    the distinct values, never per row."""
+    keys = np.asarray(keys, dtype=object)
+    valid = pd.notna(keys)
+    distinct = np.unique(keys[valid].astype(str)) if valid.any() else np.array([], dtype=str)
+    code_of = np.full(len(keys) + 1, -1, dtype=np.int64)
+    code_of[:-1][valid] = np.searchsorted(distinct, keys[valid].astype(str))
+    value = code_of[codes]
+    rows, value = rows[value >= 0].astype(np.int64), value[value >= 0]
+    size = max(len(distinct), 1)
+    pair = _distinct(rows * size + value)
+    rows, value = pair // size, pair % size
     known = np.zeros(n, dtype=bool)
     known[rows] = True
-    labels = [labels_of.get(k, k) if labels_of else k for k in uniques]
-    return Coded(rows.astype(np.intp), codes.astype(np.intp), labels, known)
+    labels = [labels_of.get(k, k) if labels_of else str(k) for k in distinct]
+    return Coded(rows.astype(np.intp), value.astype(np.intp), labels, known)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct integers (a sort and a diff: np.unique's hashing is slower here)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def text_values(series: pd.Series) -> Coded:
@@ -92,42 +106,51 @@ def text_values(series: pd.Series) -> Coded:
     return text_values_at(np.arange(len(series)), series, len(series))
 
 
-def list_values(series: pd.Series) -> Coded:
-    """A list column (tech stack, triggers, tags): each element, case-insensitive."""
+def list_values(series: pd.Series, exclude: str = "") -> Coded:
+    """A list column (tech stack, triggers, tags): each element, case-insensitive;
+    ``exclude`` (a value, any case) is left out."""
     n = len(series)
     exploded = pd.Series(series.to_numpy(dtype=object), index=np.arange(n)).explode()
-    return text_values_at(exploded.index.to_numpy(dtype=np.intp), exploded, n)
+    return text_values_at(exploded.index.to_numpy(dtype=np.intp), exploded, n, exclude)
 
 
-def text_values_at(rows: np.ndarray, values: pd.Series, n: int) -> Coded:
+def text_values_at(rows: np.ndarray, values: pd.Series, n: int, exclude: str = "") -> Coded:
     """Text values at company positions ``rows`` (several per company for lists)."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     text = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     keys = text.where(text.map(lambda v: isinstance(v, str))).str.strip().str.casefold()
-    keys = keys.where(keys != "")
+    keys = keys.where((keys != "") & (keys != exclude.strip().casefold()))
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     names = _display_names(np.asarray(uniques, dtype=object), counts, keys)
-    per_pair = np.append(keys.to_numpy(dtype=object), [None])[codes]
-    return _from_pairs(rows, per_pair, n, names)
+    return _from_pairs(np.asarray(rows), codes, keys.to_numpy(dtype=object), n, names)
 
 
-def country_codes(series: pd.Series) -> np.ndarray:
-    """Alpha-2 code per company (None where unknown)."""
+@dataclass(frozen=True)
+class Countries:
+    """The country column factorised: per-row codes, and the alpha-2 of each distinct."""
+
+    codes: np.ndarray
+    alpha2: np.ndarray  # object, None where not a recognisable country
+
+    def per_row(self) -> np.ndarray:
+        return np.append(self.alpha2, [None])[self.codes]
+
+
+def countries_of(series: pd.Series) -> Countries:
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    normal = np.array([normalise_country(u) for u in uniques] + [None], dtype=object)
-    return normal[codes]
+    return Countries(codes, np.array([normalise_country(u) for u in uniques], dtype=object))
 
 
-def country_values(countries: np.ndarray) -> Coded:
-    return _from_pairs(np.arange(len(countries)), countries, len(countries), None)
+def country_values(countries: Countries) -> Coded:
+    n = len(countries.codes)
+    return _from_pairs(np.arange(n), countries.codes, countries.alpha2, n, None)
 
 
-def region_values(countries: np.ndarray) -> Coded:
-    codes, uniques = pd.factorize(countries, use_na_sentinel=True)
-    named = [CONTINENT_OF.get(c) for c in uniques]  # a continent a criterion can name
-    regions = np.array([r if r in REGION_COUNTRIES else None for r in named] + [None],
-                       dtype=object)[codes]
-    return _from_pairs(np.arange(len(countries)), regions, len(countries), None)
+def region_values(countries: Countries) -> Coded:
+    named = [CONTINENT_OF.get(c) if c else None for c in countries.alpha2]
+    regions = np.array([r if r in REGION_COUNTRIES else None for r in named], dtype=object)
+    n = len(countries.codes)
+    return _from_pairs(np.arange(n), countries.codes, regions, n, None)
 
 
 def numbers(series: pd.Series) -> np.ndarray:

@@ -36,19 +36,21 @@ DEAL_COLUMNS = ("id", "company_id", "won", "value", "closed_at")
 # --------------------------------------------------------------------------- deals
 
 
-def _utc(values) -> pd.Series:
-    return pd.to_datetime(pd.Series(values), utc=True, errors="coerce")
+def _utc(values) -> np.ndarray:
+    """datetime64[ns] in UTC, naive (NaT where missing): compared as numbers."""
+    stamps = pd.to_datetime(pd.Series(values), utc=True, errors="coerce")
+    return stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
 
 def usable(companies: pd.DataFrame, deals: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Deals whose company was known when they closed, with ``row`` (the company's
     position), sorted by close date then id; and the number left out."""
     rows = pd.Index(companies["id"]).get_indexer(deals["company_id"])
-    closed = _utc(deals["closed_at"].to_numpy())
-    created = _utc(companies["created_at"].to_numpy()).to_numpy()
-    ok = (rows >= 0) & closed.notna().to_numpy()
-    ok[ok] &= closed.to_numpy()[ok] >= created[rows[ok]]
-    kept = deals.loc[ok].assign(row=rows[ok], closed_at=closed.to_numpy()[ok])
+    closed = _utc(deals["closed_at"].reset_index(drop=True))
+    created = _utc(companies["created_at"])
+    ok = (rows >= 0) & ~np.isnat(closed)
+    ok[ok] &= closed[ok] >= created[rows[ok]]
+    kept = deals.loc[ok].assign(row=rows[ok], closed_at=closed[ok])
     kept = kept.sort_values(["closed_at", "id"], kind="mergesort").reset_index(drop=True)
     return kept, int((~ok).sum())
 
@@ -131,6 +133,6 @@ def backtest(companies: pd.DataFrame, deals: pd.DataFrame, specs: list[IcpSpec],
             score, tier = _scored(companies, holdout_specs, thresholds)
         part = kept.iloc[start:]
         out["holdout"] = _on(part, score, tier) | {
-            "since": part["closed_at"].iloc[0].isoformat(),
+            "since": pd.Timestamp(part["closed_at"].iloc[0]).tz_localize("UTC").isoformat(),
             "learned_without_it": holdout_specs is not None}
     return out

@@ -189,17 +189,8 @@ def _range_criterion(field: str, values: np.ndarray, best: np.ndarray, edges: tu
 # --------------------------------------------------------------------------- the suggestion
 
 
-def _coded(companies: pd.DataFrame, exclude_tag: str) -> tuple[dict, np.ndarray]:
-    countries = attrs.country_codes(companies["country"])
-    tags = companies["tags"]
-    if exclude_tag:  # the tag that defines "best" says nothing about them
-        key = exclude_tag.strip().casefold()
-        exploded = tags.explode()
-        keep = (exploded.str.strip().str.casefold() != key).to_numpy(dtype=bool)
-        coded_tags = attrs.text_values_at(exploded.index.to_numpy(dtype=np.intp)[keep],
-                                          exploded[keep], len(companies))
-    else:
-        coded_tags = attrs.list_values(tags)
+def _coded(companies: pd.DataFrame, exclude_tag: str) -> tuple[dict, attrs.Countries]:
+    countries = attrs.countries_of(companies["country"])
     return {
         "industry": attrs.text_values(companies["industry"]),
         "employee_band": attrs.band_values(attrs.numbers(companies["employees"]),
@@ -210,7 +201,8 @@ def _coded(companies: pd.DataFrame, exclude_tag: str) -> tuple[dict, np.ndarray]
         "country": attrs.country_values(countries),
         "tech_stack": attrs.list_values(companies["tech_stack"]),
         "triggers": attrs.list_values(companies["triggers"]),
-        "tags": coded_tags,
+        # the tag that defines "best" says nothing about them
+        "tags": attrs.list_values(companies["tags"], exclude=exclude_tag),
     }, countries
 
 
@@ -257,8 +249,9 @@ def suggest(companies: pd.DataFrame, best: np.ndarray, *, name: str = "Like our 
             proposed["region"], proposed["country"] = set(regions), set(countries_)
             values = sorted(chosen) + [counts["country"].labels[i] for i in countries_]
             allowed = set(values) | {c for c, r in CONTINENT_OF.items() if r in chosen}
-            known = pd.notna(countries)
-            matched = known & pd.Series(countries, dtype=object).isin(allowed).to_numpy()
+            known = coded["country"].known
+            matched = np.append(pd.Series(countries.alpha2, dtype=object).isin(allowed)
+                                .to_numpy(), [False])[countries.codes]
             kb, nb, kr, nr, ev = _strength(matched, known, best)
             row = evidence_row("region", ", ".join(values), kb, nb, kr, nr)
             found["geography"] = ({"field": "geography", "values": values}, ev, row)
