@@ -24,6 +24,7 @@ from updoot_app.pages.login import login
 from updoot_app.pages.pipeline import pipeline
 from updoot_app.pages.pipeline_stages import pipeline_stages
 from updoot_app.pages.profile_detail import profile_detail
+from updoot_app.pages.profile_suggest import profile_suggest
 from updoot_app.pages.profile_wizard import profile_wizard
 from updoot_app.pages.profiles import profiles
 from updoot_app.pages.public_quote import public_quote
@@ -52,6 +53,7 @@ from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
+from updoot_app.state.profiles.icp_suggest_state import IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 
@@ -77,6 +79,8 @@ app.add_page(settings, route="/settings", title="Settings · Updoot",
              on_load=[SettingsState.load, BillingSettingsState.load])
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
              on_load=ProfilesState.load)
+app.add_page(profile_suggest, route="/profiles/suggest",
+             title="Start from your best customers · Updoot", on_load=IcpSuggestState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",

@@ -4,7 +4,7 @@ import reflex as rx
 
 from updoot_app.components.fit_badge import TIER_COLORS
 from updoot_app.components.forms import label, labelled_by
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.services.profiles.wizard_draft import CRITERIA
@@ -104,6 +104,14 @@ def step_start() -> rx.Component:
                                 on_click=W.use_template("cybersecurity")),
                       wrap="wrap", align="center"),
             icon="sparkles", width="100%",
+        ),
+        rx.callout(
+            rx.hstack(rx.text("Or let your sales history draft it: what your best customers "
+                              "have in common."),
+                      link_button("Start from your best customers", size="1",
+                                  id="wizard-start-from-best", href="/profiles/suggest"),
+                      wrap="wrap", align="center"),
+            icon="trophy", width="100%",
         ),
         spacing="3", width="100%",
     )

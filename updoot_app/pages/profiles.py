@@ -47,6 +47,8 @@ def profiles() -> rx.Component:
             rx.cond(ProfilesState.can_edit,
                     link_button(rx.icon("plus", size=16), "New ICP", id="new-icp",
                                 href="/profiles/new")),
+            link_button(rx.icon("trophy", size=16), "Start from your best customers",
+                        variant="soft", id="start-from-best", href="/profiles/suggest"),
         ),
         rx.card(rx.vstack(rx.text("Companies by fit tier (best match across active ICPs)",
                                   size="2", weight="medium"),

@@ -1,0 +1,79 @@
+"""/profiles/suggest and the wizard opened on its draft, called as the browser calls
+them, on a demo workspace."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from tests.state.conftest import call, new_state, redirect_target
+from updoot_app import db
+from updoot_app.models import Icp
+from updoot_app.services.demo import lifecycle
+from updoot_app.state.profiles.icp_suggest_state import IcpSuggestState
+from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
+
+SECURITY_TRIGGERS = {"data breach", "new regulation", "audit", "rapid hiring"}
+
+
+@pytest.fixture
+def demo_token(database):
+    with db.session_scope() as s:
+        _ws, token = lifecycle.create_demo(s, seed=20261206)
+    return token
+
+
+def icp_count() -> int:
+    with db.session_scope() as s:
+        return s.exec(select(func.count()).select_from(Icp)).one()
+
+
+def test_the_page_opens_on_won_deals_with_evidence_and_both_backtests(demo_token):
+    state = new_state(IcpSuggestState, demo_token)
+    call(state, "load")
+    assert state.status == "ok" and state.error == ""
+    assert state.message.endswith("other companies.")
+    assert sum(int(r["weight"]) for r in state.reasons) == 100
+    assert any(r["line"].startswith("Financial Services: ") for r in state.evidence)
+    assert any(e["proposed"] and "(trigger)" in e["line"] for e in state.evidence)
+    rows = {r["tier"]: r for r in state.bt_tiers}
+    assert len(rows) == 5 and " of " in rows["A"]["current"] and " of " in rows["A"]["draft"]
+    assert state.current_names == "Mid-market security buyers"
+    assert state.wizard_href == "/profiles/new?best=won"
+
+
+def test_other_meanings_of_best_and_bad_input(demo_token):
+    state = new_state(IcpSuggestState, demo_token)
+    call(state, "load")
+    call(state, "suggest", {"best": "top_revenue", "top": "12", "tag": ""})
+    assert state.status == "ok" and state.message.startswith("12 best customers")
+    assert state.wizard_href == "/profiles/new?best=top_revenue&top=12"
+    call(state, "suggest", {"best": "top_revenue", "top": "lots"})
+    assert "top must be a whole number" in state.error
+    call(state, "suggest", {"best": "tag", "tag": "nobody-has-this"})
+    assert state.status == "none" and state.reasons == [] and "Won" in state.message
+    call(state, "suggest", {"best": "everyone"})
+    assert state.error == "Pick what best customers means."
+    call(state, "suggest", "not a form")
+    assert state.error == "Pick what best customers means."
+
+
+def test_the_wizard_opens_the_draft_unsaved_and_saves_it(demo_token):
+    before = icp_count()
+    wizard = new_state(IcpWizardState, demo_token)
+    wizard.router.page.params.update({"icp_id": "new", "best": "won"})
+    call(wizard, "load")
+    assert set(wizard.draft["triggers"]) & SECURITY_TRIGGERS
+    assert wizard.weight_total == 100 and wizard.icp_id == 0
+    assert icp_count() == before  # nothing saved by opening it
+    call(wizard, "set_text", "name", "Learned from our wins")
+    result = call(wizard, "save")
+    assert icp_count() == before + 1
+    assert redirect_target(result).startswith("/profiles/")
+
+
+def test_the_wizard_reports_a_bad_suggestion_request(demo_token):
+    wizard = new_state(IcpWizardState, demo_token)
+    wizard.router.page.params.update({"icp_id": "new", "best": "top_paid", "top": "0"})
+    call(wizard, "load")
+    assert "top" in wizard.error and wizard.weight_total == 0
