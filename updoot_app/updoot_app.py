@@ -53,7 +53,7 @@ from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
-from updoot_app.state.profiles.icp_suggest_state import IcpSuggestState
+from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 
@@ -86,7 +86,7 @@ app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_detail, route="/profiles/[icp_id]", title="Profile · Updoot",
-             on_load=IcpDetailState.load)
+             on_load=[IcpDetailState.load, IcpBacktestState.load])
 app.add_page(companies_page, route="/companies", title="Companies · Updoot",
              on_load=CompaniesState.load)
 app.add_page(company_import_page, route="/companies/import", title="Import companies · Updoot",

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from tests.state.conftest import call, new_state, redirect_target
+from tests.state.conftest import call, new_state, redirect_target, toast_text
 from updoot_app import db
 from updoot_app.models import Icp
 from updoot_app.services.demo import lifecycle
-from updoot_app.state.profiles.icp_suggest_state import IcpSuggestState
+from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 
 SECURITY_TRIGGERS = {"data breach", "new regulation", "audit", "rapid hiring"}
@@ -77,3 +77,18 @@ def test_the_wizard_reports_a_bad_suggestion_request(demo_token):
     wizard.router.page.params.update({"icp_id": "new", "best": "top_paid", "top": "0"})
     call(wizard, "load")
     assert "top" in wizard.error and wizard.weight_total == 0
+
+
+def test_an_icp_page_shows_its_backtest_beside_the_active_profiles(demo_token, alice):
+    with db.session_scope() as s:
+        icp_id = s.exec(select(Icp.id)).one()
+    page = new_state(IcpBacktestState, demo_token)
+    page.router.page.params["icp_id"] = str(icp_id)
+    call(page, "load")
+    rows = {r["tier"]: r for r in page.bt_tiers}
+    assert rows["A"]["draft"] == rows["A"]["current"] != "—"  # the only active profile
+    assert page.bt_figures[0]["draft"].startswith("0.") and page.bt_note == ""
+    other = new_state(IcpBacktestState, alice.token)
+    other.router.page.params["icp_id"] = str(icp_id)
+    result = call(other, "load")
+    assert "not found" in toast_text(result).lower() and other.bt_tiers == []

@@ -4,6 +4,7 @@ and its backtest beside the current ICP's."""
 import reflex as rx
 
 from updoot_app.components.forms import form_error, label, labelled_by
+from updoot_app.components.icp_backtest import backtest_tables
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.state.profiles.icp_suggest_state import BEST_CHOICES
 from updoot_app.state.profiles.icp_suggest_state import IcpSuggestState as S
@@ -72,26 +73,13 @@ def draft_card() -> rx.Component:
 
 
 def backtest_card() -> rx.Component:
-    def row(r: dict, key: str) -> rx.Component:
-        return rx.table.row(rx.table.row_header_cell(r[key]), rx.table.cell(r["draft"]),
-                            rx.table.cell(r["current"]))
-
-    def table(rows, key: str, first: str, table_id: str) -> rx.Component:
-        return rx.box(rx.table.root(
-            rx.table.header(rx.table.row(rx.table.column_header_cell(first),
-                                         rx.table.column_header_cell("This draft"),
-                                         rx.table.column_header_cell("Current ICP"))),
-            rx.table.body(rx.foreach(rows, lambda r: row(r, key))),
-            size="1", width="100%", id=table_id), overflow_x="auto", width="100%")
-
     return rx.card(
         rx.vstack(
             rx.heading("Backtest on your closed deals", size="4", as_="h2"),
             rx.text("How each ICP's tiers would have sorted the deals you closed: win rate "
                     "and number of deals per tier. Current: ", S.current_names, ".",
                     size="2", color_scheme="gray"),
-            table(S.bt_tiers, "tier", "Tier", "backtest-tiers"),
-            table(S.bt_figures, "figure", "Figure", "backtest-figures"),
+            backtest_tables(S.bt_tiers, S.bt_figures, "This draft", "Current ICP", "backtest"),
             rx.text("The draft learned from these same deals, which flatters it: the holdout "
                     "line scores the most recent deals with a draft learned without them.",
                     size="1", color_scheme="gray"),

@@ -168,11 +168,18 @@ def suggest_icp(session: Session, principal: Principal, raw: Any) -> dict:
     return result | {"best": request, "backtest": {"draft": draft, "current": current}}
 
 
-def backtest_icp(session: Session, principal: Principal, icp_id: object) -> dict:
-    """The backtest of one ICP of the caller's workspace at its current version."""
+def backtest_icp(session: Session, principal: Principal, icp_id: object, *,
+                 with_current: bool = False) -> dict:
+    """The backtest of one ICP of the caller's workspace at its current version; with
+    ``with_current``, also ``current``: the backtest of the workspace's active ICPs
+    (the fit every company has now), for the ICP's page to compare."""
     icp = icp_reads.get_icp(session, principal, icp_id)
     version = icp_reads.current_version(session, icp)
     ws = principal.workspace_id
-    out = icp_backtest.backtest(read_companies(session, ws), read_closed_deals(session, ws),
-                                [parse_icp(version.payload, id=icp.id)])
-    return out | {"icp_id": icp.id, "name": icp.name, "version": version.number}
+    companies, deals = read_companies(session, ws), read_closed_deals(session, ws)
+    out = icp_backtest.backtest(companies, deals, [parse_icp(version.payload, id=icp.id)])
+    out |= {"icp_id": icp.id, "name": icp.name, "version": version.number}
+    if with_current:
+        specs = icp_reads.specs_for_workspace(session, ws)
+        out["current"] = icp_backtest.backtest(companies, deals, specs) if specs else None
+    return out

@@ -118,3 +118,21 @@ class IcpSuggestState(AppState):
         if self.best == "tag":
             request["tag"] = self.tag
         self._compute(p, request)
+
+
+class IcpBacktestState(AppState):
+    """The backtest card of one ICP's page: this ICP beside the active ones."""
+
+    bt_tiers: list[dict[str, str]] = []
+    bt_figures: list[dict[str, str]] = []
+    bt_note: str = ""
+
+    @rx.event
+    @guard("viewer")
+    def load(self, p: Principal):
+        with db.session_scope() as session:
+            out = icp_history.backtest_icp(session, p, self.router.page.params.get(
+                "icp_id", ""), with_current=True)
+        self.bt_tiers, self.bt_figures = backtest_rows(out, out["current"])
+        self.bt_note = ("" if out["n"] else
+                        "No closed deals yet: win and lose a few deals to see a backtest.")

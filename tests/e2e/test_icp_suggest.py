@@ -1,0 +1,76 @@
+"""Start from your best customers, on the demo: the evidence of the demo's story (its
+winners show a security trigger), the draft's backtest beside the current ICP's
+(whose tiers sort the deals A > B > C > D), the draft opened in the wizard unsaved,
+then saved, which re-scores."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.journeys import FIRST_LOAD_MS, try_demo, visit
+
+pytestmark = pytest.mark.e2e
+
+SECURITY_TRIGGER = re.compile(r"(data breach|new regulation|audit|rapid hiring) \(trigger\): "
+                              r"\d+ of \d+ best customers \(\d+ %\) vs \d+ % of the rest, "
+                              r"lift \d+\.\d")
+
+
+def win_rate(text: str) -> int:
+    return int(re.match(r"(\d+) %", text).group(1))
+
+
+def test_start_from_best_customers_on_the_demo(page: Page):
+    try_demo(page)
+    visit(page, "/profiles")
+    page.locator("#start-from-best").click()
+    expect(page.locator("#suggest-message")).to_contain_text("best customers compared with",
+                                                             timeout=FIRST_LOAD_MS)
+    evidence = page.locator("#suggest-evidence .evidence-line")
+    expect(evidence.first).to_be_visible()
+    in_draft = page.locator("#suggest-evidence .evidence-line", has_text="in the draft")
+    assert in_draft.count() >= 1
+    assert any(SECURITY_TRIGGER.search(t) for t in in_draft.all_inner_texts()), \
+        in_draft.all_inner_texts()
+    # The backtest: the current ICP's tiers sort the demo's deals A > B > C > D.
+    tiers = page.locator("#backtest-tiers tbody tr")
+    expect(tiers).to_have_count(5)
+    current = [tiers.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
+    rates = [win_rate(c) for c in current]
+    assert rates == sorted(rates, reverse=True) and rates[0] > rates[3], current
+    expect(page.locator("#backtest-figures")).to_contain_text("AUC of score vs won")
+    weights = [int(w.split()[0]) for w in
+               page.locator("#suggest-draft .draft-criterion .rt-Badge").all_inner_texts()]
+    assert sum(weights) == 100, weights
+
+    # Another meaning of best: the top 10 by won revenue.
+    page.locator("#suggest-best").click()
+    page.get_by_role("option", name="Top N by won revenue").click()
+    page.locator("#suggest-top").fill("10")
+    page.locator("#suggest-run").click()
+    expect(page.locator("#suggest-message")).to_contain_text("10 best customers compared")
+
+    # Open the draft in the wizard: filled in, nothing saved until Save.
+    page.locator("#suggest-best").click()
+    page.get_by_role("option", name="Companies with a won deal").click()
+    page.locator("#suggest-run").click()
+    expect(page.locator("#suggest-message")).not_to_contain_text("10 best customers")
+    page.locator("#open-draft").click()
+    expect(page.locator("#wizard-step")).to_contain_text("Start", timeout=FIRST_LOAD_MS)
+    expect(page.locator("#running-sum")).to_contain_text("100 / 100")
+    expect(page.locator("#field-name")).to_have_value("Like our customers with won deals")
+    page.locator("#field-name").fill("Learned from our wins")
+    page.locator("#field-name").blur()
+    for _ in range(6):
+        page.locator("#wizard-next").click()
+    expect(page.locator("#wizard-step")).to_contain_text("Weights & save")
+    page.locator("#save-icp").click()
+    expect(page).to_have_url(re.compile(r".*/profiles/\d+$"), timeout=FIRST_LOAD_MS)
+    expect(page.locator("#rescore-message")).to_contain_text("All companies re-scored",
+                                                             timeout=FIRST_LOAD_MS)
+    expect(page.locator("#icp-backtest-tiers tbody tr")).to_have_count(5)
+    visit(page, "/profiles")
+    expect(page.get_by_text("Learned from our wins")).to_be_visible(timeout=FIRST_LOAD_MS)
