@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 SECURITY_TRIGGER = re.compile(r"(data breach|new regulation|audit|rapid hiring) \(trigger\): "
                               r"\d+ of \d+ best customers \(\d+ %\) vs \d+ % of the rest, "
-                              r"lift \d+\.\d")
+                              r"lift (\d+\.\d)")
 
 
 def win_rate(text: str) -> int:
@@ -33,8 +33,10 @@ def test_start_from_best_customers_on_the_demo(page: Page):
     expect(evidence.first).to_be_visible()
     in_draft = page.locator("#suggest-evidence .evidence-line", has_text="in the draft")
     assert in_draft.count() >= 1
-    assert any(SECURITY_TRIGGER.search(t) for t in in_draft.all_inner_texts()), \
-        in_draft.all_inner_texts()
+    assert any("(trigger)" in t for t in in_draft.all_inner_texts()), in_draft.all_inner_texts()
+    lifts = [float(m.group(2)) for t in evidence.all_inner_texts()
+             if (m := SECURITY_TRIGGER.search(t))]
+    assert lifts and max(lifts) > 1.0, evidence.all_inner_texts()
     # The backtest: the current ICP's tiers sort the demo's deals A > B > C > D.
     tiers = page.locator("#backtest-tiers tbody tr")
     expect(tiers).to_have_count(5)
