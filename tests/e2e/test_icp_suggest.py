@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.journeys import FIRST_LOAD_MS, try_demo, visit
 
 pytestmark = pytest.mark.e2e
@@ -47,6 +48,7 @@ def test_start_from_best_customers_on_the_demo(page: Page):
     weights = [int(w.split()[0]) for w in
                page.locator("#suggest-draft .draft-criterion .rt-Badge").all_inner_texts()]
     assert sum(weights) == 100, weights
+    page.screenshot(path=str(SCREENSHOT_DIR / "icp_suggest_page.png"), full_page=True)
 
     # Another meaning of best: the top 10 by won revenue.
     page.locator("#suggest-best").click()
@@ -66,9 +68,10 @@ def test_start_from_best_customers_on_the_demo(page: Page):
     expect(page.locator("#field-name")).to_have_value("Like our customers with won deals")
     page.locator("#field-name").fill("Learned from our wins")
     page.locator("#field-name").blur()
-    for _ in range(6):
+    for step in ("Industries", "Company size", "Geography", "Signals", "Disqualifiers",
+                 "Weights & save"):
         page.locator("#wizard-next").click()
-    expect(page.locator("#wizard-step")).to_contain_text("Weights & save")
+        expect(page.locator("#wizard-step")).to_contain_text(step)
     page.locator("#save-icp").click()
     expect(page).to_have_url(re.compile(r".*/profiles/\d+$"), timeout=FIRST_LOAD_MS)
     expect(page.locator("#rescore-message")).to_contain_text("All companies re-scored",

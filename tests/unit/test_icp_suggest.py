@@ -228,3 +228,23 @@ def test_an_icp_of_the_won_companies_industries_ranks_them_first(won):
     assert out["auc"] == 1.0
     tiers = {t["tier"]: t for t in out["tiers"]}
     assert tiers["A"]["won"] == tiers["A"]["closed"] == sum(won)
+
+
+def test_review_reasons_age_and_a_worse_last_quarter():
+    companies = frame([{"industry": "Financial Services", "triggers": ["audit"]},
+                       {"industry": "Retail"}])
+    now = pd.Timestamp("2026-12-06")
+    # the quarter before last (Apr-Jun): FS wins, Retail loses; last (Jul-Sep): reversed
+    good = [(1, True, 10.0, 100 + i % 80) for i in range(10)] + \
+        [(2, False, 10.0, 100 + i % 80) for i in range(10)]
+    bad = [(1, False, 10.0, 190 + i % 80) for i in range(10)] + \
+        [(2, True, 10.0, 190 + i % 80) for i in range(10)]
+    deals = deals_frame(good + bad)
+    fresh = pd.Timestamp("2026-10-01")
+    reasons = icp_backtest.review_reasons(companies, deals, FS_ICP, fresh, now)
+    assert len(reasons) == 1 and "AUC 0.00 on 20 deals vs 1.00 on 20" in reasons[0]
+    steady = deals_frame(good + [(c, w, v, d + 90) for c, w, v, d in good])
+    assert icp_backtest.review_reasons(companies, steady, FS_ICP, fresh, now) == []
+    old = icp_backtest.review_reasons(companies, steady, FS_ICP, pd.Timestamp("2025-09-01"),
+                                      now)
+    assert old == ["Not reviewed for 15 months."]

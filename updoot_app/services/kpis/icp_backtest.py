@@ -136,3 +136,42 @@ def backtest(companies: pd.DataFrame, deals: pd.DataFrame, specs: list[IcpSpec],
             "since": pd.Timestamp(part["closed_at"].iloc[0]).tz_localize("UTC").isoformat(),
             "learned_without_it": holdout_specs is not None}
     return out
+
+
+# --------------------------------------------------------------------------- review prompts
+
+REVIEW_AFTER_DAYS = 365
+MIN_QUARTER_DEALS = 15
+CLEARLY_WORSE = 0.1  # AUC points lost from one quarter to the next
+
+
+def _quarter_start(when: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(year=when.year, month=3 * ((when.month - 1) // 3) + 1, day=1)
+
+
+def review_reasons(companies: pd.DataFrame, deals: pd.DataFrame, spec: IcpSpec,
+                   version_created: pd.Timestamp, now: pd.Timestamp) -> list[str]:
+    """Why an ICP is due for review: its version is over ``REVIEW_AFTER_DAYS`` old,
+    or its AUC on the deals closed last quarter is ``CLEARLY_WORSE`` than on the
+    quarter before (each with at least ``MIN_QUARTER_DEALS`` deals). Naive UTC times."""
+    reasons = []
+    age = (now - version_created).days
+    if age > REVIEW_AFTER_DAYS:
+        reasons.append(f"Not reviewed for {age // 30} months.")
+    companies = companies.reset_index(drop=True)
+    kept, _excluded = usable(companies, deals)
+    this_quarter = _quarter_start(now)
+    last = _quarter_start(this_quarter - pd.Timedelta(days=1))
+    before = _quarter_start(last - pd.Timedelta(days=1))
+    closed = pd.to_datetime(kept["closed_at"])
+    parts = [kept[(closed >= lo) & (closed < hi)] for lo, hi in ((before, last),
+                                                                  (last, this_quarter))]
+    if min(len(p) for p in parts) < MIN_QUARTER_DEALS:
+        return reasons
+    score, tier = _scored(companies, [spec], Thresholds())
+    earlier, recent = (_on(p, score, tier)["auc"] for p in parts)
+    if earlier is not None and recent is not None and recent <= earlier - CLEARLY_WORSE:
+        reasons.append(f"It sorted last quarter's deals worse than the quarter before's "
+                       f"(AUC {recent:.2f} on {len(parts[1])} deals vs {earlier:.2f} on "
+                       f"{len(parts[0])}).")
+    return reasons
