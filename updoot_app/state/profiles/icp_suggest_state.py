@@ -31,11 +31,12 @@ def _auc(bt: dict | None) -> str:
     return f"{bt['auc']:.2f} (n = {bt['n']})"
 
 
-def _holdout(bt: dict | None) -> str:
+def _holdout(bt: dict | None, learned: bool) -> str:
     hold = (bt or {}).get("holdout")
     if not hold:
         return "not enough recent deals"
-    note = "" if hold["learned_without_it"] else ", learned from these deals too"
+    note = ", learned from these deals too" if learned and not hold["learned_without_it"] \
+        else ""
     return f"{_auc(hold)}, since {hold['since'][:10]}{note}"
 
 
@@ -46,8 +47,10 @@ def _tier_cell(bt: dict | None, tier: str) -> str:
     return f"{_pct(row['win_rate'])} of {row['closed']}"
 
 
-def backtest_rows(draft: dict | None, current: dict | None) -> tuple[list, list]:
-    """Tier rows and figure rows, the draft beside the current ICP, as display text."""
+def backtest_rows(draft: dict | None, current: dict | None,
+                  learned: bool = True) -> tuple[list, list]:
+    """Tier rows and figure rows, the draft beside the current ICP, as display text;
+    ``learned``: the left one was learned from the deals (a draft, not a saved ICP)."""
     tiers = [{"tier": TIER_LABELS.get(t, t), "draft": _tier_cell(draft, t),
               "current": _tier_cell(current, t)} for t in FIT_TIERS]
     figures = [
@@ -55,8 +58,8 @@ def backtest_rows(draft: dict | None, current: dict | None) -> tuple[list, list]
         {"figure": "Won revenue in tiers A and B",
          "draft": _pct((draft or {}).get("won_revenue_share_ab")),
          "current": _pct((current or {}).get("won_revenue_share_ab"))},
-        {"figure": "Holdout: most recent 30 % of deals", "draft": _holdout(draft),
-         "current": _holdout(current)},
+        {"figure": "Holdout: most recent 30 % of deals", "draft": _holdout(draft, learned),
+         "current": _holdout(current, False)},
         {"figure": "Deals left out (closed before the company was added)",
          "draft": str((draft or {}).get("excluded", "—")),
          "current": str((current or {}).get("excluded", "—"))},
@@ -133,6 +136,6 @@ class IcpBacktestState(AppState):
         with db.session_scope() as session:
             out = icp_history.backtest_icp(session, p, self.router.page.params.get(
                 "icp_id", ""), with_current=True)
-        self.bt_tiers, self.bt_figures = backtest_rows(out, out["current"])
+        self.bt_tiers, self.bt_figures = backtest_rows(out, out["current"], learned=False)
         self.bt_note = ("" if out["n"] else
                         "No closed deals yet: win and lose a few deals to see a backtest.")
