@@ -21,6 +21,7 @@ from updoot_app.pages.invoice_detail import invoice_detail
 from updoot_app.pages.invoices import invoices_page
 from updoot_app.pages.landing import landing
 from updoot_app.pages.login import login
+from updoot_app.pages.persona_insights import persona_insights
 from updoot_app.pages.pipeline import pipeline
 from updoot_app.pages.pipeline_stages import pipeline_stages
 from updoot_app.pages.profile_detail import profile_detail
@@ -55,6 +56,7 @@ from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
 from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
+from updoot_app.state.profiles.persona_insights_state import PersonaInsightsState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 
 app = rx.App(
@@ -81,6 +83,8 @@ app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
              on_load=ProfilesState.load)
 app.add_page(profile_suggest, route="/profiles/suggest",
              title="Start from your best customers · Updoot", on_load=IcpSuggestState.load)
+app.add_page(persona_insights, route="/personas/[persona_id]", title="Persona · Updoot",
+             on_load=PersonaInsightsState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",

@@ -53,6 +53,8 @@ def persona_card(c: dict) -> rx.Component:
             line("Objections", c["objections"]),
             line("Reach them via", c["channels"]),
             rx.cond(c["motivations"] != "", line("Motivations", c["motivations"])),
+            rx.link("What sales conversations say", href="/personas/" + c["id"], size="2",
+                    class_name="persona-insights-link"),
             rx.cond(D.can_edit, rx.button("Remove", size="1", variant="ghost",
                                           color_scheme="red",
                                           on_click=D.delete_persona(c["id"]))),
