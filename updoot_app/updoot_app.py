@@ -58,6 +58,7 @@ from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSug
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.persona_insights_state import PersonaInsightsState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
+from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 app = rx.App(
     # The API beside the pages (its paths go straight to it), and /login served as
@@ -74,13 +75,13 @@ app.add_page(signup, route="/signup", title="Sign up · Updoot", on_load=AuthSta
 app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot",
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
-             on_load=DashboardState.load)
+             on_load=[DashboardState.load, ReviewPromptsState.load])
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)
 app.add_page(settings, route="/settings", title="Settings · Updoot",
              on_load=[SettingsState.load, BillingSettingsState.load])
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
-             on_load=ProfilesState.load)
+             on_load=[ProfilesState.load, ReviewPromptsState.load])
 app.add_page(profile_suggest, route="/profiles/suggest",
              title="Start from your best customers · Updoot", on_load=IcpSuggestState.load)
 app.add_page(persona_insights, route="/personas/[persona_id]", title="Persona · Updoot",

@@ -3,15 +3,18 @@ them, on a demo workspace."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import func, select
 
 from tests.state.conftest import call, new_state, redirect_target, toast_text
 from updoot_app import db
-from updoot_app.models import Icp
+from updoot_app.models import Icp, IcpVersion
 from updoot_app.services.demo import lifecycle
 from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
+from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 SECURITY_TRIGGERS = {"data breach", "new regulation", "audit", "rapid hiring"}
 
@@ -92,3 +95,16 @@ def test_an_icp_page_shows_its_backtest_beside_the_active_profiles(demo_token, a
     other.router.page.params["icp_id"] = str(icp_id)
     result = call(other, "load")
     assert "not found" in toast_text(result).lower() and other.bt_tiers == []
+
+
+def test_time_to_review_an_old_icp(demo_token):
+    prompts = new_state(ReviewPromptsState, demo_token)
+    call(prompts, "load")
+    assert all("Not reviewed" not in r["reason"] for r in prompts.review_rows)
+    with db.session_scope() as s:
+        version = s.exec(select(IcpVersion)).one()
+        version.created_at = version.created_at - timedelta(days=500)
+        s.add(version)
+    call(prompts, "load")
+    assert [r["name"] for r in prompts.review_rows] == ["Mid-market security buyers"]
+    assert "Not reviewed for 16 months." in prompts.review_rows[0]["reason"]

@@ -10,6 +10,8 @@ the two reads the API and the pages call.
   deals, so it is not flattered by leakage (not possible for a tag or for paid
   invoices, which carry no close date: the answer says so).
 - ``backtest_icp``: one saved ICP at its current version, active or not.
+- ``review_prompts``: the active ICPs due for review ("Time to review"), each
+  with its reasons (``icp_backtest.review_reasons``).
 
 Nothing is written: a draft is saved only through the wizard or ``POST /icps``.
 Any role may read these.
@@ -24,8 +26,8 @@ import pandas as pd
 from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlmodel import Session
 
-from updoot_app.models import Company, Deal, Invoice, Payment
-from updoot_app.models.types import MONEY_SCALE
+from updoot_app.models import Company, Deal, Icp, IcpVersion, Invoice, Payment
+from updoot_app.models.types import MONEY_SCALE, utcnow
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.kpis import icp_backtest, icp_suggest
 from updoot_app.services.kpis.memo import stages_of
@@ -183,3 +185,28 @@ def backtest_icp(session: Session, principal: Principal, icp_id: object, *,
         specs = icp_reads.specs_for_workspace(session, ws)
         out["current"] = icp_backtest.backtest(companies, deals, specs) if specs else None
     return out
+
+
+def review_prompts(session: Session, principal: Principal, *, now=None) -> list[dict]:
+    """Active ICPs due for review: [{"icp_id", "name", "reasons"}], oldest id first."""
+    ws = principal.workspace_id
+    rows = session.execute(
+        select(Icp.id, Icp.name, IcpVersion.payload, IcpVersion.created_at)
+        .join(IcpVersion, IcpVersion.id == Icp.current_version_id)
+        .where(Icp.workspace_id == ws, Icp.is_active.is_(True)).order_by(Icp.id)).all()
+    if not rows:
+        return []
+    companies, deals = read_companies(session, ws), read_closed_deals(session, ws)
+    when = _naive_utc(now or utcnow())
+    out = []
+    for icp_id, name, payload, created in rows:
+        reasons = icp_backtest.review_reasons(companies, deals, parse_icp(payload, id=icp_id),
+                                              _naive_utc(created), when)
+        if reasons:
+            out.append({"icp_id": icp_id, "name": name, "reasons": reasons})
+    return out
+
+
+def _naive_utc(when) -> pd.Timestamp:
+    stamp = pd.Timestamp(when)
+    return stamp.tz_convert(None) if stamp.tzinfo else stamp
