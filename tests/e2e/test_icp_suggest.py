@@ -79,3 +79,33 @@ def test_start_from_best_customers_on_the_demo(page: Page):
     expect(page.locator("#icp-backtest-tiers tbody tr")).to_have_count(5)
     visit(page, "/profiles")
     expect(page.get_by_text("Learned from our wins")).to_be_visible(timeout=FIRST_LOAD_MS)
+
+
+def test_a_call_with_an_objection_updates_the_personas_insights(page: Page):
+    try_demo(page)
+    visit(page, "/companies")
+    page.locator(".company-link").first.click()
+    expect(page).to_have_url(re.compile(r".*/companies/\d+$"), timeout=FIRST_LOAD_MS)
+    page.locator("#log-summary").fill("Pricing call with procurement")
+    page.locator("#log-persona").click()
+    page.get_by_role("option", name=re.compile(r"^Procurement Pat")).click()
+    page.locator("#log-objections").fill("Needs a legal review; We already pay for "
+                                         "something similar")
+    page.locator("#log-interaction").click()
+    expect(page.locator(".interaction-row").first).to_contain_text(
+        "Objections: Needs a legal review; We already pay for something similar")
+
+    visit(page, "/profiles")
+    page.locator("h2", has_text="Mid-market security buyers").click()
+    expect(page).to_have_url(re.compile(r".*/profiles/\d+$"), timeout=FIRST_LOAD_MS)
+    page.locator(".persona-card", has_text="Procurement Pat") \
+        .locator(".persona-insights-link").click()
+    expect(page).to_have_url(re.compile(r".*/personas/\d+$"), timeout=FIRST_LOAD_MS)
+    table = page.locator("#objection-table")
+    listed = table.locator("tr", has_text="We already pay for something similar")
+    expect(listed).to_contain_text("1")
+    expect(listed).to_contain_text("on the persona")
+    new = table.locator("tr", has_text="Needs a legal review")
+    expect(new).to_contain_text("heard, not on the persona")
+    expect(page.locator("#rate-with")).to_contain_text("closed deals")
+    page.screenshot(path=str(SCREENSHOT_DIR / "persona_insights_page.png"), full_page=True)
