@@ -72,6 +72,9 @@ def test_start_from_best_customers_on_the_demo(page: Page):
                  "Weights & save"):
         page.locator("#wizard-next").click()
         expect(page.locator("#wizard-step")).to_contain_text(step)
+    page.locator("#run-backtest").click()  # before saving: the draft beside the active ICP
+    expect(page.locator("#wizard-backtest-tiers tbody tr")).to_have_count(5)
+    expect(page.locator("#wizard-backtest-figures")).to_contain_text("AUC of score vs won")
     page.locator("#save-icp").click()
     expect(page).to_have_url(re.compile(r".*/profiles/\d+$"), timeout=FIRST_LOAD_MS)
     expect(page.locator("#rescore-message")).to_contain_text("All companies re-scored",

@@ -15,6 +15,7 @@ from updoot_app.services.demo import lifecycle
 from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.review_state import ReviewPromptsState
+from updoot_app.state.profiles.wizard_backtest_state import WizardBacktestState
 
 SECURITY_TRIGGERS = {"data breach", "new regulation", "audit", "rapid hiring"}
 
@@ -108,3 +109,18 @@ def test_time_to_review_an_old_icp(demo_token):
     call(prompts, "load")
     assert [r["name"] for r in prompts.review_rows] == ["Mid-market security buyers"]
     assert "Not reviewed for 16 months." in prompts.review_rows[0]["reason"]
+
+
+def test_the_wizard_backtests_the_draft_before_saving(demo_token):
+    before = icp_count()
+    wizard = new_state(WizardBacktestState, demo_token)
+    parent = wizard.parent_state  # the wizard: its draft is what the backtest reads
+    parent.router.page.params.update({"icp_id": "new", "best": "won"})
+    call(parent, "load")
+    call(wizard, "run_backtest")
+    rows = {r["tier"]: r for r in wizard.wb_tiers}
+    assert wizard.wb_error == "" and len(rows) == 5 and " of " in rows["A"]["current"]
+    assert wizard.wb_figures[0]["draft"].startswith("0.") and icp_count() == before
+    call(parent, "set_weight", "w_triggers", "0")
+    call(wizard, "run_backtest")
+    assert "add up to 100" in wizard.wb_error and wizard.wb_tiers == []

@@ -9,7 +9,8 @@ the two reads the API and the pages call.
   draft's holdout figure comes from a second draft learned without the holdout
   deals, so it is not flattered by leakage (not possible for a tag or for paid
   invoices, which carry no close date: the answer says so).
-- ``backtest_icp``: one saved ICP at its current version, active or not.
+- ``backtest_icp``: one saved ICP at its current version, active or not;
+  ``backtest_draft``: an unsaved one (the wizard's, before saving).
 - ``review_prompts``: the active ICPs due for review ("Time to review"), each
   with its reasons (``icp_backtest.review_reasons``).
 
@@ -185,6 +186,17 @@ def backtest_icp(session: Session, principal: Principal, icp_id: object, *,
         specs = icp_reads.specs_for_workspace(session, ws)
         out["current"] = icp_backtest.backtest(companies, deals, specs) if specs else None
     return out
+
+
+def backtest_draft(session: Session, principal: Principal, payload: Any) -> dict:
+    """The backtest of an unsaved ICP (the wizard's draft, in the POST /icps shape),
+    with ``current``: the workspace's active ICPs, to compare before saving."""
+    spec = parse_icp(payload)
+    ws = principal.workspace_id
+    companies, deals = read_companies(session, ws), read_closed_deals(session, ws)
+    specs = icp_reads.specs_for_workspace(session, ws)
+    return icp_backtest.backtest(companies, deals, [spec]) | {
+        "current": icp_backtest.backtest(companies, deals, specs) if specs else None}
 
 
 def review_prompts(session: Session, principal: Principal, *, now=None) -> list[dict]:
