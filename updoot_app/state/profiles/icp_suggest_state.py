@@ -4,6 +4,7 @@ saved here)."""
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -67,6 +68,18 @@ def backtest_rows(draft: dict | None, current: dict | None,
     return tiers, figures
 
 
+# The reads below are pandas work over every company and closed deal: they run on a
+# worker thread (asyncio.to_thread), never on the event loop.
+def _suggest(p: Principal, request: dict) -> dict:
+    with db.session_scope() as session:
+        return icp_history.suggest_icp(session, p, request)
+
+
+def _backtest(p: Principal, icp_id: str) -> dict:
+    with db.session_scope() as session:
+        return icp_history.backtest_icp(session, p, icp_id, with_current=True)
+
+
 class IcpSuggestState(AppState):
     best: str = "won"
     top: str = "20"
@@ -82,10 +95,9 @@ class IcpSuggestState(AppState):
     current_names: str = ""
     wizard_href: str = "/profiles/new"
 
-    def _compute(self, p: Principal, request: dict) -> None:
+    async def _compute(self, p: Principal, request: dict) -> None:
         try:
-            with db.session_scope() as session:
-                out = icp_history.suggest_icp(session, p, request)
+            out = await asyncio.to_thread(_suggest, p, request)
         except ValidationError as exc:
             self.error = str(exc)
             return
@@ -102,13 +114,13 @@ class IcpSuggestState(AppState):
 
     @rx.event
     @guard("viewer", page=True)
-    def load(self, p: Principal):
+    async def load(self, p: Principal):
         self.best, self.top, self.tag = "won", "20", ""
-        self._compute(p, {"best": "won"})
+        await self._compute(p, {"best": "won"})
 
     @rx.event
     @guard("viewer")
-    def suggest(self, p: Principal, form: dict):
+    async def suggest(self, p: Principal, form: dict):
         if not isinstance(form, dict) or form.get("best") not in BEST_CHOICES:
             self.error = "Pick what best customers means."
             return
@@ -120,7 +132,7 @@ class IcpSuggestState(AppState):
             request["top"] = self.top.strip()
         if self.best == "tag":
             request["tag"] = self.tag
-        self._compute(p, request)
+        await self._compute(p, request)
 
 
 class IcpBacktestState(AppState):
@@ -132,10 +144,8 @@ class IcpBacktestState(AppState):
 
     @rx.event
     @guard("viewer")
-    def load(self, p: Principal):
-        with db.session_scope() as session:
-            out = icp_history.backtest_icp(session, p, self.router.page.params.get(
-                "icp_id", ""), with_current=True)
+    async def load(self, p: Principal):
+        out = await asyncio.to_thread(_backtest, p, self.router.page.params.get("icp_id", ""))
         self.bt_tiers, self.bt_figures = backtest_rows(out, out["current"], learned=False)
         self.bt_note = ("" if out["n"] else
                         "No closed deals yet: win and lose a few deals to see a backtest.")

@@ -4,6 +4,8 @@ wizard itself does not change: it reads the wizard's draft."""
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from updoot_app import db
@@ -16,6 +18,11 @@ from updoot_app.state.profiles.icp_suggest_state import backtest_rows
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 
 
+def _backtest(p: Principal, payload: dict) -> dict:
+    with db.session_scope() as session:
+        return icp_history.backtest_draft(session, p, payload)
+
+
 class WizardBacktestState(IcpWizardState):
     wb_tiers: list[dict[str, str]] = []
     wb_figures: list[dict[str, str]] = []
@@ -23,11 +30,10 @@ class WizardBacktestState(IcpWizardState):
 
     @rx.event
     @guard("member")
-    def run_backtest(self, p: Principal):
+    async def run_backtest(self, p: Principal):
         try:
             payload = wizard_draft.payload_from_draft(self._as_draft())
-            with db.session_scope() as session:
-                out = icp_history.backtest_draft(session, p, payload)
+            out = await asyncio.to_thread(_backtest, p, payload)  # pandas: off the loop
         except ValidationError as exc:
             self.wb_error, self.wb_tiers, self.wb_figures = str(exc), [], []
             return
