@@ -17,7 +17,8 @@ from pathlib import Path
 # the KPI benchmark leaves PostgreSQL busy (a million rows written, then dropped).
 # The browser figures against the minimal app (cold load, click round trip) next.
 BENCHMARKS = ["bench.bench_load", "bench.bench_browser", "bench.bench_scoring",
-              "bench.bench_companies", "bench.bench_pipeline", "bench.bench_kpis", "bench.bench_mail"]
+              "bench.bench_companies", "bench.bench_pipeline", "bench.bench_kpis", "bench.bench_mail",
+              "bench.bench_icp_suggest"]
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 

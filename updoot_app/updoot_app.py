@@ -21,9 +21,11 @@ from updoot_app.pages.invoice_detail import invoice_detail
 from updoot_app.pages.invoices import invoices_page
 from updoot_app.pages.landing import landing
 from updoot_app.pages.login import login
+from updoot_app.pages.persona_insights import persona_insights
 from updoot_app.pages.pipeline import pipeline
 from updoot_app.pages.pipeline_stages import pipeline_stages
 from updoot_app.pages.profile_detail import profile_detail
+from updoot_app.pages.profile_suggest import profile_suggest
 from updoot_app.pages.profile_wizard import profile_wizard
 from updoot_app.pages.profiles import profiles
 from updoot_app.pages.public_quote import public_quote
@@ -59,8 +61,11 @@ from updoot_app.state.mail.document_mail_state import DocumentMailState
 from updoot_app.state.mail.email_settings_state import EmailSettingsState
 from updoot_app.state.mail.recurring_state import RecurringState, RepeatState
 from updoot_app.state.mail.reminders_state import ReminderSettingsState
+from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState, IcpSuggestState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
+from updoot_app.state.profiles.persona_insights_state import PersonaInsightsState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
+from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 app = rx.App(
     # The API beside the pages (its paths go straight to it), and /login served as
@@ -77,7 +82,7 @@ app.add_page(signup, route="/signup", title="Sign up · Updoot", on_load=AuthSta
 app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot",
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
-             on_load=DashboardState.load)
+             on_load=[DashboardState.load, ReviewPromptsState.load])
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)
 app.add_page(settings, route="/settings", title="Settings · Updoot",
@@ -85,13 +90,17 @@ app.add_page(settings, route="/settings", title="Settings · Updoot",
 app.add_page(settings_email, route="/settings/email", title="Email · Updoot",
              on_load=EmailSettingsState.load)
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
-             on_load=ProfilesState.load)
+             on_load=[ProfilesState.load, ReviewPromptsState.load])
+app.add_page(profile_suggest, route="/profiles/suggest",
+             title="Start from your best customers · Updoot", on_load=IcpSuggestState.load)
+app.add_page(persona_insights, route="/personas/[persona_id]", title="Persona · Updoot",
+             on_load=PersonaInsightsState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",
              on_load=[AppState.load_shell, IcpWizardState.load])
 app.add_page(profile_detail, route="/profiles/[icp_id]", title="Profile · Updoot",
-             on_load=IcpDetailState.load)
+             on_load=[IcpDetailState.load, IcpBacktestState.load])
 app.add_page(companies_page, route="/companies", title="Companies · Updoot",
              on_load=CompaniesState.load)
 app.add_page(company_import_page, route="/companies/import", title="Import companies · Updoot",

@@ -17,6 +17,7 @@ from updoot_app.api import (
     routes_deals,
     routes_exports,
     routes_goals,
+    routes_icp_evidence,
     routes_icps,
     routes_invoices,
     routes_kpis,
@@ -87,6 +88,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_deal_contacts.router)
     v1.include_router(routes_stages.router)
     v1.include_router(routes_activities.router)
+    v1.include_router(routes_icp_evidence.router)
     v1.include_router(routes_icps.router)
     v1.include_router(routes_competitors.router)
     v1.include_router(routes_products.router)

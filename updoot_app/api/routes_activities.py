@@ -22,6 +22,8 @@ class ActivityIn(Body):
     occurred_at: str | None = None
     summary: str | None = None
     outcome: str | None = None
+    objections: list[str] | None = None
+    persona_id: int | None = None
 
 
 @router.get("/activities")

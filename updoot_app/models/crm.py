@@ -117,6 +117,8 @@ class DealStageChange(SQLModel, table=True):
 
 class Interaction(SQLModel, table=True):
     __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_persona", "workspace_id", "persona_id",
+                            "occurred_at"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=16)
@@ -131,3 +133,9 @@ class Interaction(SQLModel, table=True):
     summary: str = Field(default="", max_length=2000)
     outcome: str = Field(default="", max_length=300)
     user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # What the conversation said about a persona (migration 0016_persona_insights): the
+    # persona the contact plays (no foreign key, like contacts.persona_id) and the
+    # objections heard; read by crm/persona_insights.
+    persona_id: int | None = None
+    objections: list = Field(default_factory=list,
+                             sa_column=Column(JSON, nullable=False, server_default="[]"))

@@ -6,8 +6,10 @@ import reflex as rx
 
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.plot import plot
+from updoot_app.components.review_prompts import review_prompts
 from updoot_app.components.stat import named_progress, stat_card
 from updoot_app.state.kpis.dashboard_state import DashboardState as D
+from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
 
@@ -233,6 +235,7 @@ def icp_section() -> rx.Component:
 def dashboard() -> rx.Component:
     return app_shell(
         page_header("Dashboard", "Your workspace at a glance.", period_picker()),
+        review_prompts(ReviewPromptsState.review_rows),
         rx.grid(
             stat_card("Companies", D.companies, "in your target list", "stat-companies"),
             stat_card("Open deals", D.open_deals, D.pipeline_value),

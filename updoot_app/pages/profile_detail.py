@@ -4,10 +4,12 @@ versions, and the re-scoring progress."""
 import reflex as rx
 
 from updoot_app.components.forms import label, labelled_by
+from updoot_app.components.icp_backtest import backtest_tables
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.services.profiles.personas import ROLE_LABELS
+from updoot_app.state.profiles.icp_suggest_state import IcpBacktestState as B
 from updoot_app.state.profiles.profiles_state import IcpDetailState as D
 
 ROLE_COLORS = {"economic_buyer": "green", "champion": "blue", "user": "gray",
@@ -51,6 +53,8 @@ def persona_card(c: dict) -> rx.Component:
             line("Objections", c["objections"]),
             line("Reach them via", c["channels"]),
             rx.cond(c["motivations"] != "", line("Motivations", c["motivations"])),
+            rx.link("What sales conversations say", href="/personas/" + c["id"], size="2",
+                    class_name="persona-insights-link"),
             rx.cond(D.can_edit, rx.button("Remove", size="1", variant="ghost",
                                           color_scheme="red",
                                           on_click=D.delete_persona(c["id"]))),
@@ -132,6 +136,18 @@ def version_row(v: dict) -> rx.Component:
     )
 
 
+def icp_backtest_card() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading("Backtest on your closed deals", size="4", as_="h2"),
+        rx.text("Had this profile scored your companies, how its tiers would have sorted the "
+                "deals you closed; beside it, the active profiles together.", size="2",
+                color_scheme="gray"),
+        rx.cond(B.bt_note != "", rx.text(B.bt_note, size="2")),
+        backtest_tables(B.bt_tiers, B.bt_figures, "This profile", "Active profiles",
+                        "icp-backtest"),
+        spacing="3", width="100%"), width="100%", id="icp-backtest")
+
+
 def profile_detail() -> rx.Component:
     return app_shell(
         page_header(
@@ -169,6 +185,7 @@ def profile_detail() -> rx.Component:
             tier_counts(D.tiers),
             spacing="3", width="100%",
         ), width="100%"),
+        icp_backtest_card(),
         rx.hstack(rx.heading("Personas", size="5", as_="h2"), rx.spacer(),
                   rx.cond(D.can_edit, persona_dialog()), width="100%", align="center"),
         rx.cond(D.warnings.length() > 0, rx.callout(

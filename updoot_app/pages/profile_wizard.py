@@ -3,13 +3,15 @@
 import reflex as rx
 
 from updoot_app.components.fit_badge import TIER_COLORS
-from updoot_app.components.forms import label, labelled_by
-from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.forms import form_error, label, labelled_by
+from updoot_app.components.icp_backtest import backtest_tables
+from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.services.profiles.wizard_draft import CRITERIA
 from updoot_app.state.profiles.icp_wizard_state import STEPS
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState as W
+from updoot_app.state.profiles.wizard_backtest_state import WizardBacktestState as WB
 
 # The name of each criterion, as the review step's weight table shows it.
 CRITERION_LABELS = {key: text for key, _field, _values, text in CRITERIA}
@@ -105,6 +107,14 @@ def step_start() -> rx.Component:
                       wrap="wrap", align="center"),
             icon="sparkles", width="100%",
         ),
+        rx.callout(
+            rx.hstack(rx.text("Or let your sales history draft it: what your best customers "
+                              "have in common."),
+                      link_button("Start from your best customers", size="1",
+                                  id="wizard-start-from-best", href="/profiles/suggest"),
+                      wrap="wrap", align="center"),
+            icon="trophy", width="100%",
+        ),
         spacing="3", width="100%",
     )
 
@@ -198,7 +208,21 @@ def step_review() -> rx.Component:
         ),
         rx.button("Save profile", size="3", on_click=W.save, id="save-icp",
                   disabled=W.weight_total != 100),
+        wizard_backtest(),
         spacing="3", width="100%",
+    )
+
+
+def wizard_backtest() -> rx.Component:
+    """Before saving: how this draft would have sorted the closed deals."""
+    return rx.vstack(
+        rx.button("Backtest this draft", variant="soft", on_click=WB.run_backtest,
+                  id="run-backtest", disabled=W.weight_total != 100),
+        form_error(WB.wb_error),
+        rx.cond(WB.wb_tiers.length() > 0,
+                backtest_tables(WB.wb_tiers, WB.wb_figures, "This draft", "Active profiles",
+                                "wizard-backtest")),
+        spacing="2", width="100%",
     )
 
 

@@ -3,8 +3,10 @@
 import reflex as rx
 
 from updoot_app.components.layout import app_shell, link_button, page_header
+from updoot_app.components.review_prompts import review_prompts
 from updoot_app.components.tier_counts import tier_counts
 from updoot_app.state.profiles.profiles_state import ProfilesState
+from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 
 def icp_card(row: dict) -> rx.Component:
@@ -47,7 +49,10 @@ def profiles() -> rx.Component:
             rx.cond(ProfilesState.can_edit,
                     link_button(rx.icon("plus", size=16), "New ICP", id="new-icp",
                                 href="/profiles/new")),
+            link_button(rx.icon("trophy", size=16), "Start from your best customers",
+                        variant="soft", id="start-from-best", href="/profiles/suggest"),
         ),
+        review_prompts(ReviewPromptsState.review_rows),
         rx.card(rx.vstack(rx.text("Companies by fit tier (best match across active ICPs)",
                                   size="2", weight="medium"),
                           tier_counts(ProfilesState.workspace_tiers), spacing="2"),

@@ -66,6 +66,7 @@ PLAIN_REFERENCES = {
     ("companies", "fit_icp_id"): "icps",
     ("deals", "company_fit_icp_id"): "icps",
     ("contacts", "persona_id"): "personas",
+    ("interactions", "persona_id"): "personas",
     ("deal_stage_changes", "from_stage_id"): "stages",
     ("deal_stage_changes", "to_stage_id"): "stages",
     ("goals", "stage_id"): "stages",

@@ -1,5 +1,7 @@
 """The interaction log: calls, emails, meetings and notes on a company, contact
-and/or deal. Stage moves add "stage_change" rows themselves (deal_moves.py)."""
+and/or deal. Stage moves add "stage_change" rows themselves (deal_moves.py).
+An interaction may carry the objections heard and the persona the contact plays
+(read by persona_insights)."""
 
 from __future__ import annotations
 
@@ -20,10 +22,13 @@ from updoot_app.services.platform import activity
 from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_long_text, clean_paging, reject_unknown
+from updoot_app.services.profiles import personas
 
 LOGGABLE_KINDS = ("call", "email", "meeting", "note")
 ALL_KINDS = (*LOGGABLE_KINDS, "stage_change")
-FIELDS = ("kind", "company_id", "contact_id", "deal_id", "occurred_at", "summary", "outcome")
+FIELDS = ("kind", "company_id", "contact_id", "deal_id", "occurred_at", "summary", "outcome",
+          "objections", "persona_id")
+MAX_OBJECTIONS = 10
 
 
 def _clean_when(raw: object) -> datetime:
@@ -46,6 +51,26 @@ def _clean_when(raw: object) -> datetime:
     return when
 
 
+def _clean_objections(raw: object) -> list[str]:
+    """Objections heard: a list of text (each as long as a persona's objection may be),
+    de-duplicated case-insensitively."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise ValidationError("objections", "Objections must be a list of text.")
+    out: list[str] = []
+    for item in raw:
+        text = " ".join(item.split())
+        if len(text) > personas.MAX_ITEM_LENGTH:
+            raise ValidationError("objections", "Each objection must be at most "
+                                  f"{personas.MAX_ITEM_LENGTH} characters.")
+        if text and text.casefold() not in {o.casefold() for o in out}:
+            out.append(text)
+    if len(out) > MAX_OBJECTIONS:
+        raise ValidationError("objections", f"Log at most {MAX_OBJECTIONS} objections.")
+    return out
+
+
 def log_interaction(session: Session, principal: Principal,
                     data: Mapping[str, Any]) -> Interaction:
     """Log a call, email, meeting or note on a company, contact and/or deal (at
@@ -61,6 +86,7 @@ def log_interaction(session: Session, principal: Principal,
     summary = clean_long_text(data.get("summary"), "summary", "Summary", 2000)
     outcome = clean_long_text(data.get("outcome"), "outcome", "Outcome", 300)
     when = _clean_when(data.get("occurred_at"))
+    objections = _clean_objections(data.get("objections"))
 
     def given(key):
         return data.get(key) not in (None, "")
@@ -72,11 +98,18 @@ def log_interaction(session: Session, principal: Principal,
     deal = get_deal(session, ws, data["deal_id"]) if given("deal_id") else None
     company_id = company.id if company else (
         deal.company_id if deal else contact.company_id)
+    # The persona the contact plays: as given, else the contact's own persona.
+    persona_id = (personas.get_persona(session, principal, data["persona_id"]).id
+                  if given("persona_id") else contact.persona_id if contact else None)
+    if objections and persona_id is None:
+        raise ValidationError("persona_id", "Say which persona raised the objections (or "
+                              "log them on a contact linked to a persona).")
 
     row = Interaction(workspace_id=ws, kind=kind, company_id=company_id,
                       contact_id=contact.id if contact else None,
                       deal_id=deal.id if deal else None, occurred_at=when, summary=summary,
-                      outcome=outcome, user_id=principal.user_id)
+                      outcome=outcome, user_id=principal.user_id, persona_id=persona_id,
+                      objections=objections)
     session.add(row)
     if deal is not None and (deal.last_activity_at is None
                              or aware(deal.last_activity_at) < when):
@@ -93,7 +126,8 @@ def interaction_dict(row: Interaction, user_email: str | None) -> dict:
     return {"id": row.id, "kind": row.kind, "company_id": row.company_id,
             "contact_id": row.contact_id, "deal_id": row.deal_id,
             "occurred_at": aware(row.occurred_at), "summary": row.summary,
-            "outcome": row.outcome, "user_id": row.user_id, "user_email": user_email}
+            "outcome": row.outcome, "user_id": row.user_id, "user_email": user_email,
+            "persona_id": row.persona_id, "objections": list(row.objections or [])}
 
 
 def list_interactions(session: Session, workspace_id: int, *, company_id: object = None,

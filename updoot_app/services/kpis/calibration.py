@@ -119,7 +119,7 @@ def criterion_lift(session: Session, workspace_id: int, period: Period,
     return out
 
 
-def _round_to(total: int, shares: list[float]) -> list[int]:
+def round_to(total: int, shares: list[float]) -> list[int]:
     """Integers proportional to ``shares`` summing to ``total`` (largest remainder)."""
     s = sum(shares)
     if total <= 0 or s <= 0:
@@ -140,7 +140,7 @@ def suggest_weights(rows: list[dict]) -> list[int]:
     weights = [r["weight"] for r in rows]
     if not judged or sum(lifts) <= 0:
         return weights
-    for i, w in zip(judged, _round_to(budget, lifts), strict=True):
+    for i, w in zip(judged, round_to(budget, lifts), strict=True):
         weights[i] = w
     return weights
 

@@ -105,7 +105,8 @@ class CompanyState(AppState):
         self.interaction_rows = [
             {"id": str(i["id"]), "kind": i["kind"], "summary": i["summary"],
              "outcome": i["outcome"], "when": i["occurred_at"].strftime("%Y-%m-%d %H:%M"),
-             "who": _text(i["user_email"])}
+             "who": _text(i["user_email"]),
+             "objections": "; ".join(i.get("objections") or [])}
             for i in rows
         ]
 
@@ -189,7 +190,10 @@ class CompanyState(AppState):
     @guard("member")
     def log_interaction(self, p: Principal, form: dict):
         try:
-            data = _form_text(form, ("kind", "summary", "outcome"))
+            data = _form_text(form, ("kind", "summary", "outcome", "objections"))
+            persona = form.get("persona_id", "")
+            data["persona_id"] = "" if persona in ("", NO_PERSONA) else persona
+            data["objections"] = [o.strip() for o in data["objections"].split(";") if o.strip()]
             with db.session_scope() as session:
                 company = companies.get_company(session, p.workspace_id, self._company_id())
                 interactions.log_interaction(session, p, {**data, "company_id": company.id})

@@ -10,6 +10,7 @@ import reflex as rx
 from updoot_app import db
 from updoot_app.models.icp import ICP_KINDS
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.kpis import icp_history
 from updoot_app.services.platform import geo
 from updoot_app.services.platform.errors import DomainError, ValidationError
 from updoot_app.services.profiles import icp_reads, icps, preview_cache, wizard_draft
@@ -110,16 +111,31 @@ class IcpWizardState(AppState):
                 draft = wizard_draft.draft_from_payload(version.payload)
                 self.icp_id = icp.id
         template = self.router.page.params.get("template", "")
+        best = self.router.page.params.get("best", "")
         if template:
             found = icps.template(template)
             if found:
                 draft = wizard_draft.draft_from_payload(found["icp"])
+        elif best and not self.icp_id:
+            draft = self._from_best_customers(p, draft)
         elif stored and stored.get("icp_id", 0) == self.icp_id:
             draft = stored.get("draft", draft)
             self.step = min(max(int(stored.get("step", 0)), 0), len(STEPS) - 1)
             self.restored = True
         self._show(draft)
         self._refresh_preview(p)
+
+    def _from_best_customers(self, p: Principal, draft: dict) -> dict:
+        """The draft suggested from the best customers (/profiles/suggest), unsaved."""
+        params = self.router.page.params
+        request = {k: params[k] for k in ("best", "top", "tag") if params.get(k)}
+        try:
+            with db.session_scope() as session:
+                payload = icp_history.suggest_icp(session, p, request)["draft"]
+        except ValidationError as exc:
+            self.error = str(exc)
+            return draft
+        return wizard_draft.draft_from_payload(payload) if payload else draft
 
     def _stored(self) -> dict | None:
         try:
