@@ -9,7 +9,7 @@ import pytest
 
 from tests.unit.billing_helpers import principal, seed_people
 from tests.unit.mail_helpers import deliver_all
-from tests.unit.test_reminders import DUE, STEPS, sent_invoice, sends, set_schedule
+from tests.unit.test_reminders import DUE, STEPS, sends, sent_invoice, set_schedule
 from updoot_app import db
 from updoot_app.services.billing import credit_notes, invoices
 from updoot_app.services.mail import reminders
