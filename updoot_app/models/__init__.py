@@ -33,17 +33,27 @@ from updoot_app.models.crm import (
     Stage,
 )
 from updoot_app.models.deal_contacts import DealContact
+from updoot_app.models.followups import (
+    DEFAULT_FRESH_DAYS,
+    FOLLOW_UP_KINDS,
+    BuyingSignal,
+    FollowUp,
+    TriggerWindow,
+)
 from updoot_app.models.goals import Goal
 from updoot_app.models.icp import BUYING_ROLES, ICP_KINDS, Icp, IcpVersion, Persona
 from updoot_app.models.mail import MailSettings, OutboxMessage
 
 __all__ = [
     "BUYING_ROLES",
+    "DEFAULT_FRESH_DAYS",
+    "FOLLOW_UP_KINDS",
     "ICP_KINDS",
     "ROLES",
     "Activity",
     "BillingLogo",
     "BillingSettings",
+    "BuyingSignal",
     "DocumentCounter",
     "Invoice",
     "InvoiceLine",
@@ -61,6 +71,7 @@ __all__ = [
     "DealContact",
     "DealCompetitor",
     "DealStageChange",
+    "FollowUp",
     "Goal",
     "Icp",
     "IcpVersion",
@@ -72,6 +83,7 @@ __all__ = [
     "OutboxMessage",
     "Persona",
     "Stage",
+    "TriggerWindow",
     "User",
     "Workspace",
 ]
