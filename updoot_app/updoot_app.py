@@ -31,6 +31,7 @@ from updoot_app.pages.quote_editor import quote_editor
 from updoot_app.pages.quotes import quotes_page
 from updoot_app.pages.settings import settings
 from updoot_app.pages.signup import signup
+from updoot_app.pages.today import today_page
 from updoot_app.state.app_state import AppState
 from updoot_app.state.billing.billing_settings_state import BillingSettingsState
 from updoot_app.state.billing.invoices_state import InvoiceDetailState, InvoicesState
@@ -48,6 +49,7 @@ from updoot_app.state.crm.company_state import CompanyState
 from updoot_app.state.crm.deal_state import DealState
 from updoot_app.state.crm.pipeline_state import PipelineState
 from updoot_app.state.crm.stages_state import StagesState
+from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
@@ -71,6 +73,7 @@ app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot"
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
              on_load=DashboardState.load)
+app.add_page(today_page, route="/today", title="Today · Updoot", on_load=TodayState.load)
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)
 app.add_page(settings, route="/settings", title="Settings · Updoot",

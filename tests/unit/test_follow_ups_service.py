@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from tests.unit.today_helpers import A_FIT, company, deal, principal, signal, task, with_icp
 from updoot_app import db
-from updoot_app.models import BuyingSignal, FollowUp, Workspace
+from updoot_app.models import BuyingSignal, FollowUp, Interaction, Workspace
 from updoot_app.services.crm import follow_up_reads, follow_ups, signals
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
@@ -174,3 +174,23 @@ def test_signals_validate_list_freshness_and_explain_the_fit(alice, bob):
     assert evidence[0]["result"] == "match"
     with pytest.raises(ValidationError), db.session_scope() as s:
         signals.set_trigger_window(s, principal(alice), "new ciso", "0")
+
+
+def test_complete_and_continue_logs_and_schedules_in_one_transaction(alice):
+    acme = company(alice, "Acme")
+    deal_id = deal(alice, acme)
+    fid = task(alice, now=NOON, title="Intro call", type="call", deal_id=deal_id)
+    with pytest.raises(ValidationError), db.session_scope() as s:  # bad next: nothing changes
+        follow_ups.complete_and_continue(s, principal(alice), fid,
+                                         log={"kind": "call", "summary": "Talked"},
+                                         next_step={"title": "x" * 300}, now=NOON)
+    assert count(Interaction) == 0 and count(FollowUp) == 1
+    with db.session_scope() as s:
+        done, nxt = follow_ups.complete_and_continue(
+            s, principal(alice), fid, log={"kind": "call", "summary": "Talked"},
+            next_step={"title": "Follow up: Intro call", "due_on": "2026-12-14"}, now=NOON)
+        assert done.done_at is not None
+        assert (nxt.deal_id, nxt.company_id, nxt.due_on) == (deal_id, acme, date(2026, 12, 14))
+    with db.session_scope() as s:
+        logged = s.exec(select(Interaction)).one()
+    assert (logged.kind, logged.deal_id, logged.summary) == ("call", deal_id, "Talked")

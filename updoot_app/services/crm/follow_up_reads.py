@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from updoot_app.models import Company, Contact, Deal, FollowUp, Stage, User, Workspace
 from updoot_app.models.types import utcnow
+from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.platform.clock import aware, local_today
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_paging, clean_ref
@@ -155,3 +156,11 @@ def has_open_follow_ups(session: Session, workspace_id: int, user_id: int) -> bo
     return session.exec(select(FollowUp.id).where(
         FollowUp.workspace_id == workspace_id, FollowUp.assignee_id == user_id,
         FollowUp.done_at.is_(None)).limit(1)).first() is not None
+
+
+def home_after_login(session: Session, token: str) -> str:
+    """Where a fresh session lands: Today for a member with open follow-ups, else
+    the dashboard (which stays one click away from Today)."""
+    p = resolve_session(session, token)
+    return "/today" if p.can("member") and has_open_follow_ups(
+        session, p.workspace_id, p.user_id) else "/dashboard"

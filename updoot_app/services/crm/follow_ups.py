@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from updoot_app.models import FOLLOW_UP_KINDS, Company, Contact, Deal, FollowUp, Membership
 from updoot_app.models.types import utcnow
+from updoot_app.services.crm import interactions
 from updoot_app.services.crm import today as engine
 from updoot_app.services.crm.follow_up_reads import get_follow_up, workspace_today
 from updoot_app.services.identity.access import Principal
@@ -206,6 +207,29 @@ def complete_follow_up(session: Session, principal: Principal, follow_up_id: obj
                 "company_id": row.company_id, "contact_id": row.contact_id,
                 "deal_id": row.deal_id}
     return row, proposal
+
+
+def complete_and_continue(session: Session, principal: Principal, follow_up_id: object, *,
+                          log: Mapping[str, Any] | None = None,
+                          next_step: Mapping[str, Any] | None = None,
+                          now: datetime | None = None) -> tuple[FollowUp, FollowUp | None]:
+    """Complete a follow-up and, in the same transaction, log it as an interaction
+    (`log`: kind, summary, outcome) and schedule the next one (`next_step`: the
+    fields of create_follow_up; its links default to the completed one's). Bad
+    input in either changes nothing."""
+    row, _proposal = complete_follow_up(session, principal, follow_up_id, now=now)
+    if log is not None:
+        links = {k: getattr(row, k) for k in ("company_id", "contact_id", "deal_id")
+                 if getattr(row, k) is not None}
+        if not links:
+            raise ValidationError("log", "This follow-up has no company, contact or deal to "
+                                         "log on.")
+        interactions.log_interaction(session, principal, {**log, **links})
+    created = None
+    if next_step is not None:
+        links = {k: getattr(row, k) for k in ("company_id", "contact_id", "deal_id")}
+        created = create_follow_up(session, principal, {**links, **next_step}, now=now)
+    return row, created
 
 
 def reopen_follow_up(session: Session, principal: Principal, follow_up_id: object, *,
