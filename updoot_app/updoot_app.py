@@ -48,6 +48,10 @@ from updoot_app.state.crm.company_import_state import CompanyImportState
 from updoot_app.state.crm.company_state import CompanyState
 from updoot_app.state.crm.deal_state import DealState
 from updoot_app.state.crm.pipeline_state import PipelineState
+from updoot_app.state.crm.record_follow_ups_state import (
+    CompanyFollowUpsState,
+    DealFollowUpsState,
+)
 from updoot_app.state.crm.stages_state import StagesState
 from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
@@ -91,13 +95,13 @@ app.add_page(companies_page, route="/companies", title="Companies · Updoot",
 app.add_page(company_import_page, route="/companies/import", title="Import companies · Updoot",
              on_load=[AppState.load_shell, CompanyImportState.load])
 app.add_page(company_detail, route="/companies/[company_id]", title="Company · Updoot",
-             on_load=CompanyState.load)
+             on_load=[CompanyState.load, CompanyFollowUpsState.load])
 app.add_page(pipeline, route="/pipeline", title="Pipeline · Updoot",
              on_load=PipelineState.load)
 app.add_page(pipeline_stages, route="/pipeline/stages", title="Pipeline stages · Updoot",
              on_load=StagesState.load)
 app.add_page(deal_detail, route="/deals/[deal_id]", title="Deal · Updoot",
-             on_load=DealState.load)
+             on_load=[DealState.load, DealFollowUpsState.load])
 app.add_page(competitors_page, route="/competitors", title="Competitors · Updoot",
              on_load=CompetitorsState.load)
 app.add_page(competitor_compare, route="/competitors/compare", title="Compare · Updoot",

@@ -149,3 +149,12 @@ def follow_ups_card(S, rows, on_new, *, heading: str = "Follow-ups",
         follow_up_dialog(S), done_dialog(S),
         spacing="3", width="100%",
     ), width="100%", id="follow-ups")
+
+
+def next_step_flag(next_step) -> rx.Component:
+    """The deal's next step, or the "No next step" flag of an open deal without one."""
+    return rx.cond(next_step["no_next_step"] == "yes",
+                   rx.badge("No next step", color_scheme="orange", id="no-next-step"),
+                   rx.cond(next_step["next"].to(str) != "",
+                           rx.text("Next: ", next_step["next"], size="2", color_scheme="gray",
+                                   id="next-step")))

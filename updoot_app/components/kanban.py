@@ -62,7 +62,7 @@ def fit_sentence(card: rx.Var) -> rx.Var:
 
 
 CARD_FIELDS = ("id", "title", "company", "value", "fit_tier", "fit_score", "owner", "days",
-               "stale", "closed", "coverage", "covered")
+               "stale", "closed", "coverage", "covered", "no_next")
 
 
 def _span(*children, cls: str, **props) -> rx.Component:
@@ -111,7 +111,8 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable) -> Callable[..
                   value: rx.Var[str], fit_tier: rx.Var[str], fit_score: rx.Var[str],
                   owner: rx.Var[str], days: rx.Var[str], stale: rx.Var[str],
                   closed: rx.Var[str], coverage: rx.Var[str],
-                  covered: rx.Var[str], can_edit: rx.Var[bool]) -> rx.Component:
+                  covered: rx.Var[str], no_next: rx.Var[str],
+                  can_edit: rx.Var[bool]) -> rx.Component:
         popover_id = "fit-" + deal_id
         move = rx.el.button("Move", type="button", class_name="move-button",
                             aria_label="Move to stage", on_click=on_pick(deal_id),
@@ -142,6 +143,7 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable) -> Callable[..
                 _span(days, "d in stage", cls="muted"),
                 rx.el.span(class_name="spacer"),
                 rx.cond(stale != "", _span("Stale", cls="pill stale-flag")),
+                rx.cond(no_next != "", _span("No next step", cls="pill stale-flag no-next-step")),
                 _span("Roles ", coverage, title="Buying roles covered: economic buyer, champion, "
                       "technical evaluator, user",
                       cls=rx.match(covered, ("4", "pill coverage-mark covered-4"),

@@ -43,6 +43,8 @@ def filters() -> rx.Component:
                       rx.foreach(S.competitor_options,
                                  lambda o: rx.select.item(o["label"], value=o["id"])),
                       "filter-competitor"),
+        filter_select("next_step", "Next step",
+                      rx.select.item("No next step", value="none"), "filter-next-step"),
         rx.button("Clear", variant="ghost", size="2", on_click=S.clear_filters),
         wrap="wrap", align="center", style={"gap": "0.5rem"},
     )

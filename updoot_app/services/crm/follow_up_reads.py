@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import exists, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from updoot_app.models import Company, Contact, Deal, FollowUp, Stage, User, Workspace
@@ -129,7 +130,8 @@ def open_follow_up_on_deal():
 
 def no_next_step_condition():
     """SQL condition on deals: open (its stage's kind), and no open follow-up."""
-    open_stage = exists(select(Stage.id).where(Stage.id == Deal.stage_id, Stage.kind == "open"))
+    stage = aliased(Stage)  # the outer query may join stages itself (the deal list does)
+    open_stage = exists(select(stage.id).where(stage.id == Deal.stage_id, stage.kind == "open"))
     return open_stage & ~open_follow_up_on_deal()
 
 
@@ -161,6 +163,7 @@ def has_open_follow_ups(session: Session, workspace_id: int, user_id: int) -> bo
 def home_after_login(session: Session, token: str) -> str:
     """Where a fresh session lands: Today for a member with open follow-ups, else
     the dashboard (which stays one click away from Today)."""
+    session.flush()  # the session row the login just added
     p = resolve_session(session, token)
     return "/today" if p.can("member") and has_open_follow_ups(
         session, p.workspace_id, p.user_id) else "/dashboard"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from updoot_app.models import Company, Deal
+from updoot_app.models import Company, Deal, Stage
 from updoot_app.services.crm import follow_up_reads, signals
 from updoot_app.services.crm import today as engine
 from updoot_app.services.crm.follow_ups import KIND_LABELS
@@ -73,3 +73,13 @@ def signal_rows(session: Session, workspace_id: int, company_id: int,
              "state": "fresh" if r["fresh"] else "stale",
              "age": engine.ago(r["days_ago"])}
             for r in signals.list_signals(session, workspace_id, company_id, now=now)]
+
+
+def deal_next_step(session: Session, workspace_id: int, deal_id: int) -> dict[str, str]:
+    """The deal page's next step: "Call Dana · due 2026-12-07", or the "no next step"
+    flag for an open deal without an open follow-up."""
+    kind = session.exec(select(Stage.kind).join(Deal, Deal.stage_id == Stage.id)
+                        .where(Deal.id == deal_id, Deal.workspace_id == workspace_id)).one()
+    nxt = follow_up_reads.next_steps(session, workspace_id, [deal_id]).get(deal_id)
+    return {"next": f"{nxt['title']} · due {nxt['due_on'].isoformat()}" if nxt else "",
+            "no_next_step": "yes" if nxt is None and kind == "open" else ""}

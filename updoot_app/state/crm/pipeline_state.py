@@ -26,7 +26,7 @@ MORE_STEP = 24
 MAX_PER_COLUMN = 200  # deal_reads.board's own ceiling
 LIST_PAGE_SIZE = 25
 FILTERS = {"fit_tier": FIT_TIERS, "owner_id": None, "persona_id": None,
-           "competitor_id": None}
+           "competitor_id": None, "next_step": ("none",)}
 ALL = "all"
 
 
@@ -36,9 +36,9 @@ def _filter_value(key: object, value: object) -> str:
         raise ValidationError("filter", "Unknown filter.")
     if value in (None, "", ALL):
         return ""
-    if key == "fit_tier":
-        if value not in FIT_TIERS:
-            raise ValidationError("fit_tier", "Unknown fit tier.")
+    if key in ("fit_tier", "next_step"):
+        if value not in FILTERS[key]:
+            raise ValidationError(key, "Unknown filter value.")
         return str(value)
     return str(clean_id(value, key))
 
@@ -52,7 +52,7 @@ class PipelineState(AppState):
     persona_options: list[dict[str, str]] = []
     competitor_options: list[dict[str, str]] = []
     filters: dict[str, str] = {"fit_tier": "", "owner_id": "", "persona_id": "",
-                               "competitor_id": ""}
+                               "competitor_id": "", "next_step": ""}
     list_rows: list[dict[str, str]] = []
     list_page: int = 1
     list_total: int = 0
