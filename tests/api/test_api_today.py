@@ -125,3 +125,25 @@ def test_signals_and_today(client, alice, api_token):
                                             name="M", role="member")
     assert client.delete(f"/api/v1/signals/{r.json()['id']}", headers=h).status_code == 204
     assert client.get("/api/v1/today", headers=h).json()["items"] == []
+
+
+def test_follow_up_kpis(client, alice, api_token):
+    h = bearer(api_token(alice))
+    acme = client.post("/api/v1/companies", json={"name": "Acme"}, headers=h).json()["id"]
+    deal = client.post("/api/v1/deals", json={"company_id": acme, "title": "A"},
+                       headers=h).json()["id"]
+    client.post("/api/v1/deals", json={"company_id": acme, "title": "B"}, headers=h)
+    task = client.post("/api/v1/tasks", json={"title": "x", "deal_id": deal}, headers=h).json()
+    client.post("/api/v1/tasks", json={"title": "y", "deal_id": deal}, headers=h)
+    client.patch(f"/api/v1/tasks/{task['id']}", json={"done": True}, headers=h)
+    r = client.get("/api/v1/kpis/follow-ups", params={"period": "month"}, headers=h)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["follow_ups_done"] == [{"user_id": alice.user_id, "email": alice.email,
+                                        "done": 1}]
+    assert body["next_steps"]["share"] == 0.5
+    assert body["win_rate_by_signal"]["fresh"] == {"won": 0, "lost": 0, "win_rate": None}
+    assert client.get("/api/v1/kpis/follow-ups", params={"period": "someday"},
+                      headers=h).status_code == 422
+    listed = client.get("/api/v1/deals", params={"next_step": "none"}, headers=h).json()
+    assert [d["title"] for d in listed["items"]] == ["B"]

@@ -1,5 +1,5 @@
 """/companies/{id}/signals and /signals/{id} — buying signals; /today — the
-ranked list of who to contact now.
+ranked list of who to contact now; /kpis/follow-ups — their figures.
 
 POST /companies/{id}/signals {"trigger": "recent funding", "occurred_on":
 "YYYY-MM-DD", "note": ""}; each signal answers with "fresh" (inside its
@@ -21,6 +21,8 @@ from updoot_app.api.routes_companies import DB, READ, WRITE, Body, to_json
 from updoot_app.services.crm import signals, today_reads
 from updoot_app.services.crm.follow_up_reads import workspace_today
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.kpis import follow_up_figures
+from updoot_app.services.kpis.periods import parse_period
 
 router = APIRouter(tags=["signals"], route_class=SessionRoute)
 
@@ -53,6 +55,15 @@ def record_signal(company_id: int, body: SignalIn, p: Principal = WRITE,
 def delete_signal(signal_id: int, p: Principal = WRITE, session: Session = DB) -> Response:
     signals.delete_signal(session, p, signal_id)
     return Response(status_code=204)
+
+
+@router.get("/kpis/follow-ups")
+def follow_up_kpis(p: Principal = READ, session: Session = DB, period: str | None = None) -> dict:
+    """Follow-ups done per member in the period, the share of open deals with a next
+    step, and the win rate of deals opened within 30 days of a signal vs the rest."""
+    when = parse_period(period)
+    return {"period": when.to_dict(), **follow_up_figures.follow_up_figures(
+        session, p.workspace_id, when)}
 
 
 @router.get("/today")
