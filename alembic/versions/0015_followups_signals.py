@@ -2,7 +2,8 @@
 
 Follow-ups (tasks) on companies, contacts and deals; buying signals (a trigger that
 happened to a company on a day); how many days a signal of each trigger stays fresh;
-and the workspace's time zone, the calendar of "due today" and "overdue".
+and the workspace's time zone, the calendar of "due today" and "overdue"; an index
+of deals by value (Today reads the most valuable open deals first, up to a limit).
 
 The time zone is added and dropped with plain ALTER TABLE, not a batch "move and
 copy": rebuilding ``workspaces`` on SQLite would drop its auth-epoch triggers
@@ -87,9 +88,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_follow_ups_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_follow_ups_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_follow_ups_deal_id'), ['deal_id'], unique=False)
-        batch_op.create_index('ix_follow_ups_ws_assignee_due', ['workspace_id', 'assignee_id', 'due_on'], unique=False)
+        batch_op.create_index('ix_follow_ups_ws_assignee_due', ['workspace_id', 'assignee_id', 'done_at', 'due_on'], unique=False)
         batch_op.create_index('ix_follow_ups_ws_open_due', ['workspace_id', 'done_at', 'due_on'], unique=False)
 
+    op.create_index('ix_deals_ws_value', 'deals', ['workspace_id', 'value'], unique=False)
     op.add_column('workspaces', sa.Column('time_zone', sqlmodel.sql.sqltypes.AutoString(length=64),
                                           server_default='UTC', nullable=False))
 
@@ -97,6 +99,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("ALTER TABLE workspaces DROP COLUMN time_zone")
+    op.drop_index('ix_deals_ws_value', table_name='deals')
 
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.drop_index('ix_follow_ups_ws_open_due')

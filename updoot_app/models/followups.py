@@ -22,7 +22,8 @@ class FollowUp(SQLModel, table=True):
     __table_args__ = (
         # Today: the open ones due by a day, the team's or one assignee's.
         Index("ix_follow_ups_ws_open_due", "workspace_id", "done_at", "due_on"),
-        Index("ix_follow_ups_ws_assignee_due", "workspace_id", "assignee_id", "due_on"),
+        Index("ix_follow_ups_ws_assignee_due", "workspace_id", "assignee_id", "done_at",
+              "due_on"),
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", ondelete="CASCADE")

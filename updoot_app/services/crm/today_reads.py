@@ -35,7 +35,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.clock import aware, local_today
 from updoot_app.services.platform.errors import ValidationError
 
-CANDIDATES = 500
+CANDIDATES = 100
 LIMIT = 50
 SCOPES = ("mine", "team")
 
@@ -77,9 +77,10 @@ def _signals(session: Session, ws: int, today) -> list:
         .join(Company, Company.id == BuyingSignal.company_id)
         .where(BuyingSignal.workspace_id == ws, BuyingSignal.occurred_on > oldest,
                BuyingSignal.occurred_on <= today,
-               Company.fit_tier.in_(engine.BUYING_TIERS), ~_open_deal_of_company())
+               Company.workspace_id == ws, Company.fit_tier.in_(engine.BUYING_TIERS),
+               ~_open_deal_of_company())
         .order_by(BuyingSignal.occurred_on.desc(), BuyingSignal.id.desc())
-        .limit(CANDIDATES * 4)).all()
+        .limit(CANDIDATES * 2)).all()
     best: dict[int, engine.SignalCandidate] = {}
     for sid, trigger, occurred, cid, name, tier, score in rows:
         candidate = engine.SignalCandidate(sid, trigger, occurred, window_of(trigger, by_trigger),
@@ -96,6 +97,8 @@ def _signals(session: Session, ws: int, today) -> list:
 def _deals(session: Session, ws: int, now: datetime, stale_days: int) -> list:
     has_next = open_follow_up_on_deal()
     idle_since = now - timedelta(days=stale_days)
+    # The deals' own copy of their company's fit tier (kept by triggers) filters before
+    # any company is read: walking ix_deals_ws_value, the read stops at the LIMIT.
     rows = session.exec(
         select(Deal.id, Deal.title, Deal.value, Deal.currency, Deal.stage_entered_at,
                Deal.last_activity_at, Stage.name, has_next.label("has_next"),
@@ -103,9 +106,9 @@ def _deals(session: Session, ws: int, now: datetime, stale_days: int) -> list:
         .join(Stage, Stage.id == Deal.stage_id)
         .join(Company, Company.id == Deal.company_id)
         .where(Deal.workspace_id == ws, Stage.kind == "open",
-               or_(~has_next, and_(Company.fit_tier.in_(engine.BUYING_TIERS),
+               or_(~has_next, and_(Deal.company_fit_tier.in_(engine.BUYING_TIERS),
                                    Deal.last_activity_at < idle_since)))
-        .order_by(Deal.value.desc(), Deal.id).limit(CANDIDATES)).all()
+        .order_by(Deal.value.desc(), Deal.id.desc()).limit(CANDIDATES)).all()
     return [engine.DealCandidate(
         id=r[0], title=r[1], value=r[2], currency=r[3],
         days_in_stage=max(0, (now - aware(r[4])).days), days_idle=max(0, (now - aware(r[5])).days),
