@@ -60,6 +60,7 @@ from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
+from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
 
 app = rx.App(
     # The API beside the pages (its paths go straight to it), and /login served as
@@ -85,9 +86,9 @@ app.add_page(settings, route="/settings", title="Settings · Updoot",
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
              on_load=ProfilesState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
-             on_load=[AppState.load_shell, IcpWizardState.load])
+             on_load=[AppState.load_shell, IcpWizardState.load, TriggerWindowsState.load])
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",
-             on_load=[AppState.load_shell, IcpWizardState.load])
+             on_load=[AppState.load_shell, IcpWizardState.load, TriggerWindowsState.load])
 app.add_page(profile_detail, route="/profiles/[icp_id]", title="Profile · Updoot",
              on_load=IcpDetailState.load)
 app.add_page(companies_page, route="/companies", title="Companies · Updoot",

@@ -12,11 +12,12 @@ from tests.state.conftest import call, new_state, redirect_target, toast_text
 from tests.unit.today_helpers import A_FIT, company, deal, task, with_icp
 from updoot_app import db
 from updoot_app.models import BuyingSignal, Deal, FollowUp, Interaction, Membership
-from updoot_app.services.crm import follow_up_reads
+from updoot_app.services.crm import follow_up_reads, signals
 from updoot_app.state.crm.pipeline_state import PipelineState
 from updoot_app.state.crm.record_follow_ups_state import CompanyFollowUpsState, DealFollowUpsState
 from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
+from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
 
 
 def count(model):
@@ -161,3 +162,18 @@ def test_recording_a_bad_signal_names_the_problem_and_writes_nothing(alice, bob)
     call(theirs, "record_signal", {"trigger": "x", "other_trigger": "", "occurred_on": "",
                                    "note": ""})
     assert count(BuyingSignal) == 0
+
+
+def test_the_wizards_freshness_windows(alice):
+    state = page(TriggerWindowsState, alice)
+    call(state, "load")
+    assert state.windows_text == ""
+    call(state, "save_windows", {"windows": "Recent funding: 60\nnew CISO: 30"})
+    assert state.windows_error == "" and state.windows_text == "new ciso: 30; recent funding: 60"
+    call(state, "save_windows", {"windows": "new CISO: 0"})
+    assert "1 to 3650" in state.windows_error
+    call(state, "save_windows", {"windows": "recent funding 60"})
+    assert "trigger: days" in state.windows_error
+    call(state, "save_windows", {"windows": "new CISO: 45"})  # funding back to the default
+    with db.session_scope() as s:
+        assert signals.windows(s, alice.workspace_id) == {"new ciso": 45}

@@ -201,3 +201,31 @@ def trigger_evidence(session: Session, workspace_id: int, company_id: int, *,
         out.append({"trigger": wanted[key], "occurred_on": occurred.isoformat(),
                     "result": "match" if fresh else "stale", "text": text})
     return sorted(out, key=lambda x: x["trigger"].lower())
+
+
+# --- the windows as the ICP wizard edits them -------------------------------------------
+
+
+def windows_text(session: Session, workspace_id: int) -> str:
+    """"recent funding: 60; new ciso: 30": the triggers with their own window."""
+    return "; ".join(f"{t}: {d}" for t, d in sorted(windows(session, workspace_id).items()))
+
+
+def replace_trigger_windows(session: Session, principal: Principal, text: object) -> None:
+    """Set the windows from "trigger: days" pairs separated by ";" or new lines; a
+    trigger left out goes back to the default (DEFAULT_FRESH_DAYS)."""
+    principal.require("member")
+    if not isinstance(text, str) or len(text) > 5000:
+        raise ValidationError("windows", "Write the windows as \"trigger: days; ...\".")
+    wanted: dict[str, object] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        trigger, sep, days = part.rpartition(":")
+        if not sep or not trigger.strip():
+            raise ValidationError("windows", f"\"{part.strip()[:60]}\": write it as "
+                                             "\"trigger: days\".")
+        wanted[trigger.strip().lower()] = days.strip()
+    for trigger in set(windows(session, principal.workspace_id)) - set(wanted):
+        set_trigger_window(session, principal, trigger, None)
+    set_trigger_windows(session, principal, wanted)
