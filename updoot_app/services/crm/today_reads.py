@@ -5,8 +5,15 @@
 Sections: follow-ups overdue and due today (the caller's, or the whole team's
 for an admin who asks for it), companies in buying mode (A/B fit, a fresh
 signal, no open deal), open deals without a next step, and stalled fit deals.
-Each read is capped (CANDIDATES rows): a workspace with 100,000 follow-ups reads
-at most that many, and the page shows the first LIMIT lines.
+Each read is capped: it takes its section's CANDIDATES most urgent rows in an
+index's order (follow-ups by due day, the caller's or the team's; signals newest
+first, twice as many since a company may have several and windows differ by
+trigger; open deals most valuable first), and the engine ranks those by the full
+rule. A section shows at most LIMIT lines anyway, so a workspace with 100,000
+follow-ups reads about as much as one with ten (bench/bench_today.py). The cost:
+among more than CANDIDATES rows of one section, a line the SQL order puts later
+(a 3-day overdue A-fit follow-up behind fifty older ones) waits until those are
+done.
 """
 
 from __future__ import annotations
@@ -35,8 +42,8 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.clock import aware, local_today
 from updoot_app.services.platform.errors import ValidationError
 
-CANDIDATES = 100
 LIMIT = 50
+CANDIDATES = LIMIT
 SCOPES = ("mine", "team")
 
 
