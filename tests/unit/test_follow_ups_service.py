@@ -16,6 +16,7 @@ from tests.unit.today_helpers import A_FIT, company, deal, principal, signal, ta
 from updoot_app import db
 from updoot_app.models import BuyingSignal, FollowUp, Interaction, Workspace
 from updoot_app.services.crm import follow_up_reads, follow_ups, signals
+from updoot_app.services.identity import workspaces
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 NOON = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -194,3 +195,14 @@ def test_complete_and_continue_logs_and_schedules_in_one_transaction(alice):
     with db.session_scope() as s:
         logged = s.exec(select(Interaction)).one()
     assert (logged.kind, logged.deal_id, logged.summary) == ("call", deal_id, "Talked")
+
+
+def test_the_time_zone_is_a_workspace_setting(alice):
+    with pytest.raises(ValidationError) as err, db.session_scope() as s:
+        workspaces.update_settings(s, principal(alice), "Alice Co", "USD", None, "Mars/Olympus")
+    assert err.value.field == "time_zone"
+    with db.session_scope() as s:
+        workspaces.update_settings(s, principal(alice), "Alice Co", "USD", None, "Asia/Tokyo")
+    late = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)  # 00:30 on the 7th in Tokyo
+    with db.session_scope() as s:
+        assert follow_up_reads.workspace_today(s, alice.workspace_id, late) == date(2026, 12, 7)
