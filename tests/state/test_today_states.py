@@ -177,3 +177,21 @@ def test_the_wizards_freshness_windows(alice):
     call(state, "save_windows", {"windows": "new CISO: 45"})  # funding back to the default
     with db.session_scope() as s:
         assert signals.windows(s, alice.workspace_id) == {"new ciso": 45}
+
+
+def test_a_next_step_from_a_pipeline_card(alice):
+    acme = company(alice, "Acme")
+    bare = deal(alice, acme, title="Bare")
+    pipeline = page(PipelineState, alice)
+    call(pipeline, "load")
+    assert [c["no_next"] for cs in pipeline.cards.values() for c in cs] == ["yes"]
+    call(pipeline, "new_follow_up", "", str(bare))
+    assert pipeline.fu_open and pipeline.fu_defaults["title"] == "Follow up: Bare"
+    call(pipeline, "save_follow_up", {"title": "Call them", "type": "call",
+                                      "due_on": pipeline.fu_defaults["due_on"], "due_at": "",
+                                      "assignee_id": str(alice.user_id), "notes": ""})
+    assert not pipeline.fu_open
+    assert [c["no_next"] for cs in pipeline.cards.values() for c in cs] == [""]
+    with db.session_scope() as s:
+        row = s.exec(select(FollowUp)).one()
+    assert (row.deal_id, row.company_id) == (bare, acme)

@@ -19,6 +19,7 @@ from updoot_app.services.platform.errors import DomainError, NotFound, Validatio
 from updoot_app.services.platform.validation import clean_id
 from updoot_app.services.profiles.tiers import FIT_TIERS
 from updoot_app.state.app_state import AppState
+from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs
 from updoot_app.state.guard import guard
 
 PER_COLUMN = 8  # a screenful: at 800 px a column shows six or seven cards
@@ -43,7 +44,7 @@ def _filter_value(key: object, value: object) -> str:
     return str(clean_id(value, key))
 
 
-class PipelineState(AppState):
+class PipelineState(FollowUpDialogs, AppState):
     view: str = "board"
     columns: list[dict[str, str]] = []
     cards: dict[str, list[dict[str, str]]] = {}
@@ -74,6 +75,10 @@ class PipelineState(AppState):
     @rx.var
     def list_pages(self) -> int:
         return max(1, -(-self.list_total // LIST_PAGE_SIZE))
+
+    def _after_change(self, p: Principal) -> None:
+        """A follow-up scheduled from a card: its "no next step" flag goes."""
+        self._refresh(p)
 
     def _filters(self) -> dict:
         return {k: v for k, v in self.filters.items() if v}
