@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SERVER_INFO
+from tests.e2e.conftest import SCREENSHOT_DIR, SERVER_INFO
 from tests.e2e.journeys import FIRST_LOAD_MS, sign_up, visit
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +73,7 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     expect(first).to_contain_text(
         "Acme (A · 90) had 'recent funding' today and has no open deal", timeout=FIRST_LOAD_MS)
     expect(first).to_contain_text("Buying signal")
+    page.screenshot(path=str(SCREENSHOT_DIR / "today_list.png"), full_page=True)
 
     # One click: a deal, and its follow-up.
     first.locator(".line-deal").click()
@@ -89,6 +90,7 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     first.locator(".done-button").click()
     expect(page.get_by_role("dialog")).to_contain_text("Done: Follow up: Acme")
     expect(page.locator("#done-next-title")).to_have_value("Follow up: Acme")
+    page.screenshot(path=str(SCREENSHOT_DIR / "today_done_dialog.png"))
     expect(page.locator("#done-next-due")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     proposed = page.locator("#done-next-due").input_value()
     assert proposed > today

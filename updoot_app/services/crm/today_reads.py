@@ -47,6 +47,11 @@ CANDIDATES = LIMIT
 SCOPES = ("mine", "team")
 
 
+def _rows(session: Session, statement) -> list:
+    """Plain rows on the session's connection: no ORM loading for a read of columns."""
+    return session.connection().execute(statement).all()
+
+
 def _company(cid, name, tier, score) -> engine.Company | None:
     return None if cid is None else engine.Company(cid, name, tier, score)
 
@@ -55,14 +60,14 @@ def _tasks(session: Session, ws: int, today, assignee_id: int | None) -> list:
     conds = [FollowUp.workspace_id == ws, FollowUp.done_at.is_(None), FollowUp.due_on <= today]
     if assignee_id is not None:
         conds.append(FollowUp.assignee_id == assignee_id)
-    rows = session.exec(
-        select(FollowUp.id, FollowUp.title, FollowUp.kind, FollowUp.due_on, FollowUp.deal_id,
+    rows = _rows(
+        session, select(FollowUp.id, FollowUp.title, FollowUp.kind, FollowUp.due_on, FollowUp.deal_id,
                FollowUp.company_id, Company.name, Company.fit_tier, Company.fit_score,
                Contact.first_name, Contact.last_name, User.email)
         .join(Company, Company.id == FollowUp.company_id, isouter=True)
         .join(Contact, Contact.id == FollowUp.contact_id, isouter=True)
         .join(User, User.id == FollowUp.assignee_id, isouter=True)
-        .where(*conds).order_by(FollowUp.due_on, FollowUp.id).limit(CANDIDATES)).all()
+        .where(*conds).order_by(FollowUp.due_on, FollowUp.id).limit(CANDIDATES))
     return [engine.TaskCandidate(
         id=r[0], title=r[1], kind=r[2], due_on=r[3], deal_id=r[4],
         company=_company(r[5], r[6], r[7], r[8]),
@@ -78,8 +83,8 @@ def _open_deal_of_company():
 def _signals(session: Session, ws: int, today) -> list:
     by_trigger = windows(session, ws)
     oldest = today - timedelta(days=max([DEFAULT_FRESH_DAYS, *by_trigger.values()]))
-    rows = session.exec(
-        select(BuyingSignal.id, BuyingSignal.trigger, BuyingSignal.occurred_on,
+    rows = _rows(
+        session, select(BuyingSignal.id, BuyingSignal.trigger, BuyingSignal.occurred_on,
                Company.id, Company.name, Company.fit_tier, Company.fit_score)
         .join(Company, Company.id == BuyingSignal.company_id)
         .where(BuyingSignal.workspace_id == ws, BuyingSignal.occurred_on > oldest,
@@ -87,7 +92,7 @@ def _signals(session: Session, ws: int, today) -> list:
                Company.workspace_id == ws, Company.fit_tier.in_(engine.BUYING_TIERS),
                ~_open_deal_of_company())
         .order_by(BuyingSignal.occurred_on.desc(), BuyingSignal.id.desc())
-        .limit(CANDIDATES * 2)).all()
+        .limit(CANDIDATES * 2))
     best: dict[int, engine.SignalCandidate] = {}
     for sid, trigger, occurred, cid, name, tier, score in rows:
         candidate = engine.SignalCandidate(sid, trigger, occurred, window_of(trigger, by_trigger),
@@ -106,8 +111,8 @@ def _deals(session: Session, ws: int, now: datetime, stale_days: int) -> list:
     idle_since = now - timedelta(days=stale_days)
     # The deals' own copy of their company's fit tier (kept by triggers) filters before
     # any company is read: walking ix_deals_ws_value, the read stops at the LIMIT.
-    rows = session.exec(
-        select(Deal.id, Deal.title, Deal.value, Deal.currency, Deal.stage_entered_at,
+    rows = _rows(
+        session, select(Deal.id, Deal.title, Deal.value, Deal.currency, Deal.stage_entered_at,
                Deal.last_activity_at, Stage.name, has_next.label("has_next"),
                Company.id, Company.name, Company.fit_tier, Company.fit_score)
         .join(Stage, Stage.id == Deal.stage_id)
@@ -115,7 +120,7 @@ def _deals(session: Session, ws: int, now: datetime, stale_days: int) -> list:
         .where(Deal.workspace_id == ws, Stage.kind == "open",
                or_(~has_next, and_(Deal.company_fit_tier.in_(engine.BUYING_TIERS),
                                    Deal.last_activity_at < idle_since)))
-        .order_by(Deal.value.desc(), Deal.id.desc()).limit(CANDIDATES)).all()
+        .order_by(Deal.value.desc(), Deal.id.desc()).limit(CANDIDATES))
     return [engine.DealCandidate(
         id=r[0], title=r[1], value=r[2], currency=r[3],
         days_in_stage=max(0, (now - aware(r[4])).days), days_idle=max(0, (now - aware(r[5])).days),
