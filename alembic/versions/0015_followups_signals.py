@@ -3,7 +3,8 @@
 Follow-ups (tasks) on companies, contacts and deals; buying signals (a trigger that
 happened to a company on a day); how many days a signal of each trigger stays fresh;
 and the workspace's time zone, the calendar of "due today" and "overdue"; an index
-of deals by value (Today reads the most valuable open deals first, up to a limit).
+of deals by value (Today reads the most valuable open deals first, up to a limit);
+who gets the Today list by email every morning.
 
 The time zone is added and dropped with plain ALTER TABLE, not a batch "move and
 copy": rebuilding ``workspaces`` on SQLite would drop its auth-epoch triggers
@@ -91,6 +92,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_follow_ups_ws_assignee_due', ['workspace_id', 'assignee_id', 'done_at', 'due_on'], unique=False)
         batch_op.create_index('ix_follow_ups_ws_open_due', ['workspace_id', 'done_at', 'due_on'], unique=False)
 
+    op.create_table('today_digests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('workspace_id', 'user_id', name='uq_today_digests_ws_user')
+    )
+    with op.batch_alter_table('today_digests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_today_digests_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_today_digests_workspace_id'), ['workspace_id'], unique=False)
+
     op.create_index('ix_deals_ws_value', 'deals', ['workspace_id', 'value'], unique=False)
     op.add_column('workspaces', sa.Column('time_zone', sqlmodel.sql.sqltypes.AutoString(length=64),
                                           server_default='UTC', nullable=False))
@@ -100,6 +115,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("ALTER TABLE workspaces DROP COLUMN time_zone")
     op.drop_index('ix_deals_ws_value', table_name='deals')
+    with op.batch_alter_table('today_digests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_today_digests_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_today_digests_user_id'))
+
+    op.drop_table('today_digests')
 
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.drop_index('ix_follow_ups_ws_open_due')

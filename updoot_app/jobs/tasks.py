@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 
 from updoot_app.jobs.queue import huey
-from updoot_app.services.mail import delivery, dispatch
+from updoot_app.services.mail import delivery, dispatch, today_digest
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,15 @@ def sweep_outbox() -> None:
     delivery.fail_interrupted()
     for outbox_id in delivery.due_message_ids():
         deliver_message(outbox_id)
+
+
+@huey.periodic_task(crontab(minute="5"))
+def send_today_digests() -> None:
+    """Every hour: the Today list by email to those whose morning has come
+    (services/mail/today_digest.py; once a day each, whatever runs twice)."""
+    queued = today_digest.send_due_digests()
+    if queued:
+        log.info("queued %s Today digests", queued)
 
 
 def enqueue_delivery(outbox_id: int) -> None:

@@ -38,6 +38,7 @@ from updoot_app.models.followups import (
     FOLLOW_UP_KINDS,
     BuyingSignal,
     FollowUp,
+    TodayDigest,
     TriggerWindow,
 )
 from updoot_app.models.goals import Goal
@@ -83,6 +84,7 @@ __all__ = [
     "OutboxMessage",
     "Persona",
     "Stage",
+    "TodayDigest",
     "TriggerWindow",
     "User",
     "Workspace",

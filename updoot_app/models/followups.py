@@ -74,3 +74,16 @@ class TriggerWindow(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
     trigger: str = Field(max_length=60)
     days: int = Field(default=DEFAULT_FRESH_DAYS)
+
+
+class TodayDigest(SQLModel, table=True):
+    """A member who asked for the Today list by email every morning (their own
+    list in that workspace, as the page shows it)."""
+
+    __tablename__ = "today_digests"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id",
+                                       name="uq_today_digests_ws_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)

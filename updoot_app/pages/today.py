@@ -3,7 +3,7 @@
 import reflex as rx
 
 from updoot_app.components.follow_ups import done_dialog, follow_up_dialog, snooze_menu
-from updoot_app.components.forms import form_error, labelled
+from updoot_app.components.forms import form_error, label, labelled, labelled_by
 from updoot_app.components.forms import select as labelled_select
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.state.crm.today_state import TodayState as S
@@ -79,10 +79,19 @@ def scope_toggle() -> rx.Component:
         id="today-scope", aria_label="Whose follow-ups"))
 
 
+def digest_switch() -> rx.Component:
+    return rx.hstack(
+        rx.switch(checked=S.digest, on_change=S.set_digest, id="today-digest",
+                  custom_attrs={"aria-labelledby": labelled_by("today-digest")}),
+        label("Email me this list every morning", "today-digest", weight=None),
+        align="center", spacing="2",
+    )
+
+
 def today_page() -> rx.Component:
     return app_shell(
         page_header("Today", "Who to contact now, and why",
-                    rx.hstack(scope_toggle(),
+                    rx.hstack(digest_switch(), scope_toggle(),
                               link_button(rx.icon("layout-dashboard", size=16), "Dashboard",
                                           variant="soft", href="/dashboard", id="to-dashboard"),
                               spacing="2", align="center")),

@@ -10,6 +10,7 @@ from updoot_app import db
 from updoot_app.services.crm import deals, follow_up_view, interactions, today_reads
 from updoot_app.services.crm.companies import get_company
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.mail import today_digest
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_id
 from updoot_app.state.app_state import AppState
@@ -24,11 +25,13 @@ class TodayState(FollowUpDialogs, AppState):
     log_open: bool = False
     log_error: str = ""
     log_heading: str = ""
+    digest: bool = False
     _log_links: dict[str, int | None] = {}
 
     def _read(self, p: Principal) -> None:
         with db.session_scope() as session:
             items = today_reads.today_items(session, p, scope=self.scope or None)
+            self.digest = today_digest.wants_digest(session, p)
         self.lines = [follow_up_view.line(i) for i in items]
         self.loaded = True
 
@@ -54,6 +57,14 @@ class TodayState(FollowUpDialogs, AppState):
         except Exception:
             self.scope = before
             raise
+
+    @rx.event
+    @guard("viewer", writes=True)
+    def set_digest(self, p: Principal, on: bool):
+        with db.session_scope() as session:
+            self.digest = today_digest.set_digest(session, p, on)
+        return rx.toast.success("You will get this list by email every morning." if on
+                                else "No more morning emails.")
 
     @rx.event
     @guard("member")
