@@ -3,8 +3,11 @@ the pipeline's "no next step" filter and where a login lands."""
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
+import reflex as rx
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -15,6 +18,7 @@ from updoot_app.models import BuyingSignal, Deal, FollowUp, Interaction, Members
 from updoot_app.services.crm import follow_up_reads, signals
 from updoot_app.state.crm.pipeline_state import PipelineState
 from updoot_app.state.crm.record_follow_ups_state import CompanyFollowUpsState, DealFollowUpsState
+from updoot_app.state.crm.signal_import_state import SignalImportState
 from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
@@ -195,3 +199,27 @@ def test_a_next_step_from_a_pipeline_card(alice):
     with db.session_scope() as s:
         row = s.exec(select(FollowUp)).one()
     assert (row.deal_id, row.company_id) == (bare, acme)
+
+
+def upload(data: bytes, name: str = "signals.csv"):
+    return rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))
+
+
+def test_signals_from_the_company_import_page(alice, bob):
+    acme = company(alice, "Acme", domain="acme.io")
+    state = page(SignalImportState, alice)
+    csv = (b"domain,trigger,occurred_on,note\nacme.io,recent funding,2026-11-30,Series B\n"
+           b"nobody.io,recent funding,2026-11-30,\n")
+    call(state, "upload_signals", [upload(csv)])
+    assert state.signal_error == ""
+    assert state.signal_result == "Imported 1 signals, 1 rows with problems."
+    assert state.signal_problems == ["Row 3, domain: No company with the domain nobody.io here."]
+    with db.session_scope() as s:
+        assert [r.company_id for r in s.exec(select(BuyingSignal)).all()] == [acme]
+    call(state, "upload_signals", [upload(b"name\nAcme\n")])
+    assert "needs the columns" in state.signal_error
+    assert "Choose one CSV file" in (call(state, "upload_signals", []) or "") + \
+        state.signal_error
+    theirs = page(SignalImportState, bob)  # Bob's workspace has no acme.io
+    call(theirs, "upload_signals", [upload(csv)])
+    assert theirs.signal_result == "Imported 0 signals, 2 rows with problems."
