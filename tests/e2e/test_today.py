@@ -58,6 +58,8 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     page.locator("#record-signal").click(timeout=FIRST_LOAD_MS)
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Record a signal")
+    for name in ("Trigger", "Or another trigger", "When it happened", "Note or source link"):
+        expect(dialog.get_by_label(name, exact=True)).to_be_visible()  # a real label each
     select_option(page, "#signal-trigger", "recent funding")
     page.locator("#signal-date").fill(today)
     page.locator("#signal-note").fill("https://news.example/acme-series-b")
@@ -79,6 +81,8 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     first.locator(".line-deal").click()
     expect(page.get_by_role("dialog")).to_contain_text("Schedule a follow-up")
     expect(page.locator("#fu-title")).to_have_value("Follow up: Acme")
+    for name in ("Title", "Type", "Due on", "Time (optional)", "Assignee", "Notes"):
+        expect(page.get_by_role("dialog").get_by_label(name, exact=True)).to_be_visible()
     page.locator("#fu-due-on").fill(today)
     page.locator("#save-follow-up").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
@@ -90,6 +94,9 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     first.locator(".done-button").click()
     expect(page.get_by_role("dialog")).to_contain_text("Done: Follow up: Acme")
     expect(page.locator("#done-next-title")).to_have_value("Follow up: Acme")
+    for name in ("Log it as", "What happened", "Schedule the next one", "Next title",
+                 "Next type", "Next due on"):
+        expect(page.get_by_role("dialog").get_by_label(name, exact=True)).to_be_visible()
     page.screenshot(path=str(SCREENSHOT_DIR / "today_done_dialog.png"))
     expect(page.locator("#done-next-due")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     proposed = page.locator("#done-next-due").input_value()
