@@ -133,3 +133,23 @@ def test_queries_do_not_grow_with_the_rows(alice, world):
     many, got_many = count_queries(alice)
     assert len(got_many) > len(got_few) + 40
     assert many == few <= 6
+
+
+def test_a_list_full_of_follow_ups_due_reads_no_signal_or_deal(alice, world):
+    task(alice, now=NOW, title="Second", due_on="2026-12-05")
+    with db.session_scope() as s:
+        full = [i.to_dict() for i in today_reads.today_items(s, principal(alice), now=NOW)]
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.get_engine(), "before_cursor_execute", seen)
+    try:
+        with db.session_scope() as s:
+            top = [i.to_dict() for i in today_reads.today_items(s, principal(alice), now=NOW,
+                                                                 limit=2)]
+    finally:
+        event.remove(db.get_engine(), "before_cursor_execute", seen)
+    assert top == full[:2] and [i["kind"] for i in top] == ["task", "task"]
+    assert not any("buying_signals" in st or "FROM deals" in st for st in statements)

@@ -5,13 +5,13 @@
 Sections: follow-ups overdue and due today (the caller's, or the whole team's
 for an admin who asks for it), companies in buying mode (A/B fit, a fresh
 signal, no open deal), open deals without a next step, and stalled fit deals.
-Each read is capped: it takes its section's CANDIDATES most urgent rows in an
+Each read is capped: it takes its section's `limit` most urgent rows in an
 index's order (follow-ups by due day, the caller's or the team's; signals newest
 first, twice as many since a company may have several and windows differ by
 trigger; open deals most valuable first), and the engine ranks those by the full
 rule. A section shows at most LIMIT lines anyway, so a workspace with 100,000
 follow-ups reads about as much as one with ten (bench/bench_today.py). The cost:
-among more than CANDIDATES rows of one section, a line the SQL order puts later
+among more than `limit` rows of one section, a line the SQL order puts later
 (a 3-day overdue A-fit follow-up behind fifty older ones) waits until those are
 done.
 """
@@ -43,7 +43,6 @@ from updoot_app.services.platform.clock import aware, local_today
 from updoot_app.services.platform.errors import ValidationError
 
 LIMIT = 50
-CANDIDATES = LIMIT
 SCOPES = ("mine", "team")
 
 
@@ -56,7 +55,7 @@ def _company(cid, name, tier, score) -> engine.Company | None:
     return None if cid is None else engine.Company(cid, name, tier, score)
 
 
-def _tasks(session: Session, ws: int, today, assignee_id: int | None) -> list:
+def _tasks(session: Session, ws: int, today, assignee_id: int | None, n: int) -> list:
     conds = [FollowUp.workspace_id == ws, FollowUp.done_at.is_(None), FollowUp.due_on <= today]
     if assignee_id is not None:
         conds.append(FollowUp.assignee_id == assignee_id)
@@ -67,7 +66,7 @@ def _tasks(session: Session, ws: int, today, assignee_id: int | None) -> list:
         .join(Company, Company.id == FollowUp.company_id, isouter=True)
         .join(Contact, Contact.id == FollowUp.contact_id, isouter=True)
         .join(User, User.id == FollowUp.assignee_id, isouter=True)
-        .where(*conds).order_by(FollowUp.due_on, FollowUp.id).limit(CANDIDATES))
+        .where(*conds).order_by(FollowUp.due_on, FollowUp.id).limit(n))
     return [engine.TaskCandidate(
         id=r[0], title=r[1], kind=r[2], due_on=r[3], deal_id=r[4],
         company=_company(r[5], r[6], r[7], r[8]),
@@ -80,7 +79,7 @@ def _open_deal_of_company():
                   .where(Deal.company_id == Company.id, Stage.kind == "open"))
 
 
-def _signals(session: Session, ws: int, today) -> list:
+def _signals(session: Session, ws: int, today, n: int) -> list:
     by_trigger = windows(session, ws)
     oldest = today - timedelta(days=max([DEFAULT_FRESH_DAYS, *by_trigger.values()]))
     rows = _rows(
@@ -92,7 +91,7 @@ def _signals(session: Session, ws: int, today) -> list:
                Company.workspace_id == ws, Company.fit_tier.in_(engine.BUYING_TIERS),
                ~_open_deal_of_company())
         .order_by(BuyingSignal.occurred_on.desc(), BuyingSignal.id.desc())
-        .limit(CANDIDATES * 2))
+        .limit(n * 2))
     best: dict[int, engine.SignalCandidate] = {}
     for sid, trigger, occurred, cid, name, tier, score in rows:
         candidate = engine.SignalCandidate(sid, trigger, occurred, window_of(trigger, by_trigger),
@@ -106,7 +105,7 @@ def _signals(session: Session, ws: int, today) -> list:
     return list(best.values())
 
 
-def _deals(session: Session, ws: int, now: datetime, stale_days: int) -> list:
+def _deals(session: Session, ws: int, now: datetime, stale_days: int, n: int) -> list:
     has_next = open_follow_up_on_deal()
     idle_since = now - timedelta(days=stale_days)
     # The deals' own copy of their company's fit tier (kept by triggers) filters before
@@ -120,7 +119,7 @@ def _deals(session: Session, ws: int, now: datetime, stale_days: int) -> list:
         .where(Deal.workspace_id == ws, Stage.kind == "open",
                or_(~has_next, and_(Deal.company_fit_tier.in_(engine.BUYING_TIERS),
                                    Deal.last_activity_at < idle_since)))
-        .order_by(Deal.value.desc(), Deal.id.desc()).limit(CANDIDATES))
+        .order_by(Deal.value.desc(), Deal.id.desc()).limit(n))
     return [engine.DealCandidate(
         id=r[0], title=r[1], value=r[2], currency=r[3],
         days_in_stage=max(0, (now - aware(r[4])).days), days_idle=max(0, (now - aware(r[5])).days),
@@ -143,6 +142,10 @@ def today_items(session: Session, principal: Principal, *, scope: object = None,
     zone_name, stale_days = session.exec(
         select(Workspace.time_zone, Workspace.stale_after_days).where(Workspace.id == ws)).one()
     today = local_today(now, zone_name)
-    tasks = _tasks(session, ws, today, None if scope == "team" else principal.user_id)
-    return engine.build(today, tasks, _signals(session, ws, today),
-                        _deals(session, ws, now, stale_days), limit=limit)
+    tasks = _tasks(session, ws, today, None if scope == "team" else principal.user_id, limit)
+    if len(tasks) >= limit:
+        # A section never overtakes the one above it (today.py): with a full list of
+        # follow-ups due, no signal or deal can make it, so they are not read.
+        return engine.build(today, tasks, [], [], limit=limit)
+    return engine.build(today, tasks, _signals(session, ws, today, limit),
+                        _deals(session, ws, now, stale_days, limit), limit=limit)
