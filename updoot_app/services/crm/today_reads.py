@@ -7,10 +7,10 @@ for an admin who asks for it), companies in buying mode (A/B fit, a fresh
 signal, no open deal), open deals without a next step, and stalled fit deals.
 Each read is capped: it takes its section's `limit` most urgent rows in an
 index's order (follow-ups by due day, the caller's or the team's; signals newest
-first, twice as many since a company may have several and windows differ by
-trigger; open deals most valuable first), and the engine ranks those by the full
-rule. A section shows at most LIMIT lines anyway, so a workspace with 100,000
-follow-ups reads about as much as one with ten (bench/bench_today.py). The cost:
+first, a company once; open deals most valuable first), and the engine ranks those
+by the full rule; when the follow-ups due fill the list, nothing else is read. A
+list shows at most `limit` lines anyway, so a workspace with 100,000 follow-ups
+reads about as much as one with ten (bench/bench_today.py). The cost:
 among more than `limit` rows of one section, a line the SQL order puts later
 (a 3-day overdue A-fit follow-up behind fifty older ones) waits until those are
 done.
@@ -91,7 +91,7 @@ def _signals(session: Session, ws: int, today, n: int) -> list:
                Company.workspace_id == ws, Company.fit_tier.in_(engine.BUYING_TIERS),
                ~_open_deal_of_company())
         .order_by(BuyingSignal.occurred_on.desc(), BuyingSignal.id.desc())
-        .limit(n * 2))
+        .limit(n))
     best: dict[int, engine.SignalCandidate] = {}
     for sid, trigger, occurred, cid, name, tier, score in rows:
         candidate = engine.SignalCandidate(sid, trigger, occurred, window_of(trigger, by_trigger),
