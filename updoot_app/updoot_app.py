@@ -58,7 +58,6 @@ from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
-from updoot_app.state.kpis.next_steps_state import NextStepsState
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
@@ -78,7 +77,7 @@ app.add_page(signup, route="/signup", title="Sign up · Updoot", on_load=AuthSta
 app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot",
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
-             on_load=[DashboardState.load, NextStepsState.load])
+             on_load=DashboardState.load)
 app.add_page(today_page, route="/today", title="Today · Updoot", on_load=TodayState.load)
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)

@@ -21,7 +21,6 @@ from updoot_app.state.crm.record_follow_ups_state import CompanyFollowUpsState, 
 from updoot_app.state.crm.signal_import_state import SignalImportState
 from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
-from updoot_app.state.kpis.next_steps_state import NextStepsState
 from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
 
 
@@ -224,14 +223,3 @@ def test_signals_from_the_company_import_page(alice, bob):
     theirs = page(SignalImportState, bob)  # Bob's workspace has no acme.io
     call(theirs, "upload_signals", [upload(csv)])
     assert theirs.signal_result == "Imported 0 signals, 2 rows with problems."
-
-
-def test_the_dashboards_next_step_figures(alice):
-    acme = company(alice, "Acme")
-    with_next = deal(alice, acme)
-    deal(alice, acme)
-    task(alice, deal_id=with_next)
-    state = page(NextStepsState, alice)
-    call(state, "load")
-    assert (state.without_next_step, state.next_step_hint, state.done_this_month) == (
-        "1", "of 2 open deals; 50% have one", "0")

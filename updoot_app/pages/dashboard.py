@@ -8,7 +8,6 @@ from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.plot import plot
 from updoot_app.components.stat import named_progress, stat_card
 from updoot_app.state.kpis.dashboard_state import DashboardState as D
-from updoot_app.state.kpis.next_steps_state import NextStepsState as N
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
 
@@ -239,10 +238,6 @@ def dashboard() -> rx.Component:
             stat_card("Open deals", D.open_deals, D.pipeline_value),
             stat_card("Weighted pipeline", D.weighted_value, "value × stage probability"),
             stat_card("Win rate (all time)", D.win_rate, D.won_lost),
-            stat_card("Deals without a next step", N.without_next_step, N.next_step_hint,
-                      "stat-no-next-step"),
-            stat_card("Follow-ups done this month", N.done_this_month, "by the whole team",
-                      "stat-follow-ups-done"),
             columns=rx.breakpoints(initial="1", sm="2", md="4"),
             spacing="4",
             width="100%",
