@@ -112,6 +112,7 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     bare_card = page.locator(".deal-card", has_text="Bare deal")
     expect(bare_card).to_contain_text("No next step", timeout=FIRST_LOAD_MS)
     expect(acme_card).not_to_contain_text("No next step")
+    page.screenshot(path=str(SCREENSHOT_DIR / "today_pipeline_flags.png"))
     select_option(page, "#filter-next-step", "No next step")
     expect(page.locator(".deal-card", has_text="Acme")).to_have_count(0)
     expect(bare_card).to_be_visible()
