@@ -298,6 +298,39 @@ def import_companies_cmd(file: Path, slug: str, on_duplicate: str, errors_out: P
         click.echo(f"Error report written to {errors_out}.")
 
 
+@import_group.command("signals")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workspace", "slug", required=True, help="Workspace slug")
+@click.option("--errors-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the per-row error report (CSV) to this file")
+def import_signals_cmd(file: Path, slug: str, errors_out: Path | None) -> None:
+    """Import buying signals from FILE.csv (columns: domain, trigger, occurred_on, note)."""
+    from updoot_app.services.crm import signal_import
+    from updoot_app.services.csvio.reading import CsvFormatError, read_csv_bytes
+    from updoot_app.services.csvio.row_validation import errors_to_csv
+
+    try:
+        frame = read_csv_bytes(file.read_bytes(), max_rows=signal_import.MAX_ROWS)
+    except OSError as exc:
+        _fail(f"Cannot read {file}: {exc.strerror or exc}")
+    except CsvFormatError as exc:
+        _fail(str(exc))
+    try:
+        with db.session_scope() as session:
+            principal = _workspace_principal(session, slug)
+            result = signal_import.import_signals(session, principal, frame)
+    except DomainError as exc:
+        _fail(str(exc))
+    click.echo(f"Imported: {result.summary()}.")
+    for error in result.errors[:20]:
+        click.echo(f"  row {error.row}, {error.column}: {error.reason}")
+    if len(result.errors) > 20:
+        click.echo(f"  … and {len(result.errors) - 20:,} more problems.")
+    if errors_out is not None and result.errors:
+        errors_out.write_bytes(errors_to_csv(result.errors))
+        click.echo(f"Error report written to {errors_out}.")
+
+
 @main.command("export")
 @click.option("--workspace", "slug", required=True, help="Workspace slug")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),

@@ -36,6 +36,7 @@ from updoot_app.pages.reminder_settings import reminder_settings
 from updoot_app.pages.settings import settings
 from updoot_app.pages.settings_email import settings_email
 from updoot_app.pages.signup import signup
+from updoot_app.pages.today import today_page
 from updoot_app.state.app_state import AppState
 from updoot_app.state.billing.billing_settings_state import BillingSettingsState
 from updoot_app.state.billing.invoices_state import InvoiceDetailState, InvoicesState
@@ -52,7 +53,12 @@ from updoot_app.state.crm.company_import_state import CompanyImportState
 from updoot_app.state.crm.company_state import CompanyState
 from updoot_app.state.crm.deal_state import DealState
 from updoot_app.state.crm.pipeline_state import PipelineState
+from updoot_app.state.crm.record_follow_ups_state import (
+    CompanyFollowUpsState,
+    DealFollowUpsState,
+)
 from updoot_app.state.crm.stages_state import StagesState
+from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
 from updoot_app.state.kpis.dashboard_state import DashboardState
@@ -66,6 +72,7 @@ from updoot_app.state.profiles.icp_wizard_state import IcpWizardState
 from updoot_app.state.profiles.persona_insights_state import PersonaInsightsState
 from updoot_app.state.profiles.profiles_state import IcpDetailState, ProfilesState
 from updoot_app.state.profiles.review_state import ReviewPromptsState
+from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
 
 app = rx.App(
     # The API beside the pages (its paths go straight to it), and /login served as
@@ -83,6 +90,7 @@ app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot"
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
              on_load=[DashboardState.load, ReviewPromptsState.load])
+app.add_page(today_page, route="/today", title="Today · Updoot", on_load=TodayState.load)
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)
 app.add_page(settings, route="/settings", title="Settings · Updoot",
@@ -96,9 +104,9 @@ app.add_page(profile_suggest, route="/profiles/suggest",
 app.add_page(persona_insights, route="/personas/[persona_id]", title="Persona · Updoot",
              on_load=PersonaInsightsState.load)
 app.add_page(profile_wizard, route="/profiles/new", title="New profile · Updoot",
-             on_load=[AppState.load_shell, IcpWizardState.load])
+             on_load=[AppState.load_shell, IcpWizardState.load, TriggerWindowsState.load])
 app.add_page(profile_wizard, route="/profiles/[icp_id]/edit", title="Edit profile · Updoot",
-             on_load=[AppState.load_shell, IcpWizardState.load])
+             on_load=[AppState.load_shell, IcpWizardState.load, TriggerWindowsState.load])
 app.add_page(profile_detail, route="/profiles/[icp_id]", title="Profile · Updoot",
              on_load=[IcpDetailState.load, IcpBacktestState.load])
 app.add_page(companies_page, route="/companies", title="Companies · Updoot",
@@ -106,13 +114,13 @@ app.add_page(companies_page, route="/companies", title="Companies · Updoot",
 app.add_page(company_import_page, route="/companies/import", title="Import companies · Updoot",
              on_load=[AppState.load_shell, CompanyImportState.load])
 app.add_page(company_detail, route="/companies/[company_id]", title="Company · Updoot",
-             on_load=CompanyState.load)
+             on_load=[CompanyState.load, CompanyFollowUpsState.load])
 app.add_page(pipeline, route="/pipeline", title="Pipeline · Updoot",
              on_load=PipelineState.load)
 app.add_page(pipeline_stages, route="/pipeline/stages", title="Pipeline stages · Updoot",
              on_load=StagesState.load)
 app.add_page(deal_detail, route="/deals/[deal_id]", title="Deal · Updoot",
-             on_load=DealState.load)
+             on_load=[DealState.load, DealFollowUpsState.load])
 app.add_page(competitors_page, route="/competitors", title="Competitors · Updoot",
              on_load=CompetitorsState.load)
 app.add_page(competitor_compare, route="/competitors/compare", title="Compare · Updoot",

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from PIL import Image
+from sqlmodel import select
 
 from tests.unit.billing_helpers import EXAMPLE_LINES
 from updoot_app import db
-from updoot_app.models import MailSettings
+from updoot_app.models import Company, MailSettings
 from updoot_app.services.billing import (
     credit_notes,
     documents,
@@ -23,6 +24,7 @@ from updoot_app.services.billing import (
     quote_answers,
     quotes,
 )
+from updoot_app.services.crm import follow_ups, signals
 from updoot_app.services.demo import lifecycle
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.mail import recurring, recurring_runs, reminder_schedule
@@ -71,4 +73,11 @@ def seed_full_workspace(companies: int = 25) -> SimpleNamespace:
     note = credit_notes.issue_credit_note(p, invoice_id, {"all": True, "reason": "Returned"})
     with db.session_scope() as s:   # 20.00 was paid on it: paid back
         credit_notes.record_refund(s, p, note, {"amount": "20.00", "paid_on": "2026-11-22"})
+    with db.session_scope() as s:   # a buying signal and a follow-up on a demo company
+        company_id = s.exec(select(Company.id).where(Company.workspace_id == ws.id)
+                            .order_by(Company.id)).first()
+        signals.record_signal(s, p, company_id, {"trigger": "recent funding",
+                                                 "occurred_on": "2026-11-15"})
+        follow_ups.create_follow_up(s, p, {"title": "Call about the funding", "type": "call",
+                                           "due_on": "2026-11-25", "company_id": company_id})
     return ws

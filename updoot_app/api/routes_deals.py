@@ -32,11 +32,14 @@ class DealIn(Body):
 def list_deals(p: Principal = READ, session: Session = DB, stage: str | None = None,
                owner_id: int | None = None, fit_tier: str | None = None,
                search: str | None = None, company_id: int | None = None,
-               competitor_id: int | None = None, sort: str = "created_at",
-               direction: str = "desc", page: int = 1, page_size: int = 25) -> dict:
+               competitor_id: int | None = None, next_step: str | None = None,
+               sort: str = "created_at", direction: str = "desc", page: int = 1,
+               page_size: int = 25) -> dict:
+    """`next_step=none`: open deals without an open follow-up."""
     rows, total = deal_reads.list_deals(session, p.workspace_id, stage=stage, owner_id=owner_id,
                                         fit_tier=fit_tier, search=search, company_id=company_id,
-                                        competitor_id=competitor_id, sort=sort,
+                                        competitor_id=competitor_id, next_step=next_step,
+                                        sort=sort,
                                         direction=direction, page=page, page_size=page_size)
     return paged(rows, total, page, page_size)
 

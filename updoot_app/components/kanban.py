@@ -62,7 +62,7 @@ def fit_sentence(card: rx.Var) -> rx.Var:
 
 
 CARD_FIELDS = ("id", "title", "company", "value", "fit_tier", "fit_score", "owner", "days",
-               "stale", "closed", "coverage", "covered")
+               "stale", "closed", "coverage", "covered", "no_next")
 
 
 def _span(*children, cls: str, **props) -> rx.Component:
@@ -95,7 +95,8 @@ def move_menu(options: rx.Var, deal: rx.Var, title: rx.Var, current: rx.Var,
     )
 
 
-def deal_card_factory(on_drag_start: Callable, on_pick: Callable) -> Callable[..., rx.Component]:
+def deal_card_factory(on_drag_start: Callable, on_pick: Callable,
+                      on_next: Callable | None = None) -> Callable[..., rx.Component]:
     """A deal card as a memoized React component (rx.memo) whose props are plain
     strings. With the deal id as React key, a move re-renders only the card that
     moved: every other card keeps its props and is skipped, however many the
@@ -111,7 +112,8 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable) -> Callable[..
                   value: rx.Var[str], fit_tier: rx.Var[str], fit_score: rx.Var[str],
                   owner: rx.Var[str], days: rx.Var[str], stale: rx.Var[str],
                   closed: rx.Var[str], coverage: rx.Var[str],
-                  covered: rx.Var[str], can_edit: rx.Var[bool]) -> rx.Component:
+                  covered: rx.Var[str], no_next: rx.Var[str],
+                  can_edit: rx.Var[bool]) -> rx.Component:
         popover_id = "fit-" + deal_id
         move = rx.el.button("Move", type="button", class_name="move-button",
                             aria_label="Move to stage", on_click=on_pick(deal_id),
@@ -142,6 +144,12 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable) -> Callable[..
                 _span(days, "d in stage", cls="muted"),
                 rx.el.span(class_name="spacer"),
                 rx.cond(stale != "", _span("Stale", cls="pill stale-flag")),
+                rx.cond(no_next != "", _span("No next step", cls="pill stale-flag no-next-step")),
+                rx.cond(can_edit, rx.el.button("+ Next step", type="button",
+                                               class_name="move-button next-step-button",
+                                               aria_label="Schedule a follow-up",
+                                               on_click=on_next(deal_id)))
+                if on_next is not None else rx.fragment(),
                 _span("Roles ", coverage, title="Buying roles covered: economic buyer, champion, "
                       "technical evaluator, user",
                       cls=rx.match(covered, ("4", "pill coverage-mark covered-4"),
@@ -189,11 +197,12 @@ def column_header(col: rx.Var) -> rx.Component:
 
 def board(columns: rx.Var, cards: rx.Var, options: rx.Var, *, on_drop: Callable,
           on_drag_start: Callable, on_pick: Callable, on_move: Callable, on_more: Callable,
-          can_edit: rx.Var, moving: tuple[rx.Var, rx.Var, rx.Var]) -> rx.Component:
+          can_edit: rx.Var, moving: tuple[rx.Var, rx.Var, rx.Var],
+          on_next: Callable | None = None) -> rx.Component:
     """The columns, and the move menu (`on_pick(deal id)` from a card's Move
     button, then `on_move(stage id)`; `moving`: the picked deal's id, title and
-    stage id)."""
-    deal_card = deal_card_factory(on_drag_start, on_pick)
+    stage id); `on_next(deal id)` a card's "+ Next step" (a follow-up on the deal)."""
+    deal_card = deal_card_factory(on_drag_start, on_pick, on_next)
 
     def one_column(col: rx.Var) -> rx.Component:
         return DropZone.create(

@@ -1,6 +1,7 @@
 """Navigation entries of the app shell (one place, used by sidebar and drawer)."""
 
 NAV_ITEMS = (
+    ("Today", "/today", "list-todo"),
     ("Dashboard", "/dashboard", "layout-dashboard"),
     ("Profiles", "/profiles", "target"),
     ("Companies", "/companies", "building-2"),

@@ -8,7 +8,7 @@ from huey import crontab
 
 from updoot_app.jobs.queue import huey
 from updoot_app.services.billing.documents import today
-from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders
+from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders, today_digest
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,15 @@ def send_payment_reminders() -> None:
     if result.queued or result.no_recipient:
         log.info("payment reminders: %s queued, %s invoices without a contact email",
                  result.queued, result.no_recipient)
+
+
+@huey.periodic_task(crontab(minute="8"))
+def send_today_digests() -> None:
+    """Every hour: the Today list by email to those whose morning has come
+    (services/mail/today_digest.py; once a day each, whatever runs twice)."""
+    queued = today_digest.send_due_digests()
+    if queued:
+        log.info("queued %s Today digests", queued)
 
 
 def enqueue_delivery(outbox_id: int) -> None:

@@ -35,6 +35,14 @@ from updoot_app.models.crm import (
     Stage,
 )
 from updoot_app.models.deal_contacts import DealContact
+from updoot_app.models.followups import (
+    DEFAULT_FRESH_DAYS,
+    FOLLOW_UP_KINDS,
+    BuyingSignal,
+    FollowUp,
+    TodayDigest,
+    TriggerWindow,
+)
 from updoot_app.models.goals import Goal
 from updoot_app.models.icp import BUYING_ROLES, ICP_KINDS, Icp, IcpVersion, Persona
 from updoot_app.models.mail import MailSettings, OutboxMessage
@@ -50,11 +58,14 @@ __all__ = [
     "BUYING_ROLES",
     "CreditNote",
     "CreditNoteLine",
+    "DEFAULT_FRESH_DAYS",
+    "FOLLOW_UP_KINDS",
     "ICP_KINDS",
     "ROLES",
     "Activity",
     "BillingLogo",
     "BillingSettings",
+    "BuyingSignal",
     "DocumentCounter",
     "Invoice",
     "InvoiceLine",
@@ -77,6 +88,7 @@ __all__ = [
     "DealContact",
     "DealCompetitor",
     "DealStageChange",
+    "FollowUp",
     "Goal",
     "Icp",
     "IcpVersion",
@@ -88,6 +100,8 @@ __all__ = [
     "OutboxMessage",
     "Persona",
     "Stage",
+    "TodayDigest",
+    "TriggerWindow",
     "User",
     "Workspace",
 ]

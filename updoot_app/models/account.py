@@ -30,6 +30,9 @@ class Workspace(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3)
     is_demo: bool = Field(default=False, index=True)
     stale_after_days: int = Field(default=14)
+    # The workspace's calendar: "due today" and "overdue" are days in this IANA zone.
+    time_zone: str = Field(default="UTC", max_length=64,
+                           sa_column_kwargs={"server_default": "UTC"})
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 

@@ -79,6 +79,8 @@ class Deal(SQLModel, table=True):
         # the board: per-stage cards in order, and totals read from the index alone
         Index("ix_deals_ws_stage_entered", "workspace_id", "stage_id", "stage_entered_at"),
         Index("ix_deals_ws_stage_totals", "workspace_id", "stage_id", "currency", "value"),
+        # Today: open deals most valuable first, read in index order up to a LIMIT
+        Index("ix_deals_ws_value", "workspace_id", "value"),
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")

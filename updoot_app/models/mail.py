@@ -12,7 +12,7 @@ from updoot_app.models.types import utcnow
 
 # "sending" is internal (an attempt is under way); the API shows it as "queued".
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
-OUTBOX_KINDS = ("document", "reminder", "recurring", "test")
+OUTBOX_KINDS = ("document", "reminder", "recurring", "test", "digest")
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -3,9 +3,12 @@
 import reflex as rx
 
 from updoot_app.components.fit_badge import fit_badge
+from updoot_app.components.follow_ups import follow_ups_card
 from updoot_app.components.forms import form_error, hidden_label, label
 from updoot_app.components.layout import app_shell, page_header
+from updoot_app.components.signals import evidence_lines, signals_card
 from updoot_app.state.crm.company_state import NO_PERSONA, CompanyState
+from updoot_app.state.crm.record_follow_ups_state import CompanyFollowUpsState as F
 
 RESULT_COLORS = {"match": "green", "miss": "red", "unknown": "gray", "disqualified": "red"}
 
@@ -102,6 +105,7 @@ def fit_card() -> rx.Component:
                         rx.table.body(rx.foreach(CompanyState.fit_rows, fit_row)),
                         size="1", width="100%",
                     ),
+                    evidence_lines(F),
                     spacing="2", width="100%",
                 ),
                 rx.text("Not scored yet: create an ICP under Profiles to score companies.",
@@ -308,8 +312,9 @@ def company_detail() -> rx.Component:
                 page_header(CompanyState.company["name"].to(str)),
                 rx.grid(
                     rx.vstack(details_card(), contacts_card(), spacing="4", width="100%"),
-                    rx.vstack(fit_card(), deals_card(), interactions_card(), spacing="4",
-                              width="100%"),
+                    rx.vstack(fit_card(), signals_card(F),
+                              follow_ups_card(F, F.rows, F.new_follow_up(F.company_id, "")),
+                              deals_card(), interactions_card(), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%",
                 ),
                 spacing="4", width="100%",

@@ -4,8 +4,10 @@ import reflex as rx
 
 from updoot_app.components.forms import form_error, label
 from updoot_app.components.layout import app_shell, link_button, page_header
+from updoot_app.components.signal_import import signal_import_card
 from updoot_app.components.stat import named_progress
 from updoot_app.state.crm.company_import_state import FIELD_OPTIONS, CompanyImportState
+from updoot_app.state.crm.signal_import_state import SignalImportState
 
 UPLOAD_ID = "companies-csv"
 
@@ -242,4 +244,5 @@ def company_import_page() -> rx.Component:
             ("done", done_step()),
             upload_step(),
         ),
+        signal_import_card(SignalImportState),
     )

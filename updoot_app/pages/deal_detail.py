@@ -4,10 +4,12 @@ import reflex as rx
 
 from updoot_app.components.deal_competitors import deal_competitors_panel
 from updoot_app.components.fit_badge import fit_badge
+from updoot_app.components.follow_ups import follow_ups_card, next_step_flag
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.kanban import stage_menu
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.crm.deal_state import DealState as D
+from updoot_app.state.crm.record_follow_ups_state import DealFollowUpsState as F
 
 ROLE_COLORS = {"economic_buyer": "green", "champion": "blue", "user": "gray",
                "technical_evaluator": "purple", "blocker": "red"}
@@ -196,6 +198,8 @@ def deal_detail() -> rx.Component:
                           variant="soft", id="deal-move"))),
         ),
         details(),
+        follow_ups_card(F, F.rows, F.new_follow_up(F.company_id, F.deal_id),
+                        heading="Next steps", flag=next_step_flag(F.next_step)),
         committee(),
         deal_competitors_panel(),
         interaction_log(),

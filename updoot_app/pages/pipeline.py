@@ -4,6 +4,7 @@ import reflex as rx
 
 from updoot_app.components import kanban
 from updoot_app.components.fit_badge import fit_badge
+from updoot_app.components.follow_ups import follow_up_dialog
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.services.profiles import tiers
@@ -43,6 +44,8 @@ def filters() -> rx.Component:
                       rx.foreach(S.competitor_options,
                                  lambda o: rx.select.item(o["label"], value=o["id"])),
                       "filter-competitor"),
+        filter_select("next_step", "Next step",
+                      rx.select.item("No next step", value="none"), "filter-next-step"),
         rx.button("Clear", variant="ghost", size="2", on_click=S.clear_filters),
         wrap="wrap", align="center", style={"gap": "0.5rem"},
     )
@@ -147,7 +150,9 @@ def pipeline() -> rx.Component:
             kanban.board(S.columns, S.cards, S.stage_options, on_drop=S.drop_on,
                          on_drag_start=S.start_drag, on_pick=S.pick, on_move=S.drop_on,
                          on_more=S.show_more, can_edit=S.can_edit,
-                         moving=(S.moving_deal, S.moving_title, S.moving_stage)),
+                         moving=(S.moving_deal, S.moving_title, S.moving_stage),
+                         on_next=lambda deal_id: S.new_follow_up("", deal_id)),
         ),
         lost_dialog(),
+        follow_up_dialog(S),
     )

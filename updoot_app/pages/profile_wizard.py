@@ -8,9 +8,11 @@ from updoot_app.components.icp_backtest import backtest_tables
 from updoot_app.components.layout import app_shell, link_button, page_header
 from updoot_app.components.stat import named_progress
 from updoot_app.components.tier_counts import tier_counts
+from updoot_app.components.trigger_windows import trigger_windows_editor
 from updoot_app.services.profiles.wizard_draft import CRITERIA
 from updoot_app.state.profiles.icp_wizard_state import STEPS
 from updoot_app.state.profiles.icp_wizard_state import IcpWizardState as W
+from updoot_app.state.profiles.trigger_windows_state import TriggerWindowsState
 from updoot_app.state.profiles.wizard_backtest_state import WizardBacktestState as WB
 
 # The name of each criterion, as the review step's weight table shows it.
@@ -162,6 +164,7 @@ def step_signals() -> rx.Component:
         weight_input("w_tech"),
         tag_input("triggers", "Purchase triggers", "e.g. data breach, new regulation"),
         weight_input("w_triggers"),
+        trigger_windows_editor(TriggerWindowsState),
         tag_input("tags", "Tags", "e.g. partner referral"),
         weight_input("w_tags"),
         tag_input("pain_points", "Pain points (for your team, not scored)", "e.g. compliance"),

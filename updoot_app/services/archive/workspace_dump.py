@@ -74,7 +74,8 @@ def dump_workspace(session: Session, principal: Principal) -> bytes:
         "exported_at": utcnow().isoformat(timespec="seconds"),
         "workspace": {"id": ws_id, "name": workspace.name, "slug": workspace.slug,
                       "currency": workspace.currency,
-                      "stale_after_days": workspace.stale_after_days},
+                      "stale_after_days": workspace.stale_after_days,
+                      "time_zone": workspace.time_zone},
         "tables": {name: len(rows) for name, rows in data.items()},
         "logo": logo_name, "csv": list(export.ZIP_FILES),
     }

@@ -42,7 +42,7 @@ TABLES = ("memberships", "billing_settings", "billing_logos", "document_counters
           "invoice_lines", "credit_notes", "credit_note_lines", "payments", "goals",
           "mail_settings", "reminder_settings",
           "reminder_steps", "reminder_sends", "recurring_invoices", "recurring_runs",
-          "activities")
+          "follow_ups", "buying_signals", "trigger_windows", "today_digests", "activities")
 # Tables without a workspace_id: a document's lines, found through their document.
 LINE_PARENTS = {"quote_lines": ("quotes", "quote_id"), "invoice_lines": ("invoices", "invoice_id"),
                 "credit_note_lines": ("credit_notes", "credit_note_id")}

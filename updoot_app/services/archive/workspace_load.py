@@ -22,7 +22,8 @@ from updoot_app.models import User, Workspace
 from updoot_app.services.archive import workspace_format as fmt
 from updoot_app.services.archive.workspace_read import ArchiveContents, ArchiveRefused
 from updoot_app.services.identity.workspaces import unique_slug
-from updoot_app.services.platform import activity
+from updoot_app.services.platform import activity, clock
+from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_text
 
 
@@ -174,8 +175,12 @@ def import_workspace(session: Session, contents: ArchiveContents, owner_id: int,
     if not (isinstance(currency, str) and len(currency) == 3 and isinstance(stale, int)):
         raise ArchiveRefused("manifest.json: the workspace's currency or stale-deal days "
                              "are not valid.")
+    try:
+        time_zone = clock.clean_time_zone(archived.get("time_zone") or clock.DEFAULT_TIME_ZONE)
+    except ValidationError as exc:
+        raise ArchiveRefused(f"manifest.json: {exc}") from exc
     workspace = Workspace(name=name, slug=unique_slug(session, name), currency=currency,
-                          stale_after_days=stale, is_demo=False)
+                          stale_after_days=stale, time_zone=time_zone, is_demo=False)
     session.add(workspace)
     session.flush()
     users, matched = _match_users(session, contents, owner_id)

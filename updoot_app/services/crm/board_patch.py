@@ -50,7 +50,8 @@ def moved_card(card: dict[str, str], moved: Moved) -> dict[str, str]:
     """A board card after its move: in the new stage for 0 days, not stale (a move
     is activity, deal_reads._deal_row), closed on the move's date if won or lost."""
     return {**card, "stage_id": str(moved.plan.to_stage_id), "days": "0", "stale": "",
-            "closed": when(moved.closed_at)}
+            "closed": when(moved.closed_at),
+            "no_next": card.get("no_next", "") if moved.plan.to_kind == "open" else ""}
 
 
 def after_move(board: BoardView, moved: Moved, target_limit: int) -> Patched | None:
@@ -63,6 +64,8 @@ def after_move(board: BoardView, moved: Moved, target_limit: int) -> Patched | N
               if h["stage_id"] in (source, target)}
     if len(places) != 2 or source not in board.totals or target not in board.totals:
         return None
+    if plan.from_kind != "open" and plan.to_kind == "open":
+        return None  # reopened: whether it has a next step is not on the closed card
     deal_id = str(plan.deal_id)
     source_cards = board.cards.get(source, [])
     card = next((c for c in source_cards if c["id"] == deal_id), None)

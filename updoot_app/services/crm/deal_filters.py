@@ -21,14 +21,16 @@ from updoot_app.models import (
     Persona,
 )
 from updoot_app.services.crm.companies import get_company
+from updoot_app.services.crm.follow_up_reads import no_next_step_condition
 from updoot_app.services.crm.stages import resolve_stage
+from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.sql import like_pattern
 from updoot_app.services.platform.validation import clean_ref, clean_search
 from updoot_app.services.platform.workspace_rows import get_in_workspace
 from updoot_app.services.profiles.tiers import clean_fit_tiers, fit_tier_condition
 
 FILTER_KEYS = ("stage", "owner_id", "fit_tier", "search", "company_id", "persona_id",
-               "competitor_id")
+               "competitor_id", "next_step")
 
 
 def deal_ids_with_competitor(session: Session, workspace_id: int, competitor_id: object):
@@ -59,7 +61,7 @@ def persona_condition(session: Session, workspace_id: int, persona_id: object):
 def deal_conditions(session: Session, workspace_id: int, *, stage: object = None,
                     owner_id: object = None, fit_tier: object = None, search: object = None,
                     company_id: object = None, persona_id: object = None,
-                    competitor_id: object = None) -> list:
+                    competitor_id: object = None, next_step: object = None) -> list:
     """WHERE clauses for deals joined with their company; the first one is the
     workspace's (the board binds it as a parameter instead)."""
     conds = [Deal.workspace_id == workspace_id]
@@ -81,4 +83,9 @@ def deal_conditions(session: Session, workspace_id: int, *, stage: object = None
         conds.append(persona_condition(session, workspace_id, persona_id))
     if competitor_id not in (None, ""):
         conds.append(competitor_condition(session, workspace_id, competitor_id))
+    if next_step not in (None, ""):
+        if next_step != "none":
+            raise ValidationError("next_step", "The next-step filter is \"none\" (open deals "
+                                               "without a follow-up).")
+        conds.append(no_next_step_condition())
     return conds

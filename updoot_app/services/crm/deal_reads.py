@@ -117,9 +117,9 @@ SORT_COLUMNS = {
 def list_deals(session: Session, workspace_id: int, *, stage: object = None,
                owner_id: object = None, fit_tier: object = None, search: object = None,
                company_id: object = None, persona_id: object = None,
-               competitor_id: object = None, sort: object = "created_at",
-               direction: object = "desc", page: object = 1, page_size: object = 25,
-               now: datetime | None = None) -> tuple[list[dict], int]:
+               competitor_id: object = None, next_step: object = None,
+               sort: object = "created_at", direction: object = "desc", page: object = 1,
+               page_size: object = 25, now: datetime | None = None) -> tuple[list[dict], int]:
     """One page of deals, filtered, sorted and paged in SQL; (rows, total)."""
     page, page_size = clean_paging(page, page_size)
     sort = sort or "created_at"
@@ -128,7 +128,8 @@ def list_deals(session: Session, workspace_id: int, *, stage: object = None,
     direction = clean_direction(direction or "desc")
     conds = deal_conditions(session, workspace_id, stage=stage, owner_id=owner_id,
                             fit_tier=fit_tier, search=search, company_id=company_id,
-                            persona_id=persona_id, competitor_id=competitor_id)
+                            persona_id=persona_id, competitor_id=competitor_id,
+                            next_step=next_step)
     total = session.exec(
         select(func.count(Deal.id)).select_from(Deal)
         .join(Company, Company.id == Deal.company_id).where(*conds)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from sqlmodel import Session
 
-from updoot_app.services.crm import buying_committee, deal_reads
+from updoot_app.services.crm import buying_committee, deal_reads, follow_up_reads
 from updoot_app.services.platform.money_display import format_money
 
 
@@ -35,9 +35,11 @@ def money(value: Decimal | None, currency: str) -> str:
 NOT_ON_BOARD = ("fit_summary", "company_id", "stage", "kind")
 
 
-def card(row: dict, mark: dict | None, *, board: bool = False) -> dict[str, str]:
+def card(row: dict, mark: dict | None, *, board: bool = False,
+         has_next: bool | None = None) -> dict[str, str]:
     """A deal as strings for the screen; `board=True` leaves out NOT_ON_BOARD (the
-    board builds the fit sentence in the browser)."""
+    board builds the fit sentence in the browser). `has_next` False flags an open
+    deal "no next step" (None: not known here, no flag)."""
     tier = row["fit_tier"] or ""
     score = "" if row["fit_score"] is None else str(row["fit_score"])
     out = {
@@ -59,6 +61,7 @@ def card(row: dict, mark: dict | None, *, board: bool = False) -> dict[str, str]
         "closed": when(row["closed_at"]),
         "coverage": (mark or {}).get("mark", f"0/{len(buying_committee.HELPFUL_ROLES)}"),
         "covered": str((mark or {}).get("covered", 0)),
+        "no_next": "yes" if has_next is False and row["stage_kind"] == "open" else "",
     }
     if board:
         for key in NOT_ON_BOARD:
@@ -107,8 +110,10 @@ def board_view(session: Session, workspace_id: int, filters: dict, per_column_li
                               per_column_limit=per_column_limit, only_stages=only_stages)
     ids = [c["id"] for col in result["columns"] for c in col["cards"]]
     marks = buying_committee.coverage_marks(session, workspace_id, ids)
+    nexts = follow_up_reads.next_steps(session, workspace_id, ids)
     headers = [column(col, result["currency"]) for col in result["columns"]]
-    cards = {str(col["stage_id"]): [card(c, marks.get(c["id"]), board=True)
+    cards = {str(col["stage_id"]): [card(c, marks.get(c["id"]), board=True,
+                                         has_next=c["id"] in nexts)
                                     for c in col["cards"]]
              for col in result["columns"]}
     totals = {str(col["stage_id"]): {"probability": col["probability"], "groups": col["groups"]}

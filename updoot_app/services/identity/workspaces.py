@@ -13,6 +13,7 @@ from updoot_app.models.types import utcnow
 from updoot_app.services.identity import sessions, workspace_setup
 from updoot_app.services.identity.access import ROLE_RANK, Principal
 from updoot_app.services.platform import activity, security
+from updoot_app.services.platform.clock import clean_time_zone
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 from updoot_app.services.platform.validation import (
     clean_currency,
@@ -79,8 +80,11 @@ def switch_workspace(session: Session, principal: Principal, workspace_id: objec
 
 
 def update_settings(session: Session, principal: Principal, name: object, currency: object,
-                    stale_after_days: object = None) -> Workspace:
+                    stale_after_days: object = None, time_zone: object = None) -> Workspace:
+    """Name, currency, stale-deal days and the time zone of the workspace's calendar
+    (empty stale days or time zone: unchanged)."""
     principal.require("admin")
+    zone = None if time_zone in (None, "") else clean_time_zone(time_zone)
     name = clean_text(name, "name", "Workspace name", max_len=80)
     currency = clean_currency(currency)
     workspace = session.get(Workspace, principal.workspace_id)
@@ -94,6 +98,9 @@ def update_settings(session: Session, principal: Principal, name: object, curren
             raise ValidationError("stale_after_days", "Stale after must be 1 to 365 days.")
         workspace.stale_after_days = days
     changes = {"name": [workspace.name, name], "currency": [workspace.currency, currency]}
+    if zone is not None and zone != workspace.time_zone:
+        changes["time_zone"] = [workspace.time_zone, zone]
+        workspace.time_zone = zone
     workspace.name, workspace.currency = name, currency
     session.add(workspace)
     activity.log(session, workspace_id=workspace.id, user_id=principal.user_id,

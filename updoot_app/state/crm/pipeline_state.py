@@ -19,6 +19,7 @@ from updoot_app.services.platform.errors import DomainError, NotFound, Validatio
 from updoot_app.services.platform.validation import clean_id
 from updoot_app.services.profiles.tiers import FIT_TIERS
 from updoot_app.state.app_state import AppState
+from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs
 from updoot_app.state.guard import guard
 
 PER_COLUMN = 8  # a screenful: at 800 px a column shows six or seven cards
@@ -26,7 +27,7 @@ MORE_STEP = 24
 MAX_PER_COLUMN = 200  # deal_reads.board's own ceiling
 LIST_PAGE_SIZE = 25
 FILTERS = {"fit_tier": FIT_TIERS, "owner_id": None, "persona_id": None,
-           "competitor_id": None}
+           "competitor_id": None, "next_step": ("none",)}
 ALL = "all"
 
 
@@ -36,14 +37,14 @@ def _filter_value(key: object, value: object) -> str:
         raise ValidationError("filter", "Unknown filter.")
     if value in (None, "", ALL):
         return ""
-    if key == "fit_tier":
-        if value not in FIT_TIERS:
-            raise ValidationError("fit_tier", "Unknown fit tier.")
+    if key in ("fit_tier", "next_step"):
+        if value not in FILTERS[key]:
+            raise ValidationError(key, "Unknown filter value.")
         return str(value)
     return str(clean_id(value, key))
 
 
-class PipelineState(AppState):
+class PipelineState(FollowUpDialogs, AppState):
     view: str = "board"
     columns: list[dict[str, str]] = []
     cards: dict[str, list[dict[str, str]]] = {}
@@ -52,7 +53,7 @@ class PipelineState(AppState):
     persona_options: list[dict[str, str]] = []
     competitor_options: list[dict[str, str]] = []
     filters: dict[str, str] = {"fit_tier": "", "owner_id": "", "persona_id": "",
-                               "competitor_id": ""}
+                               "competitor_id": "", "next_step": ""}
     list_rows: list[dict[str, str]] = []
     list_page: int = 1
     list_total: int = 0
@@ -74,6 +75,10 @@ class PipelineState(AppState):
     @rx.var
     def list_pages(self) -> int:
         return max(1, -(-self.list_total // LIST_PAGE_SIZE))
+
+    def _after_change(self, p: Principal) -> None:
+        """A follow-up scheduled from a card: its "no next step" flag goes."""
+        self._refresh(p)
 
     def _filters(self) -> dict:
         return {k: v for k, v in self.filters.items() if v}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from updoot_app import db
+from updoot_app.services.crm import follow_up_reads
 from updoot_app.services.demo import lifecycle
 from updoot_app.services.identity import auth, workspaces
 from updoot_app.services.identity.access import Principal
@@ -61,12 +62,13 @@ class AuthState(AppState):
             with db.session_scope() as session:
                 token = auth.login(session, _field(form, "email"), _field(form, "password"),
                                    client_ip=self._client_ip(), previous_token=self.auth_token)
+                home = follow_up_reads.home_after_login(session, token)
         except DomainError as exc:
             self.error = str(exc)
             return None
         self.error = ""
         self.auth_token = token
-        return rx.redirect("/dashboard")
+        return rx.redirect(home)
 
     @rx.event
     @public

@@ -41,11 +41,13 @@ class SettingsState(AppState):
     new_token: str = ""
     log: list[dict[str, str]] = []
     form_error: str = ""
+    ws_time_zone: str = "UTC"
 
     def _refresh(self, session, p: Principal) -> None:
         ws = workspaces.get_workspace(session, p)
         self.ws_name, self.ws_currency = ws.name, ws.currency
         self.ws_stale_days = str(ws.stale_after_days)
+        self.ws_time_zone = ws.time_zone
         self.members = [
             {k: str(v) for k, v in m.items()} for m in workspaces.members(session, p)
         ]
@@ -74,7 +76,7 @@ class SettingsState(AppState):
     def save_workspace(self, p: Principal, form: dict):
         with db.session_scope() as session:
             workspaces.update_settings(session, p, _text(form, "name"), self.ws_currency,
-                                       _text(form, "stale_after_days"))
+                                       _text(form, "stale_after_days"), _text(form, "time_zone"))
         with db.session_scope() as session:
             self._refresh(session, p)
         self.workspace_name = self.ws_name
