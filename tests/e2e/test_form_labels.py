@@ -243,7 +243,7 @@ def walk_workspace_pages(page: Page, check: Audit, tmp_path: Path) -> dict[str, 
             expect(page.locator("#wizard-step")).to_contain_text(f"Step {step + 2} of")
 
     visit(page, "/profiles")
-    page.locator('a[href^="/profiles/"]:not([href^="/profiles/new"]):not(.skip-link)').first.click()
+    page.locator('a[href^="/profiles/"]:not([href^="/profiles/new"]):not([href^="/profiles/suggest"]):not(.skip-link)').first.click()
     expect(page.locator("#icp-version")).to_be_visible(timeout=FIRST_LOAD_MS)
     check(page, "/profiles/<id>")
     page.locator("#add-persona").click()
@@ -418,7 +418,7 @@ def test_fields_are_found_by_their_visible_labels(new_page):
     expect_label_focuses(page, "Tech stack")
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Email").fill("ada@labellabs.io")
-    expect(page.get_by_label("Persona")).to_have_attribute("role", "combobox")
+    expect(page.get_by_label("Persona", exact=True)).to_have_attribute("role", "combobox")
     page.get_by_role("button", name="Add contact").click()
     expect(page.locator(".contact-row", has_text="Ada")).to_be_visible()
     expect(page.get_by_label("Interaction kind")).to_have_attribute("role", "combobox")
