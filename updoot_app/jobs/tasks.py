@@ -8,6 +8,7 @@ from huey import crontab
 
 from updoot_app.jobs.queue import huey
 from updoot_app.services.billing.documents import today
+from updoot_app.services.integrations import webhook_delivery, webhook_events
 from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,34 @@ def send_payment_reminders() -> None:
                  result.queued, result.no_recipient)
 
 
+@huey.task()
+def deliver_webhook(delivery_id: int) -> None:
+    outcome = webhook_delivery.deliver(delivery_id)
+    if outcome.status == "queued" and outcome.retry_in_s is not None:
+        deliver_webhook.schedule((delivery_id,), delay=outcome.retry_in_s)
+    elif outcome.status == "failed":
+        log.warning("webhook delivery %s failed: %s", delivery_id, outcome.error)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_webhook_deliveries() -> None:
+    """Every minute: hand over due deliveries whose job was lost, and queue again
+    the ones a dead process left half-sent (at least once: webhook_delivery.py)."""
+    webhook_delivery.requeue_interrupted()
+    for delivery_id in webhook_delivery.due_delivery_ids():
+        deliver_webhook(delivery_id)
+
+
 def enqueue_delivery(outbox_id: int) -> None:
     deliver_message(outbox_id)
 
 
+def enqueue_webhook(delivery_id: int) -> None:
+    deliver_webhook(delivery_id)
+
+
 dispatch.set_dispatcher(enqueue_delivery)
+# Every process that imports the queue (server, `updoot jobs`, the CLI) turns the
+# activity log's actions into webhook deliveries (webhook_events.py says why here).
+webhook_events.set_dispatcher(enqueue_webhook)
+webhook_events.install()

@@ -45,7 +45,11 @@ class WebhookDelivery(SQLModel, table=True):
     webhook_id: int = Field(foreign_key="webhooks.id", ondelete="CASCADE")
     event_id: str = Field(sa_column=Column(String(60), unique=True, nullable=False))
     event_type: str = Field(max_length=40)
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    entity_type: str = Field(default="", max_length=20)
+    entity_id: int | None = None
+    # Empty until the first attempt composes it from the resource (webhook_events.py
+    # says why); every later attempt sends the same bytes.
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     dedupe_key: str | None = Field(
         default=None, sa_column=Column(String(200), unique=True, nullable=True))
     status: str = Field(default="queued", max_length=10)
