@@ -117,8 +117,8 @@ def _get(session: Session, principal: Principal, webhook_id: object) -> Webhook:
 def create_webhook(session: Session, principal: Principal, data: Mapping[str, Any]) -> Created:
     principal.require("admin")
     reject_unknown(data, FIELDS - {"enabled"})
+    events = clean_events(data.get("events"))     # before the URL: no DNS for bad input
     url = check_url(data.get("url"))
-    events = clean_events(data.get("events"))
     description = clean_text(data.get("description"), "description", "The description",
                              max_len=200, required=False)
     secret = new_secret()
