@@ -170,10 +170,11 @@ def receiver(monkeypatch):
     from updoot_app.services.integrations import webhook_events
 
     monkeypatch.setenv("UPDOOT_WEBHOOKS_ALLOW_PRIVATE", "1")
-    webhook_events.install()
+    was_installed = webhook_events.install()
     r = start_receiver()
     try:
         yield r
     finally:
         r.stop()
-        webhook_events.uninstall()
+        if not was_installed:
+            webhook_events.uninstall()

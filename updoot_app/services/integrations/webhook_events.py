@@ -169,8 +169,11 @@ def on_activity(bind: Session | Connection, values: dict) -> None:
                          at=values["created_at"])
 
 
-def install() -> None:
+def install() -> bool:
+    """Register the listener; whether it was registered already."""
+    present = activity.has_listener(on_activity)
     activity.add_listener(on_activity)
+    return present
 
 
 def uninstall() -> None:
