@@ -6,16 +6,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+from datetime import date, timedelta
 
 import pytest
 
-from tests.unit.billing_helpers import company_and_deal, principal
+from tests.unit.billing_helpers import company_and_deal, new_invoice, principal
 from tests.unit.webhook_helpers import add_hook, deliver_all, deliveries
 from tests.webhook_receiver import verify
 from updoot_app import db
+from updoot_app.services.billing import invoices
 from updoot_app.services.crm import deal_moves, deals
 from updoot_app.services.crm.stages import list_stages
-from updoot_app.services.integrations import webhook_reads, webhooks
+from updoot_app.services.integrations import webhook_overdue, webhook_reads, webhooks
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 
@@ -137,3 +139,17 @@ def test_send_test_and_delete(alice, receiver):
     with db.session_scope() as s:
         webhooks.delete_webhook(s, principal(alice), created.webhook.id)
     assert deliveries() == []
+
+
+def test_an_overdue_invoice_is_announced_once_per_endpoint(alice, receiver):
+    created = add_hook(alice, receiver.url, ["invoice.overdue"])
+    due = date.today() + timedelta(days=1)
+    iid = new_invoice(alice, issue_date=date.today().isoformat(), due_date=due.isoformat())
+    invoices.finalise(principal(alice), iid)
+    assert webhook_overdue.emit_overdue(due) == 0                 # not past due yet
+    assert webhook_overdue.emit_overdue(due + timedelta(days=3)) == 1
+    assert webhook_overdue.emit_overdue(due + timedelta(days=4)) == 0
+    [row] = deliveries(created.webhook.id)
+    assert row.event_type == "invoice.overdue" and row.entity_id == iid
+    assert [o.status for o in deliver_all()] == ["delivered"]
+    assert json.loads(receiver.received[0].body)["data"]["id"] == iid

@@ -8,7 +8,7 @@ from huey import crontab
 
 from updoot_app.jobs.queue import huey
 from updoot_app.services.billing.documents import today
-from updoot_app.services.integrations import webhook_delivery, webhook_events
+from updoot_app.services.integrations import webhook_delivery, webhook_events, webhook_overdue
 from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,15 @@ def sweep_webhook_deliveries() -> None:
     webhook_delivery.requeue_interrupted()
     for delivery_id in webhook_delivery.due_delivery_ids():
         deliver_webhook(delivery_id)
+
+
+@huey.periodic_task(crontab(minute="7"))
+def emit_overdue_invoice_webhooks() -> None:
+    """Every hour: `invoice.overdue` for invoices whose due date passed, once per
+    invoice and endpoint (webhook_overdue.py)."""
+    made = webhook_overdue.emit_overdue(today())
+    if made:
+        log.info("invoice.overdue webhooks: %s queued", made)
 
 
 def enqueue_delivery(outbox_id: int) -> None:

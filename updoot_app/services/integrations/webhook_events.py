@@ -151,14 +151,21 @@ def write_deliveries(bind: Session | Connection, *, workspace_id: int, types: li
     return ids
 
 
-def write_test(session: Session, webhook: Webhook) -> int:
-    """A `webhook.test` delivery to one endpoint, whatever events it chose."""
+def write_one(session: Session, webhook: Webhook, event_type: str, entity_type: str,
+              entity_id: int | None, dedupe_key: str | None = None) -> int:
+    """One delivery to one endpoint, whatever events it chose (a test event, an
+    overdue invoice); handed to the queue after COMMIT."""
     delivery_id = _INSERT.first(session.connection(), {
         "ws": webhook.workspace_id, "webhook_id": webhook.id, "event_id": new_event_id(),
-        "event_type": TEST_EVENT, "entity_type": "webhook", "entity_id": webhook.id,
-        "dedupe_key": None, "at": utcnow()})[0]
+        "event_type": event_type, "entity_type": entity_type, "entity_id": entity_id,
+        "dedupe_key": dedupe_key, "at": utcnow()})[0]
     hand_over(session, [delivery_id])
     return delivery_id
+
+
+def write_test(session: Session, webhook: Webhook) -> int:
+    """A `webhook.test` delivery to one endpoint."""
+    return write_one(session, webhook, TEST_EVENT, "webhook", webhook.id)
 
 
 def on_activity(bind: Session | Connection, values: dict) -> None:
