@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 from datetime import timedelta
+from pathlib import Path
 
 from tests.unit.billing_helpers import principal
 from tests.unit.webhook_helpers import add_hook, deliver_all, deliveries
@@ -143,3 +144,16 @@ def test_the_address_is_checked_again_at_delivery(alice, receiver, monkeypatch):
     outcome = webhook_delivery.deliver(did)
     assert outcome.status == "queued" and "Refused" in outcome.error
     assert receiver.received == []
+
+
+def test_the_readme_snippet_verifies_a_delivery(alice, receiver):
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    snippet = text.split("**Verifying the signature**", 1)[1].split("```python", 1)[1] \
+        .split("```", 1)[0]
+    scope: dict = {}
+    exec(snippet, scope)  # noqa: S102 - the README's own code, checked to be true
+    created = add_hook(alice, receiver.url)
+    webhook_delivery.deliver(queue_test(alice, created.webhook.id))
+    [got] = receiver.received
+    assert scope["verify"](created.secret, got.headers, got.body)
+    assert not scope["verify"](created.secret, got.headers, got.body + b" ")
