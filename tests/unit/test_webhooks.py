@@ -17,7 +17,12 @@ from updoot_app import db
 from updoot_app.services.billing import invoices
 from updoot_app.services.crm import deal_moves, deals
 from updoot_app.services.crm.stages import list_stages
-from updoot_app.services.integrations import webhook_overdue, webhook_reads, webhooks
+from updoot_app.services.integrations import (
+    webhook_events,
+    webhook_overdue,
+    webhook_reads,
+    webhooks,
+)
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 
 
@@ -153,3 +158,29 @@ def test_an_overdue_invoice_is_announced_once_per_endpoint(alice, receiver):
     assert row.event_type == "invoice.overdue" and row.entity_id == iid
     assert [o.status for o in deliver_all()] == ["delivered"]
     assert json.loads(receiver.received[0].body)["data"]["id"] == iid
+
+
+def test_deliveries_are_handed_to_the_queue_after_commit_only(alice, receiver, monkeypatch):
+    handed: list[int] = []
+    monkeypatch.setattr(webhook_events, "_dispatcher", handed.append)
+    add_hook(alice, receiver.url, ["deal.stage_changed"])
+    _, deal_id = company_and_deal(alice)
+    with db.session_scope() as s:                       # a deal page / API move (ORM session)
+        deals.move_stage(s, principal(alice), deal_id, stage_id(alice, "won"))
+        assert handed == []
+    assert len(handed) == 1
+    with db.connection_scope(write=True) as conn:       # the board (driver transaction)
+        deal_moves.move(conn, principal(alice), deal_id, stage_id(alice, "open"))
+        assert len(handed) == 1
+    assert len(handed) == 2
+    with pytest.raises(RuntimeError), db.connection_scope(write=True) as conn:
+        deal_moves.move(conn, principal(alice), deal_id, stage_id(alice, "won"))
+        raise RuntimeError("boom")
+    assert len(handed) == 2 and len(deliveries()) == 2
+
+
+def test_the_job_queue_installs_the_listener():
+    from updoot_app.jobs import tasks  # noqa: F401 - the import is what is tested
+    from updoot_app.services.platform import activity
+
+    assert activity.has_listener(webhook_events.on_activity)
