@@ -132,9 +132,12 @@ def _endpoint_result(webhook_id: int, *, ok: bool, gone: bool = False) -> None:
 
 def post(url: str, body: str, head: dict[str, str]) -> int:
     """One POST; the status code, or raises httpx errors. Redirects are not followed
-    (a redirect could point anywhere, past the address check)."""
-    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
-        return client.post(url, content=body.encode(), headers=head).status_code
+    (a redirect could point anywhere, past the address check), and the answer's
+    body is never read: only its status line and headers, each read bounded by
+    TIMEOUT_S, so a receiver cannot hold a worker by sending a long body slowly."""
+    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False) as client, \
+            client.stream("POST", url, content=body.encode(), headers=head) as response:
+        return response.status_code
 
 
 def deliver(delivery_id: int, *, now: datetime | None = None) -> Outcome:
