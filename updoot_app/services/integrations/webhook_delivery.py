@@ -89,10 +89,14 @@ def _claim(delivery_id: int, now: datetime) -> bool:
         return result.rowcount == 1
 
 
-def _load(delivery_id: int) -> tuple[WebhookDelivery, Webhook]:
-    """The delivery and its endpoint; its body composed and stored by the first attempt."""
+def _load(delivery_id: int) -> tuple[WebhookDelivery | None, Webhook | None]:
+    """The delivery and its endpoint (None when the endpoint, and with it the
+    delivery, was deleted meanwhile); the body composed and stored by the first
+    attempt."""
     with db.session_scope(write=True) as session:
         row = session.get(WebhookDelivery, delivery_id)
+        if row is None:
+            return None, None
         hook = session.get(Webhook, row.webhook_id)
         if not row.body:
             row.body = webhook_bodies.compose(session, row)
@@ -146,6 +150,8 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> Outcome:
     if not _claim(delivery_id, now):
         return Outcome("skipped")
     row, hook = _load(delivery_id)
+    if row is None:
+        return Outcome("skipped")
     if hook is None or (not hook.enabled and row.event_type != TEST_EVENT):
         reason = "The webhook was turned off before this delivery was sent."
         _finish(delivery_id, status="failed", last_error=reason)
