@@ -160,3 +160,21 @@ def smtp_sink(monkeypatch):
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    """A webhook receiver on loopback (tests/webhook_receiver.py), private URLs
+    allowed, and the activity log's webhook listener installed."""
+    from tests.webhook_receiver import start_receiver
+    from updoot_app.services.integrations import webhook_events
+
+    monkeypatch.setenv("UPDOOT_WEBHOOKS_ALLOW_PRIVATE", "1")
+    was_installed = webhook_events.install()
+    r = start_receiver()
+    try:
+        yield r
+    finally:
+        r.stop()
+        if not was_installed:
+            webhook_events.uninstall()

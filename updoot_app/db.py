@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -252,11 +253,13 @@ def _driver_transaction(conn: Connection, write: bool) -> Iterator[Connection]:
         yield conn
     except BaseException:
         driver.rollback()
+        conn.info.pop(_AFTER_COMMIT, None)
         raise
     else:
         driver.commit()
     finally:
         conn.info.pop(DRIVER_TRANSACTION, None)
+    _run_callbacks(conn.info.pop(_AFTER_COMMIT, []))
 
 
 # --- after commit -------------------------------------------------------------------------
@@ -265,6 +268,7 @@ def _driver_transaction(conn: Connection, write: bool) -> Iterator[Connection]:
 
 _AFTER_COMMIT = "updoot_after_commit"
 _OUTER_TRANSACTION = "updoot_outer_transaction"
+_SESSION_OF = "updoot_session_of"
 
 
 def call_after_commit(session: Session, callback: Callable[[], None]) -> None:
@@ -273,12 +277,36 @@ def call_after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
+def call_after_commit_on(conn: Connection, callback: Callable[[], None]) -> None:
+    """`call_after_commit` for a caller that holds only a Connection (prepared
+    statements): inside `connection_scope` the callback runs after its driver
+    COMMIT; on the connection of an ORM session, after that session's commit.
+    Anywhere else it is dropped (the caller's sweep catches up)."""
+    if conn.info.get(DRIVER_TRANSACTION):
+        conn.info.setdefault(_AFTER_COMMIT, []).append(callback)
+        return
+    ref = conn.info.get(_SESSION_OF)
+    session = ref() if ref is not None else None
+    if session is not None and session.in_transaction():
+        call_after_commit(session, callback)
+
+
 def _run_after_commit(session: Session) -> None:
-    for callback in session.info.pop(_AFTER_COMMIT, []):
+    _run_callbacks(session.info.pop(_AFTER_COMMIT, []))
+
+
+def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
         try:
             callback()
         except Exception:
             log.exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_session(session: Session, _transaction, conn: Connection) -> None:
+    # So that work done on `session.connection()` can wait for the session's commit.
+    conn.info[_SESSION_OF] = weakref.ref(session)
 
 
 @event.listens_for(Session, "after_commit")

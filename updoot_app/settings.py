@@ -55,6 +55,9 @@ class Settings:
     mail_from: str | None = None
     # The job queue's SQLite file when REDIS_URL is unset (default: beside the database).
     jobs_db_path: str | None = None
+    # Webhook URLs to loopback, link-local and private addresses are refused unless
+    # this is set (UPDOOT_WEBHOOKS_ALLOW_PRIVATE=1: tests, a receiver on the LAN).
+    webhooks_allow_private: bool = False
 
     @property
     def cors_origins(self) -> list[str]:
@@ -85,4 +88,6 @@ def load_settings() -> Settings:
         smtp_url=os.environ.get("UPDOOT_SMTP_URL", "").strip() or None,
         mail_from=os.environ.get("UPDOOT_MAIL_FROM", "").strip() or None,
         jobs_db_path=os.environ.get("UPDOOT_JOBS_DB", "").strip() or None,
+        webhooks_allow_private=os.environ.get("UPDOOT_WEBHOOKS_ALLOW_PRIVATE", "").strip()
+        in ("1", "true", "yes"),
     )

@@ -35,6 +35,7 @@ from updoot_app.pages.recurring_invoices import recurring_invoices
 from updoot_app.pages.reminder_settings import reminder_settings
 from updoot_app.pages.settings import settings
 from updoot_app.pages.settings_email import settings_email
+from updoot_app.pages.settings_integrations import settings_integrations
 from updoot_app.pages.signup import signup
 from updoot_app.pages.today import today_page
 from updoot_app.state.app_state import AppState
@@ -61,6 +62,7 @@ from updoot_app.state.crm.stages_state import StagesState
 from updoot_app.state.crm.today_state import TodayState
 from updoot_app.state.identity.auth_state import AuthState
 from updoot_app.state.identity.settings_state import SettingsState
+from updoot_app.state.integrations.webhooks_state import WebhooksState
 from updoot_app.state.kpis.dashboard_state import DashboardState
 from updoot_app.state.kpis.goals_state import GoalsState
 from updoot_app.state.mail.document_mail_state import DocumentMailState
@@ -97,6 +99,8 @@ app.add_page(settings, route="/settings", title="Settings · Updoot",
              on_load=[SettingsState.load, BillingSettingsState.load])
 app.add_page(settings_email, route="/settings/email", title="Email · Updoot",
              on_load=EmailSettingsState.load)
+app.add_page(settings_integrations, route="/settings/integrations",
+             title="Integrations · Updoot", on_load=WebhooksState.load)
 app.add_page(profiles, route="/profiles", title="Profiles · Updoot",
              on_load=[ProfilesState.load, ReviewPromptsState.load])
 app.add_page(profile_suggest, route="/profiles/suggest",

@@ -135,6 +135,7 @@ def server(tmp_path_factory, mail_sink):
         UPDOOT_SMTP_URL=mail_sink.url,
         UPDOOT_MAIL_FROM=MAIL_FROM,
         UPDOOT_JOBS_DB=str(workdir / "jobs.db"),
+        UPDOOT_WEBHOOKS_ALLOW_PRIVATE="1",   # the webhook test's receiver is on loopback
     )
     SERVER_INFO["database_url"] = env["DATABASE_URL"]
     SERVER_INFO["jobs_db"] = env["UPDOOT_JOBS_DB"]

@@ -58,6 +58,7 @@ PAGES = (
     ("goals", "/goals", ".goal-row"),
     ("settings", "/settings", "#token-name"),
     ("email settings", "/settings/email", "#placeholders li"),
+    ("integrations settings", "/settings/integrations", "#webhook-url"),
     ("reminder settings", "/settings/reminders", ".reminder-step"),
     ("recurring invoices", "/invoices/recurring", "text=No recurring invoices yet."),
     ("pipeline stages", "/pipeline/stages", ".stage-name"),

@@ -23,7 +23,7 @@ PACKAGE = "updoot_app"
 MAX_LINES = 400
 # Lowest first: a context imports only the contexts before it in this tuple.
 CONTEXTS = ("platform", "csvio", "identity", "profiles", "crm", "competitors", "billing",
-            "mail", "kpis", "archive", "demo")
+            "mail", "integrations", "kpis", "archive", "demo")
 QUERY_MODULES = ("sqlmodel", "sqlalchemy")
 QUERY_CALLS = ("exec", "execute")
 LOCAL_IMPORTS_ALLOWED = {f"{PACKAGE}.cli"}

@@ -29,6 +29,7 @@ from updoot_app.api import (
     routes_signals,
     routes_stages,
     routes_tasks,
+    routes_webhooks,
 )
 from updoot_app.api.deps import principal
 from updoot_app.services.platform.errors import (
@@ -105,6 +106,7 @@ def create_api() -> FastAPI:
     v1.include_router(routes_mail.router)
     v1.include_router(routes_tasks.router)
     v1.include_router(routes_signals.router)
+    v1.include_router(routes_webhooks.router)
     api.include_router(v1)
     # Outside /api/v1 and without a token: the client's PDF behind a quote's public link.
     api.include_router(routes_quotes.public_router)

@@ -12,10 +12,8 @@ means the write is stored.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from babel.numbers import get_currency_precision
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlmodel import Session
@@ -23,31 +21,13 @@ from sqlmodel import Session
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.services.crm import companies
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.platform.api_json import money_str, to_json  # noqa: F401 - re-exported
 
 # --- shared by the CRM routers ------------------------------------------------------
 
 DB = Depends(get_session, scope="function")
 READ = Depends(principal)
 WRITE = Depends(role("member"))
-
-
-def money_str(value: Decimal, currency: str | None = None) -> str:
-    """A Decimal as the API's decimal string, half-up to the currency's minor unit."""
-    places = get_currency_precision(currency) if currency else 2
-    return str(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def to_json(obj: Any, currency: str | None = None) -> Any:
-    """Turn service dicts into JSON-ready data: every Decimal becomes a money string
-    in the currency named by the nearest enclosing "currency" key."""
-    if isinstance(obj, dict):
-        cur = obj.get("currency") if isinstance(obj.get("currency"), str) else currency
-        return {k: to_json(v, cur) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_json(v, currency) for v in obj]
-    if isinstance(obj, Decimal):
-        return money_str(obj, currency)
-    return obj
 
 
 def paged(rows: list[dict], total: int, page: int, page_size: int,

@@ -8,6 +8,7 @@ from huey import crontab
 
 from updoot_app.jobs.queue import huey
 from updoot_app.services.billing.documents import today
+from updoot_app.services.integrations import webhook_delivery, webhook_events, webhook_overdue
 from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders, today_digest
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,43 @@ def send_today_digests() -> None:
         log.info("queued %s Today digests", queued)
 
 
+@huey.task()
+def deliver_webhook(delivery_id: int) -> None:
+    outcome = webhook_delivery.deliver(delivery_id)
+    if outcome.status == "queued" and outcome.retry_in_s is not None:
+        deliver_webhook.schedule((delivery_id,), delay=outcome.retry_in_s)
+    elif outcome.status == "failed":
+        log.warning("webhook delivery %s failed: %s", delivery_id, outcome.error)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_webhook_deliveries() -> None:
+    """Every minute: hand over due deliveries whose job was lost, and queue again
+    the ones a dead process left half-sent (at least once: webhook_delivery.py)."""
+    webhook_delivery.requeue_interrupted()
+    for delivery_id in webhook_delivery.due_delivery_ids():
+        deliver_webhook(delivery_id)
+
+
+@huey.periodic_task(crontab(minute="7"))
+def emit_overdue_invoice_webhooks() -> None:
+    """Every hour: `invoice.overdue` for invoices whose due date passed, once per
+    invoice and endpoint (webhook_overdue.py)."""
+    made = webhook_overdue.emit_overdue(today())
+    if made:
+        log.info("invoice.overdue webhooks: %s queued", made)
+
+
 def enqueue_delivery(outbox_id: int) -> None:
     deliver_message(outbox_id)
 
 
+def enqueue_webhook(delivery_id: int) -> None:
+    deliver_webhook(delivery_id)
+
+
 dispatch.set_dispatcher(enqueue_delivery)
+# Every process that imports the queue (server, `updoot jobs`, the CLI) turns the
+# activity log's actions into webhook deliveries (webhook_events.py says why here).
+webhook_events.set_dispatcher(enqueue_webhook)
+webhook_events.install()

@@ -53,8 +53,11 @@ from updoot_app.models.schedules import (
     ReminderSettings,
     ReminderStep,
 )
+from updoot_app.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
+    "Webhook",
+    "WebhookDelivery",
     "BUYING_ROLES",
     "CreditNote",
     "CreditNoteLine",

@@ -10,8 +10,8 @@ An archive (`updoot export`) is a zip:
     <kind>.csv           the CSVs `updoot export` has always written (for people)
 
 Left out on purpose (NOT_ARCHIVED says why, table by table): sessions, API tokens
-and invites (credentials of one deployment), login attempts, the mail outbox (this
-deployment's delivery record), and the quotes' public-link hash (a secret; an
+and invites (credentials of one deployment), login attempts, the mail outbox and webhooks
+(this deployment's endpoints and delivery record), and the quotes' public-link hash (a secret; an
 imported quote is sent again for a new link).
 """
 
@@ -56,6 +56,8 @@ NOT_ARCHIVED = {
     "login_attempts": "rate limiting of this deployment",
     "auth_epoch": "a cache version of this deployment",
     "outbox_messages": "this deployment's delivery record (importing it would send again)",
+    "webhooks": "credentials/endpoints of this deployment",
+    "webhook_deliveries": "this deployment's delivery record (importing it would send again)",
 }
 LEFT_OUT = {"quotes": ("public_token_hash",), "billing_logos": ("data",),
             # the outbox is not archived: which step or run was sent is kept, not the mail

@@ -144,7 +144,7 @@ def apply_as(conn: Connection, workspace_id: int, user_id: int | None, move: Mov
                     entity_type="deal", entity_id=move.deal_id,
                     summary=f"{move.title}: {summary}", created_at=at,
                     detail={"from": move.from_stage_id, "to": move.to_stage_id,
-                            "lost_reason": reason})
+                            "to_kind": move.to_kind, "lost_reason": reason})
     return Moved(move, at, closed_at, reason)
 
 

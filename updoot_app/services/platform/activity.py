@@ -5,6 +5,7 @@ Rows are only ever inserted; an ORM update or delete of an Activity raises.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, event, insert
@@ -36,10 +37,39 @@ def entry(*, workspace_id: int, user_id: int | None, action: str, entity_type: s
             "detail": detail or {}, "created_at": created_at or utcnow()}
 
 
+# Contexts above platform act on what is logged (integrations turns actions into
+# webhook deliveries); platform cannot import them, so they register here. A
+# listener gets the session or connection of the caller's transaction and the
+# entry's values, and writes only inside that transaction.
+Listener = Callable[[Session | Connection, dict], None]
+_listeners: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def has_listener(listener: Listener) -> bool:
+    return listener in _listeners
+
+
+def remove_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _notify(bind: Session | Connection, values: dict) -> None:
+    for listener in _listeners:
+        listener(bind, values)
+
+
 def log(session: Session, **fields) -> Activity:
     """Add an entry to the session (the fields of `entry`)."""
-    row = Activity(**entry(**fields))
+    values = entry(**fields)
+    row = Activity(**values)
     session.add(row)
+    _notify(session, values)
     return row
 
 
@@ -51,7 +81,9 @@ _APPEND = Prepared(insert(Activity).values(
 def append(conn: Connection, **fields) -> None:
     """Insert an entry on a connection inside the caller's transaction, without an
     ORM session (the fields of `entry`)."""
-    _APPEND.run(conn, entry(**fields))
+    values = entry(**fields)
+    _APPEND.run(conn, values)
+    _notify(conn, values)
 
 
 def recent(session: Session, workspace_id: int, limit: int = 50) -> list[dict]:
