@@ -55,6 +55,9 @@ class Settings:
     mail_from: str | None = None
     # The job queue's SQLite file when REDIS_URL is unset (default: beside the database).
     jobs_db_path: str | None = None
+    # The job queue's daily backup (services/archive/rotation.py): off when unset.
+    backup_dir: str | None = None
+    backup_keep: int = 14
     # Webhook URLs to loopback, link-local and private addresses are refused unless
     # this is set (UPDOOT_WEBHOOKS_ALLOW_PRIVATE=1: tests, a receiver on the LAN).
     webhooks_allow_private: bool = False
@@ -88,6 +91,8 @@ def load_settings() -> Settings:
         smtp_url=os.environ.get("UPDOOT_SMTP_URL", "").strip() or None,
         mail_from=os.environ.get("UPDOOT_MAIL_FROM", "").strip() or None,
         jobs_db_path=os.environ.get("UPDOOT_JOBS_DB", "").strip() or None,
+        backup_dir=os.environ.get("UPDOOT_BACKUP_DIR", "").strip() or None,
+        backup_keep=_int("UPDOOT_BACKUP_KEEP", 14),
         webhooks_allow_private=os.environ.get("UPDOOT_WEBHOOKS_ALLOW_PRIVATE", "").strip()
         in ("1", "true", "yes"),
     )

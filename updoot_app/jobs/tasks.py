@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from huey import crontab
 
 from updoot_app.jobs.queue import huey
+from updoot_app.services.archive import rotation
 from updoot_app.services.billing.documents import today
 from updoot_app.services.integrations import webhook_delivery, webhook_events, webhook_overdue
 from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders, today_digest
+from updoot_app.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,19 @@ def enqueue_delivery(outbox_id: int) -> None:
 
 def enqueue_webhook(delivery_id: int) -> None:
     deliver_webhook(delivery_id)
+
+
+@huey.periodic_task(crontab(hour="3", minute="15"))
+@huey.lock_task("daily-backup")
+def daily_backup() -> None:
+    """Every night at 03:15 UTC, with UPDOOT_BACKUP_DIR set: the whole database into
+    that folder, the newest UPDOOT_BACKUP_KEEP copies kept (rotation.py). A day has
+    one file, so two workers running it the same day write the same copy twice."""
+    settings = load_settings()
+    if not settings.backup_dir:
+        return
+    result = rotation.backup_daily(Path(settings.backup_dir), settings.backup_keep)
+    log.info("daily backup: %s (%s pruned)", result.written, len(result.pruned))
 
 
 dispatch.set_dispatcher(enqueue_delivery)
