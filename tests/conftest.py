@@ -81,6 +81,9 @@ KEPT_TABLES = {"auth_epoch"}  # a singleton the migration writes, not data
 
 
 def _wipe() -> None:
+    from updoot_app.services.profiles import preview_cache
+
+    preview_cache.clear()   # per-process caches keyed by ids the wipe lets come back
     engine = db.get_engine()
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)
               if t.name not in KEPT_TABLES]

@@ -91,7 +91,7 @@ app.add_page(signup, route="/signup", title="Sign up · Updoot", on_load=AuthSta
 app.add_page(invite, route="/invite/[token]", title="Join a workspace · Updoot",
              on_load=AuthState.load_invite)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Updoot",
-             on_load=[DashboardState.load, ReviewPromptsState.load])
+             on_load=DashboardState.load)
 app.add_page(today_page, route="/today", title="Today · Updoot", on_load=TodayState.load)
 app.add_page(goals_page, route="/goals", title="Goals · Updoot",
              on_load=GoalsState.load)

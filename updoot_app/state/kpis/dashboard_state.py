@@ -29,6 +29,7 @@ from updoot_app.services.profiles import tiers
 from updoot_app.state.guard import guard
 from updoot_app.state.kpis import charts
 from updoot_app.state.profiles.rescore import RescoreState
+from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 TIER_LABELS = {**tiers.TIER_LABELS, "none": tiers.UNSCORED_LABEL, "all": "All"}
 STATUS_COLORS = {"on_track": "green", "at_risk": "orange", "no_data": "gray",
@@ -256,7 +257,10 @@ class DashboardState(RescoreState):
     @rx.event
     @guard("viewer", page=True)
     def load(self, p: Principal):
+        """The page in one event; the "Time to review" panel (a backtest per active
+        ICP, slower) follows in its own, after the figures are drawn."""
         self._fill(p)
+        return ReviewPromptsState.load
 
     @rx.event
     @guard("viewer")
