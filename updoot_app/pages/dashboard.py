@@ -238,7 +238,7 @@ def dashboard() -> rx.Component:
         review_prompts(ReviewPromptsState.review_rows),
         rx.grid(
             stat_card("Companies", D.companies, "in your target list", "stat-companies"),
-            stat_card("Open deals", D.open_deals, D.pipeline_value),
+            stat_card("Open deals", D.open_deals, D.open_deals_hint),
             stat_card("Weighted pipeline", D.weighted_value, "value × stage probability"),
             stat_card("Win rate (all time)", D.win_rate, D.won_lost),
             columns=rx.breakpoints(initial="1", sm="2", md="4"),

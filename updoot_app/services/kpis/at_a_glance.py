@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from updoot_app.models import Company, Contact, Deal
+from updoot_app.services.crm.follow_up_reads import no_next_step_condition
 from updoot_app.services.kpis import memo
 
 
@@ -47,10 +48,16 @@ def overview(session: Session, workspace_id: int) -> dict:
         else:
             lost_count = count
     closed = won_count + lost_count
+    # Open deals with no open follow-up: the pipeline's "no next step" filter, counted.
+    without_next_step = session.exec(
+        select(func.count()).select_from(Deal)
+        .where(Deal.workspace_id == workspace_id, no_next_step_condition())).one() \
+        if open_count else 0
     return {
         "companies": companies,
         "contacts": contacts,
         "open_deals": open_count,
+        "without_next_step": without_next_step,
         "pipeline_value": open_value,
         "weighted_value": weighted.quantize(Decimal("0.01")),
         "won": won_count,

@@ -209,6 +209,7 @@ class DashboardState(RescoreState):
     companies: int = 0
     contacts: int = 0
     open_deals: int = 0
+    open_deals_hint: str = ""
     pipeline_value: str = ""
     weighted_value: str = ""
     win_rate: str = "—"
@@ -241,6 +242,9 @@ class DashboardState(RescoreState):
         self.contacts = glance["contacts"]
         self.open_deals = glance["open_deals"]
         self.pipeline_value = format_money(glance["pipeline_value"], currency)
+        missing = glance["without_next_step"]
+        self.open_deals_hint = self.pipeline_value + (
+            f" · {missing} without a next step" if missing else "")
         self.weighted_value = format_money(glance["weighted_value"], currency)
         rate = glance["win_rate"]
         closed = glance["won"] + glance["lost"]
