@@ -146,7 +146,7 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable,
                 rx.cond(stale != "", _span("Stale", cls="pill stale-flag")),
                 rx.cond(no_next != "", _span("No next step", cls="pill stale-flag no-next-step")),
                 rx.cond(can_edit, rx.el.button("+ Next step", type="button",
-                                               class_name="move-button next-step-button",
+                                               class_name="next-step-button",
                                                aria_label="Schedule a follow-up",
                                                on_click=on_next(deal_id)))
                 if on_next is not None else rx.fragment(),
