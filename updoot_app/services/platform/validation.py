@@ -208,6 +208,9 @@ def clean_string_list(raw: object, field: str, label: str) -> list[str]:
     return values
 
 
+MAX_PAGE = 100_000
+
+
 def clean_paging(page: object, page_size: object) -> tuple[int, int]:
     try:
         page_n = int(str(page if page is not None else 1))
@@ -219,6 +222,16 @@ def clean_paging(page: object, page_size: object) -> tuple[int, int]:
     if not 1 <= size_n <= MAX_PAGE_SIZE:
         raise ValidationError("page_size", f"Page size must be between 1 and {MAX_PAGE_SIZE}.")
     return page_n, size_n
+
+
+def requested_page(raw: object) -> int | None:
+    """A page number a list's pager asked for: clamped to 1..MAX_PAGE; None when
+    it is not a whole number (the pager then stays where it is)."""
+    try:
+        number = int(str(raw))
+    except ValueError:
+        return None
+    return min(max(1, number), MAX_PAGE)
 
 
 def clean_direction(direction: object) -> str:

@@ -22,7 +22,7 @@ from updoot_app.services.billing import document_reads, documents
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import DomainError, ValidationError
 from updoot_app.services.platform.money_display import format_money
-from updoot_app.services.platform.validation import CURRENCIES
+from updoot_app.services.platform.validation import CURRENCIES, requested_page
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 
@@ -165,11 +165,10 @@ class DocumentListBase(rx.State, mixin=True):
     @rx.event
     @guard("viewer")
     def go_page(self, p: Principal, page: str):
-        try:
-            number = int(str(page))
-        except ValueError:
+        number = requested_page(page)
+        if number is None:
             return None
-        self.page = min(max(1, number), 100000)
+        self.page = number
         self._fill(p)
         return None
 

@@ -11,6 +11,7 @@ from updoot_app import db
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.mail import outbox, outbox_reads, smtp_config, template_settings
 from updoot_app.services.platform.errors import NotConfigured, ValidationError
+from updoot_app.services.platform.validation import requested_page
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
 from updoot_app.state.mail.mail_rows import message_row
@@ -85,11 +86,10 @@ class EmailSettingsState(AppState):
     @rx.event
     @guard("viewer")
     def go_page(self, p: Principal, page: str):
-        try:
-            number = int(str(page))
-        except ValueError:
+        number = requested_page(page)
+        if number is None:
             return None
-        self.page = min(max(1, number), 100000)
+        self.page = number
         self._read_outbox(p)
         return None
 
