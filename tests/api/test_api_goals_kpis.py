@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from tests.api.conftest import bearer
 from tests.unit.test_kpis import at, company, deal
 from updoot_app import db
 from updoot_app.api.app import API_PREFIX
-from updoot_app.models import Membership
+from updoot_app.models import BuyingSignal, Membership
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.profiles import icps
 
@@ -124,3 +126,30 @@ def test_breakdown_endpoint(client, alice, api_token):
                                  "avg_deal_size": "300.00", "avg_cycle_days": 2.0}]
     bad = client.get(f"{U}/kpis/breakdown", headers=h, params={"by": "password"})
     assert bad.status_code == 422 and bad.json()["field"] == "by"
+
+
+def test_signal_segment(client, alice, api_token):
+    """segment=signal:fresh / signal:none on /kpis, /kpis/breakdown and goals."""
+    h = bearer(api_token(alice))
+    hot, cold = company(alice.workspace_id, "Hot"), company(alice.workspace_id, "Cold")
+    with db.session_scope() as s:
+        s.add(BuyingSignal(workspace_id=alice.workspace_id, company_id=hot,
+                           trigger="recent funding", occurred_on=date(2026, 10, 25)))
+    deal(alice.workspace_id, hot, ["New", "Won"], "100", created=at(1), closed=at(5))
+    deal(alice.workspace_id, cold, ["New", "Lost"], "100", created=at(1), closed=at(5))
+    deal(alice.workspace_id, cold, ["New", "Won"], "100", created=at(1), closed=at(5))
+    q = {"metric": "win_rate", "period": "2026-11"}
+    fresh = client.get(f"{U}/kpis", headers=h, params={**q, "segment": "signal:fresh"}).json()
+    none = client.get(f"{U}/kpis", headers=h, params={**q, "segment": "signal:none"}).json()
+    assert fresh["segment"] == {"type": "signal", "value": "fresh"}
+    assert (fresh["value"], fresh["n"]) == (1.0, 1) and (none["value"], none["n"]) == (0.5, 2)
+    rows = client.get(f"{U}/kpis/breakdown", headers=h,
+                      params={"period": "2026-11", "segment": "signal:none"}).json()["rows"]
+    assert sum(r["closed"] for r in rows) == 2
+    r = client.get(f"{U}/kpis", headers=h, params={**q, "segment": "signal:maybe"})
+    assert r.status_code == 422 and "fresh or none" in r.json()["detail"]
+    r = client.post(f"{U}/goals", headers=h, json={
+        "metric": "win_rate", "period": "2026-11", "target": "60",
+        "segment_type": "signal", "segment_value": "fresh"})
+    assert r.status_code == 201, r.text
+    assert r.json()["progress"]["n"] == 1

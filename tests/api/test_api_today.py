@@ -113,7 +113,7 @@ def test_signals_and_today(client, alice, api_token):
     items = client.get("/api/v1/today", headers=h).json()["items"]
     assert items == [{
         "kind": "buying_signal", "rank": 1,
-        "reason": "Acme (A · 90) had 'recent funding' 5 days ago and has no open deal",
+        "reason": "Acme (A · 100) had 'recent funding' 5 days ago and has no open deal",
         "points": items[0]["points"], "company_id": acme["id"], "deal_id": None,
         "task_id": None, "signal_id": r.json()["id"], "due_on": None,
         "trigger": "recent funding", "occurred_on": five_ago}]

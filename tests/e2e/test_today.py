@@ -73,7 +73,7 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     page.locator('nav a[href="/today"]').first.click()
     first = page.locator(".today-line").first
     expect(first).to_contain_text(
-        "Acme (A · 90) had 'recent funding' today and has no open deal", timeout=FIRST_LOAD_MS)
+        "Acme (A · 100) had 'recent funding' today and has no open deal", timeout=FIRST_LOAD_MS)
     expect(first).to_contain_text("Buying signal")
     page.screenshot(path=str(SCREENSHOT_DIR / "today_list.png"), full_page=True)
 
@@ -87,8 +87,8 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     page.locator("#save-follow-up").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     first = page.locator(".today-line").first
-    expect(first).to_contain_text("Due today: Follow up: Acme (Acme, A · 90)")
-    expect(page.locator(".today-line", has_text="Acme (A · 90) had")).to_have_count(0)
+    expect(first).to_contain_text("Due today: Follow up: Acme (Acme, A · 100)")
+    expect(page.locator(".today-line", has_text="Acme (A · 100) had")).to_have_count(0)
 
     # Complete it: the next one is proposed, a week on.
     first.locator(".done-button").click()

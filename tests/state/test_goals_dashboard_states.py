@@ -15,7 +15,7 @@ from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.kpis import goals
 from updoot_app.services.profiles import icps
 from updoot_app.state.kpis.dashboard_state import DashboardState, to_csv
-from updoot_app.state.kpis.goals_state import GoalsState
+from updoot_app.state.kpis.goals_state import SEGMENT_CHOICES, GoalsState
 
 
 def seed(actor, n=60):
@@ -151,3 +151,18 @@ def test_dashboard_shows_invoiced_and_paid_revenue_from_billing(alice):
     paid = next(r for m, r in rows.items() if "paid" in m.lower())
     assert (invoiced["value"], invoiced["n"], invoiced["note"]) == ("$73.45", "1", "")
     assert paid["value"] == "$20.00"
+
+
+def test_goals_page_offers_the_signal_segment(alice):
+    """The segment picker lists "Signal"; a goal on signal: fresh is set, a wrong
+    value is a clear message and sets nothing."""
+    state = new_state(GoalsState, alice.token)
+    call(state, "load")
+    assert {"value": "signal", "label": "Signal"} in SEGMENT_CHOICES
+    call(state, "create", {"metric": "win_rate", "period_kind": "month", "target": "50",
+                           "segment_type": "signal", "segment_value": "stale"})
+    assert "fresh or none" in state.form_error and state.goal_rows == []
+    call(state, "create", {"metric": "win_rate", "period_kind": "month", "target": "50",
+                           "segment_type": "signal", "segment_value": "fresh"})
+    assert state.form_error == "" and len(state.goal_rows) == 1
+    assert "Signal: fresh" in state.goal_rows[0]["title"]

@@ -67,7 +67,7 @@ def test_signal_to_deal_to_follow_up_to_done_and_the_next_one(alice):
     call(today, "load")
     assert today.lines[0]["kind"] == "buying_signal"
     assert today.lines[0]["reason"] == \
-        "Acme (A · 90) had 'recent funding' today and has no open deal"
+        "Acme (A · 100) had 'recent funding' today and has no open deal"
     call(today, "make_deal", today.lines[0]["company_id"])
     assert count(Deal) == 1 and today.fu_open
     assert today.fu_defaults["title"] == "Follow up: Acme"
@@ -81,7 +81,7 @@ def test_signal_to_deal_to_follow_up_to_done_and_the_next_one(alice):
     call(today, "save_follow_up", {**bad, "title": "Call Acme", "due_on": day})
     assert not today.fu_open and count(FollowUp) == 1
     assert [line["kind"] for line in today.lines] == ["task"]
-    assert today.lines[0]["reason"].startswith("Due today: Call Acme (Acme, A · 90)")
+    assert today.lines[0]["reason"].startswith("Due today: Call Acme (Acme, A · 100)")
 
     call(today, "start_done", today.lines[0]["task_id"])
     assert today.done_open and today.done_next["title"] == "Follow up: Call Acme"

@@ -64,7 +64,8 @@ def world(alice):
     signal(alice, fresh_a, now=NOW, trigger="recent funding", occurred_on="2026-12-01")
     signal(alice, tiny, now=NOW, trigger="recent funding", occurred_on="2026-12-01")  # D fit
     signal(alice, acme, now=NOW, trigger="recent funding", occurred_on="2026-12-01")  # has deal
-    signal(alice, harbor, now=NOW, trigger="new CISO", occurred_on="2026-06-01")  # stale
+    # stale (a trigger other than its typed "new CISO", which keeps it a B fit)
+    signal(alice, harbor, now=NOW, trigger="recent funding", occurred_on="2026-06-01")
     return {"acme": acme, "harbor": harbor, "fresh_a": fresh_a, "acme_deal": acme_deal,
             "harbor_deal": harbor_deal, "stalled_deal": stalled_deal}
 
@@ -72,9 +73,9 @@ def world(alice):
 def test_every_section_with_its_reason_in_rank_order(alice, world):
     got = items(alice)
     assert [(i["kind"], i["reason"]) for i in got] == [
-        ("task", "Overdue 2 days: call Dana (Acme, A · 90) — Intro call"),
+        ("task", "Overdue 2 days: call Dana (Acme, A · 100) — Intro call"),
         ("buying_signal",
-         "Fresh A (A · 90) had 'recent funding' 5 days ago and has no open deal"),
+         "Fresh A (A · 100) had 'recent funding' 5 days ago and has no open deal"),
         ("no_next_step", "Harbor Labs deal (B) has no next step and has been in New 40 days"),
         ("stalled", "Stalled A deal (A) is stalled: nothing logged for 30 days in New"),
     ]
@@ -92,7 +93,7 @@ def test_mine_for_members_the_team_for_admins(alice, world):
     task(alice, now=NOW, title="Sam's call", assignee_id=helper_id, due_on="2026-12-06")
     owner = principal(alice)
     assert [i["reason"] for i in items(alice) if i["kind"] == "task"] == [
-        "Overdue 2 days: call Dana (Acme, A · 90) — Intro call", "Due today: Sam's call"]
+        "Overdue 2 days: call Dana (Acme, A · 100) — Intro call", "Due today: Sam's call"]
     assert len([i for i in items(alice, scope="mine") if i["kind"] == "task"]) == 1
     member = dataclasses.replace(owner, role="member")
     assert len([i for i in items(alice, member) if i["kind"] == "task"]) == 1

@@ -2,7 +2,8 @@
 
 ``GET /kpis?metric=win_rate&period=2026-Q4&segment=fit_tier:A`` (period: month,
 quarter, year, YYYY-MM, YYYY-Qn, YYYY, all or START..END; segment: all or
-type:value). Money is a decimal string; rates are fractions from 0 to 1; every
+type:value, e.g. ``fit_tier:A``, ``region:Europe``, ``signal:fresh``; the types are
+``segments.SEGMENT_TYPES``). Money is a decimal string; rates are fractions from 0 to 1; every
 figure carries ``n``, the number of rows behind it. Without ``metric``, every
 metric of the dashboard is returned, with the funnel, trend and tier breakdown.
 """

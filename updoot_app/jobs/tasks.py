@@ -12,6 +12,7 @@ from updoot_app.services.archive import rotation
 from updoot_app.services.billing.documents import today
 from updoot_app.services.integrations import webhook_delivery, webhook_events, webhook_overdue
 from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders, today_digest
+from updoot_app.services.profiles import fit_refresh
 from updoot_app.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,18 @@ def send_today_digests() -> None:
     queued = today_digest.send_due_digests()
     if queued:
         log.info("queued %s Today digests", queued)
+
+
+@huey.periodic_task(crontab(minute="11"))
+@huey.lock_task("refresh-stale-fits")
+def refresh_stale_fits() -> None:
+    """Every hour: rescore the companies whose buying signals went stale in the
+    last days of their workspace's calendar (fit_refresh.py), so a stale trigger
+    stops counting in the stored fit on its day; running twice rewrites nothing."""
+    result = fit_refresh.refresh_stale_fits()
+    if result.rescored:
+        log.info("stale signals: rescored %s companies in %s workspaces",
+                 sum(result.rescored.values()), len(result.rescored))
 
 
 @huey.task()

@@ -57,7 +57,7 @@ def goal_form() -> rx.Component:
                             text_field("Ending", "end", type="date", id="goal-end")),
                     choice("Segment", "segment_type", SEGMENT_CHOICES, "all", id="goal-segment"),
                     text_field("Segment value", "segment_value",
-                               "e.g. A, Technology, DE, Europe", id="goal-segment-value"),
+                               "e.g. A, Technology, DE, Europe, fresh", id="goal-segment-value"),
                     rx.cond(G.metric == "conversion_rate",
                             dynamic_choice("From stage (to the next)", "stage_id",
                                            G.open_stages, "Overall (first stage → won)",

@@ -26,6 +26,13 @@ existing company as it is; ``update`` overwrites it with the row's non-empty
 cells (an empty cell keeps the stored value). Rows without a domain are
 always created. After the writes, the workspace is re-scored in bulk
 (``fit.rescore_workspace``), which only writes the fits that changed.
+
+A row can carry one buying signal: a "Signal trigger" and a "Signal date" column
+(e.g. ``signal`` and ``signal_on``), checked as the signal importer checks them
+(``signal_import.check_signal``; a date after the workspace's today is a row
+error at import). The signal is written in the same transaction as its company
+(created, or updated in "update" mode; a skipped duplicate's is skipped too), so
+a row is imported whole or not at all, and those companies are rescored with it.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,9 +50,15 @@ from sqlalchemy import func, insert, select, update
 from updoot_app import db
 from updoot_app.models import Company, Membership, User
 from updoot_app.models.types import utcnow
+from updoot_app.services.crm.company_import_signals import (
+    signal_checks,
+    with_signal_columns,
+    write_signals,
+)
 from updoot_app.services.csvio.fields import COMPANY_FIELDS, FieldSet
 from updoot_app.services.csvio.row_validation import RowError, ValidationResult, validate_rows
 from updoot_app.services.identity.access import Principal
+from updoot_app.services.identity.workspaces import workspace_today
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import LIST_ITEM_MAX_LEN, LIST_MAX_ITEMS, MAX_MONEY
@@ -66,7 +80,7 @@ def tightened(fields: FieldSet, limits: dict[str, int]) -> FieldSet:
         for f in fields.fields))
 
 
-IMPORT_COMPANY_FIELDS = tightened(COMPANY_FIELDS, _LIMITS)
+IMPORT_COMPANY_FIELDS = tightened(with_signal_columns(COMPANY_FIELDS), _LIMITS)
 
 Progress = Callable[[str, int, int], Any]
 """progress(phase, done, total): phase is "import" (rows) or "score"."""
@@ -78,16 +92,19 @@ class ImportResult:
     updated: int = 0
     skipped: int = 0
     invalid: int = 0
+    signals: int = 0
     errors: list[RowError] = field(default_factory=list)
     tiers: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "skipped": self.skipped,
-                "invalid": self.invalid}
+                "invalid": self.invalid, "signals": self.signals}
 
     def summary(self) -> str:
+        signals = f", {self.signals:,} buying signals" if self.signals else ""
         return (f"{self.created:,} created, {self.updated:,} updated, "
-                f"{self.skipped:,} skipped (duplicates), {self.invalid:,} invalid rows")
+                f"{self.skipped:,} skipped (duplicates), {self.invalid:,} invalid rows"
+                f"{signals}")
 
 
 def clean_mode(raw: object) -> str:
@@ -128,7 +145,7 @@ def validate_companies(frame: pd.DataFrame, mapping: dict[str, str | None]
     header_of = {name: header for header, name in mapping.items() if name}
     kept, extra = [], []
     for record in result.records:
-        problems = _extra_company_checks(record, header_of)
+        problems = _extra_company_checks(record, header_of) + signal_checks(record, header_of)
         if problems:
             extra += [RowError(record["_row"], h, r) for h, r in problems]
         else:
@@ -241,14 +258,15 @@ def _resolve_ids(session, workspace_id: int, known: dict[str, int | None],
 def import_companies(principal: Principal, records: Sequence[dict], *,
                      on_duplicate: str = "skip", invalid_rows: int = 0,
                      progress: Progress | None = None, batch_size: int = BATCH_SIZE,
-                     score: bool = True) -> ImportResult:
+                     score: bool = True, now: datetime | None = None) -> ImportResult:
     """Write validated records (from :func:`validate_companies`) to the workspace.
 
     Opens its own sessions: one transaction per batch. New companies are
     scored (in bulk, per batch) before they are inserted; updated ones are
     re-scored at the end. Owner emails that are not members of the workspace
-    become per-row errors (the row is not imported). Returns the counts;
-    ``invalid_rows`` (from validation) is added to the invalid count.
+    become per-row errors (the row is not imported), and so do signals dated after
+    the workspace's today (``now``: the clock, injected by tests). Returns the
+    counts; ``invalid_rows`` (from validation) is added to the invalid count.
     """
     principal.require("member")
     mode = clean_mode(on_duplicate)
@@ -258,9 +276,10 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
     owners = _owner_ids(ws, records)
     known: dict[str, int | None] = dict(_existing_domains(ws))
     specs = None
-    if score:
-        with db.session_scope() as session:
+    with db.session_scope() as session:
+        if score:
             specs = icp_reads.specs_for_workspace(session, ws)
+        today = workspace_today(session, ws, now)
     result = ImportResult(invalid=invalid_rows)
     total = len(records)
     if progress is not None:
@@ -274,12 +293,18 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
         updates: dict[str, dict] = {}  # domain of an earlier company -> new values
         updated = skipped = 0
         bad: list[RowError] = []
-        now = utcnow()
+        signals: list[tuple[dict | str, str, date]] = []  # (insert row or domain, trigger, day)
+        stamp = utcnow()
         for record in batch:
             email = record.get("owner_email")
             if email and email.lower() not in owners:
                 bad.append(RowError(record["_row"], "Owner email",
                                     f"{email} is not a member of this workspace"))
+                continue
+            day = record.get("signal_on")
+            if day is not None and day > today:
+                bad.append(RowError(record["_row"], "Signal date",
+                                    "A signal happened today or before."))
                 continue
             values = _row_values(record, owners)
             domain = values.get("domain")
@@ -289,20 +314,31 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
                     continue
                 changes = non_empty(values)
                 changes.pop("domain", None)
+                target: dict | str = domain
                 if domain in pending:
                     pending[domain].update(changes)
+                    target = pending[domain]
                 else:
                     updates.setdefault(domain, {}).update(changes)
+                if day is not None:
+                    signals.append((target, record["signal"], day))
                 updated += 1
                 continue
-            row = _insert_row(ws, values, now)
+            row = _insert_row(ws, values, stamp)
             inserts.append(row)
             if domain:
                 pending[domain] = row
+            if day is not None:
+                signals.append((row, record["signal"], day))
         if specs is not None and inserts:
             _score_rows(inserts, specs)
         with db.session_scope() as session:
-            if inserts:
+            id_of: dict[int, int] = {}
+            if inserts and any(isinstance(t, dict) for t, _, _ in signals):
+                ids = session.execute(insert(_table).returning(
+                    _table.c.id, sort_by_parameter_order=True), inserts).scalars().all()
+                id_of = {id(row): cid for row, cid in zip(inserts, ids, strict=True)}
+            elif inserts:
                 session.execute(insert(_table), inserts)
             if updates:
                 _resolve_ids(session, ws, known, set(updates))
@@ -310,7 +346,13 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
                     if changes:
                         session.execute(update(_table).where(_table.c.id == known[domain],
                                                              _table.c.workspace_id == ws)
-                                        .values(**changes, updated_at=now))
+                                        .values(**changes, updated_at=stamp))
+            if signals:
+                written = write_signals(session, principal, [
+                    (id_of[id(t)] if isinstance(t, dict) else known[t], trigger, day)
+                    for t, trigger, day in signals], stamp, rescore=score, now=now)
+            else:
+                written = 0
         # The batch committed: count it.
         for domain in pending:
             known.setdefault(domain, None)
@@ -318,6 +360,7 @@ def import_companies(principal: Principal, records: Sequence[dict], *,
         result.updated += updated
         result.skipped += skipped
         result.invalid += len(bad)
+        result.signals += written
         result.errors += bad
         any_updates = any_updates or bool(updates)
         done += len(batch)

@@ -11,24 +11,15 @@ from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from updoot_app.models import Company, Contact, Deal, FollowUp, Stage, User, Workspace
-from updoot_app.models.types import utcnow
+from updoot_app.models import Company, Contact, Deal, FollowUp, Stage, User
 from updoot_app.services.identity.access import resolve_session
-from updoot_app.services.platform.clock import aware, local_today
+from updoot_app.services.identity.workspaces import workspace_today
+from updoot_app.services.platform.clock import aware
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import clean_paging, clean_ref
 from updoot_app.services.platform.workspace_rows import get_in_workspace
 
-# --- the calendar ---------------------------------------------------------------------
-
-
-def workspace_time_zone(session: Session, workspace_id: int) -> str:
-    return session.exec(select(Workspace.time_zone).where(Workspace.id == workspace_id)).one()
-
-
-def workspace_today(session: Session, workspace_id: int, now: datetime | None = None) -> date:
-    """The day it is now in the workspace's time zone (`now` injected by tests)."""
-    return local_today(now or utcnow(), workspace_time_zone(session, workspace_id))
+# --- the calendar: services/identity/workspaces.py (workspace_today) -----------------
 
 
 # --- one, and the list ----------------------------------------------------------------

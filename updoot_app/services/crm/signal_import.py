@@ -6,7 +6,9 @@ Every row is checked first (a domain of a company in this workspace, a trigger,
 a day not after today in the workspace's calendar); the valid rows are written
 in one transaction, the caller's, in one executemany, and the others come back
 as per-row errors (the csvio report): a bad row never stops the good ones, and
-nothing is half-written when the insert itself fails.
+nothing is half-written when the insert itself fails. The companies that got
+signals are rescored in the same transaction (their triggers' freshness counts
+in the stored fit: profiles.signal_fit).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.validation import LIST_ITEM_MAX_LEN
+from updoot_app.services.profiles import fit
 
 MAX_ROWS = 100_000
 COLUMNS = {"domain": ("domain", "website", "company domain", "url"),
@@ -92,11 +95,30 @@ def import_signals(session: Session, principal: Principal, frame: pd.DataFrame, 
                      "created_at": created})
     if rows:
         session.execute(insert(BuyingSignal.__table__), rows)
+        fit.rescore_workspace(session, ws, company_ids={r["company_id"] for r in rows},
+                              now=now)
         activity.log(session, workspace_id=ws, user_id=principal.user_id,
                      action="signal.import", entity_type="workspace", entity_id=ws,
                      summary=f"Imported {len(rows):,} buying signals")
     result.imported = len(rows)
     return result
+
+
+def check_signal(trigger: object, occurred_on: object, today: date | None
+                 ) -> tuple[str, date]:
+    """The trigger and the day of one imported signal, as every importer checks them
+    (this one and the company import's signal columns): a trigger of at most
+    LIST_ITEM_MAX_LEN characters, a date like 2026-03-31 not after ``today`` (the
+    workspace's; None: the date's form only). Raises ValidationError naming
+    ``trigger`` or ``occurred_on``."""
+    name = " ".join(str(trigger or "").split())
+    if not name or len(name) > LIST_ITEM_MAX_LEN:
+        raise ValidationError("trigger",
+                              f"Give the trigger, at most {LIST_ITEM_MAX_LEN} characters.")
+    occurred = clean_day(str(occurred_on or ""), "occurred_on", "Date")
+    if today is not None and occurred > today:
+        raise ValidationError("occurred_on", "A signal happened today or before.")
+    return name, occurred
 
 
 def _check(cell, by_domain: dict, today: date, row_no: int, cols: dict):
@@ -105,16 +127,10 @@ def _check(cell, by_domain: dict, today: date, row_no: int, cols: dict):
         return RowError(row_no, cols["domain"], "Give the company's domain, e.g. acme.io.")
     if domain not in by_domain:
         return RowError(row_no, cols["domain"], f"No company with the domain {domain} here.")
-    trigger = " ".join(cell("trigger").split())
-    if not trigger or len(trigger) > LIST_ITEM_MAX_LEN:
-        return RowError(row_no, cols["trigger"],
-                        f"Give the trigger, at most {LIST_ITEM_MAX_LEN} characters.")
     try:
-        occurred = clean_day(cell("occurred_on"), "occurred_on", "Date")
+        trigger, occurred = check_signal(cell("trigger"), cell("occurred_on"), today)
     except ValidationError as exc:
-        return RowError(row_no, cols["occurred_on"], str(exc))
-    if occurred > today:
-        return RowError(row_no, cols["occurred_on"], "A signal happened today or before.")
+        return RowError(row_no, cols[exc.field], str(exc))
     note = cell("note")
     if len(note) > 500:
         return RowError(row_no, cols.get("note", "note"), "A note is at most 500 characters.")

@@ -4,8 +4,9 @@ trigger: TriggerWindow), stale after. Record, list, delete; the windows; the
 triggers to offer (the active ICPs' first); and what the company's fit
 explanation says about its triggers (fresh: matched with its date, or stale).
 
-Freshness itself is the Today engine's rule (today.is_fresh), so the page, the
-API and the ranking agree on it.
+Freshness itself is one rule (profiles.signal_fit.is_fresh), so the page, the
+API, the ranking and the stored fit agree on it; recording or deleting a signal,
+or changing a window, rescores the companies concerned.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from updoot_app.services.platform.validation import (
     reject_unknown,
 )
 from updoot_app.services.platform.workspace_rows import get_in_workspace
+from updoot_app.services.profiles import fit, signal_fit
 from updoot_app.services.profiles.icp_reads import specs_for_workspace
 
 FIELDS = ("trigger", "occurred_on", "note")
@@ -42,15 +44,8 @@ MAX_WINDOW_DAYS = 3650
 # --- windows --------------------------------------------------------------------------
 
 
-def windows(session: Session, workspace_id: int) -> dict[str, int]:
-    """{trigger (lower-case): days} of the triggers with their own window."""
-    rows = session.exec(select(TriggerWindow.trigger, TriggerWindow.days)
-                        .where(TriggerWindow.workspace_id == workspace_id)).all()
-    return {t: d for t, d in rows}
-
-
-def window_of(trigger: str, by_trigger: Mapping[str, int]) -> int:
-    return by_trigger.get(trigger.lower(), DEFAULT_FRESH_DAYS)
+windows = signal_fit.trigger_windows
+window_of = signal_fit.window_of
 
 
 def set_trigger_window(session: Session, principal: Principal, trigger: object,
@@ -66,14 +61,19 @@ def set_trigger_window(session: Session, principal: Principal, trigger: object,
     if value is None:
         if row is not None:
             session.delete(row)
+            session.flush()
+            _rescore_trigger(session, principal.workspace_id, name)
         return DEFAULT_FRESH_DAYS
     if not 1 <= value <= MAX_WINDOW_DAYS:
         raise ValidationError("days", f"Fresh for must be 1 to {MAX_WINDOW_DAYS} days.")
     if row is None:
         row = TriggerWindow(workspace_id=principal.workspace_id, trigger=name, days=value)
+    changed = row.days != value or row.id is None
     row.days = value
     session.add(row)
     session.flush()
+    if changed:
+        _rescore_trigger(session, principal.workspace_id, name)
     return value
 
 
@@ -82,6 +82,21 @@ def set_trigger_windows(session: Session, principal: Principal,
     """Several windows at once (the ICP wizard's triggers step)."""
     for trigger, days in by_trigger.items():
         set_trigger_window(session, principal, trigger, days)
+
+
+def _rescore(session: Session, workspace_id: int, company_ids: list[int],
+             now: datetime | None = None) -> None:
+    """The stored fit follows the companies' signals (profiles.signal_fit)."""
+    fit.rescore_workspace(session, workspace_id, company_ids=company_ids, now=now)
+
+
+def _rescore_trigger(session: Session, workspace_id: int, trigger: str) -> None:
+    """Rescore the companies with signals of `trigger` (lower-case): its window changed."""
+    ids = session.exec(select(BuyingSignal.company_id).distinct().where(
+        BuyingSignal.workspace_id == workspace_id,
+        func.lower(BuyingSignal.trigger) == trigger)).all()
+    if ids:
+        _rescore(session, workspace_id, list(ids))
 
 
 # --- signals --------------------------------------------------------------------------
@@ -107,6 +122,7 @@ def record_signal(session: Session, principal: Principal, company_id: object,
                        created_at=now or utcnow())
     session.add(row)
     session.flush()
+    _rescore(session, ws, [company.id], now)
     activity.log(session, workspace_id=ws, user_id=principal.user_id, action="signal.record",
                  entity_type="company", entity_id=company.id,
                  summary=f"Signal on {company.name}: {trigger} ({occurred.isoformat()})")
@@ -118,12 +134,14 @@ def get_signal(session: Session, workspace_id: int, signal_id: object) -> Buying
                             "signal_id")
 
 
-def delete_signal(session: Session, principal: Principal, signal_id: object) -> None:
+def delete_signal(session: Session, principal: Principal, signal_id: object, *,
+                  now: datetime | None = None) -> None:
     principal.require("member")
     row = get_signal(session, principal.workspace_id, signal_id)
     company_id, trigger = row.company_id, row.trigger
     session.delete(row)
     session.flush()
+    _rescore(session, principal.workspace_id, [company_id], now)
     activity.log(session, workspace_id=principal.workspace_id, user_id=principal.user_id,
                  action="signal.delete", entity_type="company", entity_id=company_id,
                  summary=f"Deleted signal {trigger}")

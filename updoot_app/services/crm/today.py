@@ -19,7 +19,7 @@ section never overtakes the one above it. Whatever is due comes first, a stalled
 deal last; an open deal without a next step counts as in buying mode.
 
 A signal is **fresh** while its age in days (in the workspace's calendar) is
-below its trigger's window: with the default 90 days, from the day it happened
+below its trigger's window (``profiles.signal_fit.is_fresh``): with the default 90 days, from the day it happened
 to 89 days after.
 """
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from updoot_app.models.followups import DEFAULT_FRESH_DAYS
+from updoot_app.services.profiles.signal_fit import is_fresh, signal_age
 
 KINDS = ("task", "buying_signal", "no_next_step", "stalled")
 SECTION_BASE = {"due": 300, "buying": 200, "stalled": 100}
@@ -41,13 +41,8 @@ KIND_VERBS = {"call": "call", "email": "email", "meeting": "meet", "todo": "do"}
 # --- freshness ----------------------------------------------------------------------
 
 
-def signal_age(occurred_on: date, today: date) -> int:
-    return (today - occurred_on).days
-
-
-def is_fresh(occurred_on: date, today: date, window_days: int = DEFAULT_FRESH_DAYS) -> bool:
-    """Fresh while 0 <= age < window (a signal dated in the future is not yet fresh)."""
-    return 0 <= signal_age(occurred_on, today) < window_days
+# The rule of freshness (signal_age, is_fresh) is the stored fit's too: it lives in
+# services/profiles/signal_fit.py, so the fit, this list and the pages agree.
 
 
 def freshness_points(occurred_on: date, today: date, window_days: int) -> float:

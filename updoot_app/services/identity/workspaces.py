@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -13,7 +13,7 @@ from updoot_app.models.types import utcnow
 from updoot_app.services.identity import sessions, workspace_setup
 from updoot_app.services.identity.access import ROLE_RANK, Principal
 from updoot_app.services.platform import activity, security
-from updoot_app.services.platform.clock import clean_time_zone
+from updoot_app.services.platform.clock import clean_time_zone, local_today
 from updoot_app.services.platform.errors import Forbidden, NotFound, ValidationError
 from updoot_app.services.platform.validation import (
     clean_currency,
@@ -284,3 +284,14 @@ def accept_invite(session: Session, raw_token: object, password: object,
                  entity_type="invite", entity_id=inv.id, summary=f"{user.email} joined")
     return user, sessions.start_session(session, user.id, workspace.id)
 
+
+# --- the workspace's calendar ---------------------------------------------------------
+
+
+def workspace_time_zone(session: Session, workspace_id: int) -> str:
+    return session.exec(select(Workspace.time_zone).where(Workspace.id == workspace_id)).one()
+
+
+def workspace_today(session: Session, workspace_id: int, now: datetime | None = None) -> date:
+    """The day it is now in the workspace's time zone (`now` injected by tests)."""
+    return local_today(now or utcnow(), workspace_time_zone(session, workspace_id))

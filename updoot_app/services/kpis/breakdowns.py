@@ -13,7 +13,7 @@ from updoot_app.services.kpis.closed_deals import closed_by_fit, closed_columns
 from updoot_app.services.kpis.figure import money_sum
 from updoot_app.services.kpis.memo import Stages, memoize, stages_of
 from updoot_app.services.kpis.periods import Period, in_period
-from updoot_app.services.kpis.segments import ALL, FIT_TIERS, Segment, company_conditions
+from updoot_app.services.kpis.segments import ALL, FIT_TIERS, Segment, deal_conditions
 from updoot_app.services.platform.errors import ValidationError
 
 BREAKDOWNS = ("fit_tier", "industry", "country", "owner", "icp")
@@ -66,10 +66,7 @@ def closed_by(session: Session, workspace_id: int, period: Period, by: str,
             .join(Company, Company.id == Deal.company_id)
             .where(Deal.workspace_id == workspace_id, in_period(Deal.closed_at, period), *conds)
             .group_by(key))
-    if seg.type == "owner":
-        stmt = stmt.where(Deal.owner_id == int(seg.value))
-    else:
-        stmt = stmt.where(*company_conditions(seg, workspace_id))
+    stmt = stmt.where(*deal_conditions(seg, workspace_id))
     groups = {k: [int(w or 0), int(n or 0), money_sum(v), float(d or 0.0)]
               for k, w, n, v, d in session.exec(stmt).all()}
     rows = _breakdown_rows(groups)

@@ -20,6 +20,7 @@ from updoot_app.services.kpis.segments import (
     FIT_SEGMENTS,
     Segment,
     company_conditions,
+    deal_conditions,
     restrict_deals,
 )
 
@@ -80,10 +81,7 @@ def closed_by_fit(session: Session, workspace_id: int, period: Period, seg: Segm
         .where(Deal.workspace_id == workspace_id, in_period(Deal.closed_at, period), *conds)
         .group_by(Company.fit_tier, Company.fit_icp_id, Company.fit_results)
     )
-    if seg.type == "owner":
-        stmt = stmt.where(Deal.owner_id == int(seg.value))
-    else:
-        stmt = stmt.where(*company_conditions(seg, workspace_id))
+    stmt = stmt.where(*deal_conditions(seg, workspace_id))
     return [(tier, icp_id, results, int(w or 0), int(n or 0), money_sum(v), float(d or 0.0))
             for tier, icp_id, results, w, n, v, d in session.exec(stmt).all()]
 

@@ -4,27 +4,26 @@ predict buying?": the win rate of deals opened within SIGNAL_LEAD_DAYS after a
 signal on their company (segment "signal: fresh") against the rest ("signal:
 none"), among the deals closed in the period.
 
-Aggregates run in the database (GROUP BY, COUNT with EXISTS); the signal split
-reads the closed deals' (company, created day, won) and those companies' signal
-days, two queries, and matches them in memory: date arithmetic is not portable
-between SQLite and PostgreSQL, and a period's closed deals are few.
+Aggregates run in the database (GROUP BY, COUNT with EXISTS). The signal split is
+the closed-deal summary of the two "signal" KPI segments (``segments.signal_condition``
+holds the rule), so the figure, the goals and the API's ``segment=signal:fresh``
+count the same deals.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import timedelta
-
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from updoot_app.models import BuyingSignal, Deal, FollowUp, Stage, User
+from updoot_app.models import Deal, FollowUp, Stage, User
 from updoot_app.services.crm.follow_up_reads import open_follow_up_on_deal
+from updoot_app.services.kpis.closed_deals import closed_summary
 from updoot_app.services.kpis.periods import Period
-from updoot_app.services.platform.clock import aware
+from updoot_app.services.kpis.segments import SIGNAL_LEAD_DAYS, SIGNAL_VALUES, Segment
 
-SIGNAL_LEAD_DAYS = 30
-SIGNAL_SEGMENTS = ("fresh", "none")
+SIGNAL_SEGMENTS = SIGNAL_VALUES
+__all__ = ["SIGNAL_LEAD_DAYS", "SIGNAL_SEGMENTS", "follow_up_figures", "follow_ups_done",
+           "next_step_share", "signal_win_rates"]
 
 
 def _rate(won: int, lost: int) -> float | None:
@@ -58,27 +57,13 @@ def next_step_share(session: Session, workspace_id: int) -> dict:
 def signal_win_rates(session: Session, workspace_id: int, period: Period) -> dict:
     """{"fresh": {...}, "none": {...}}, each {"won", "lost", "win_rate"}: a deal is
     "fresh" when its company had a signal on the day it was opened or in the
-    SIGNAL_LEAD_DAYS days before."""
-    deals = session.exec(
-        select(Deal.company_id, Deal.created_at, Stage.kind)
-        .join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.workspace_id == workspace_id, Stage.kind.in_(("won", "lost")),
-               Deal.closed_at >= period.start, Deal.closed_at < period.end)).all()
-    companies = {cid for cid, _created, _kind in deals}
-    days: dict[int, list] = defaultdict(list)
-    if companies:
-        for cid, occurred in session.exec(
-                select(BuyingSignal.company_id, BuyingSignal.occurred_on)
-                .where(BuyingSignal.workspace_id == workspace_id,
-                       BuyingSignal.company_id.in_(sorted(companies)))).all():
-            days[cid].append(occurred)
-    counts = {seg: {"won": 0, "lost": 0} for seg in SIGNAL_SEGMENTS}
-    lead = timedelta(days=SIGNAL_LEAD_DAYS)
-    for cid, created, kind in deals:
-        opened = aware(created).date()
-        fresh = any(opened - lead <= day <= opened for day in days.get(cid, ()))
-        counts["fresh" if fresh else "none"]["won" if kind == "won" else "lost"] += 1
-    return {seg: {**c, "win_rate": _rate(c["won"], c["lost"])} for seg, c in counts.items()}
+    SIGNAL_LEAD_DAYS days before (the KPI segment "signal")."""
+    out = {}
+    for value in SIGNAL_SEGMENTS:
+        summary = closed_summary(session, workspace_id, period, Segment("signal", value))
+        out[value] = {"won": summary["won"], "lost": summary["lost"],
+                      "win_rate": _rate(summary["won"], summary["lost"])}
+    return out
 
 
 def follow_up_figures(session: Session, workspace_id: int, period: Period) -> dict:

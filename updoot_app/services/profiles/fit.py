@@ -8,12 +8,17 @@ company being created or edited. :func:`fit_of` builds the API ``fit`` object
 from the stored columns (the explanation is decoded from ``fit_results``) and
 the workspace's specs, loaded once per list with :func:`specs_by_id`.
 
+Both paths score the "triggers" criterion on the company's scoring triggers
+(``signal_fit``): a trigger with dated signals counts while its latest signal is
+fresh, on the day ``now`` (the clock by default) is in the workspace's calendar.
+
 Every function takes the caller's session: the caller owns the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +34,7 @@ from updoot_app.services.profiles.explanations import explain, fit_summary
 from updoot_app.services.profiles.icp_reads import specs_for_workspace
 from updoot_app.services.profiles.scoring import score_company, score_frame, tier_counts
 from updoot_app.services.profiles.scoring_model import Fit, IcpSpec
+from updoot_app.services.profiles.signal_fit import signals_on, with_scoring_triggers
 
 BATCH_SIZE = 2000
 SCORING_COLUMNS = ("id", "industry", "employees", "annual_revenue", "country", "tech_stack",
@@ -40,20 +46,28 @@ UNSCORED_FIT: dict = {"score": None, "tier": None, "icp_id": None, "coverage": N
 _table = Company.__table__
 
 
-def companies_frame(session: Session, workspace_id: int, *,
-                    with_fit: bool = False) -> pd.DataFrame:
-    """The scoring columns of every company of a workspace (one row per company).
+def companies_frame(session: Session, workspace_id: int, *, with_fit: bool = False,
+                    company_ids: Iterable[int] | None = None,
+                    now: datetime | None = None) -> pd.DataFrame:
+    """The scoring columns of every company of a workspace (one row per company),
+    or of ``company_ids`` only.
 
     Columns: id, industry, employees, annual_revenue (Decimal), country,
-    tech_stack, triggers, tags (lists) — and the stored fit_* columns when
-    ``with_fit``.
+    tech_stack, triggers (the scoring triggers on the day of ``now``), tags
+    (lists) — and the stored fit_* columns when ``with_fit``.
     """
     names = SCORING_COLUMNS + (FIT_COLUMNS if with_fit else ())
-    stmt = (select(*(_table.c[name] for name in names))
+    ids = None if company_ids is None else sorted(set(company_ids))
+    base = (select(*(_table.c[name] for name in names))
             .where(_table.c.workspace_id == workspace_id)
             .order_by(_table.c.id))
-    rows = session.execute(stmt).all()
-    return pd.DataFrame.from_records(rows, columns=list(names))
+    if ids is None:
+        rows = session.execute(base).all()
+    else:
+        rows = [row for start in range(0, len(ids), 500) for row in session.execute(
+            base.where(_table.c.id.in_(ids[start:start + 500]))).all()]
+    frame = pd.DataFrame.from_records(rows, columns=list(names))
+    return with_scoring_triggers(frame, signals_on(session, workspace_id, ids, now))
 
 
 def _company_dict(company: Company) -> dict:
@@ -90,15 +104,19 @@ def _changed(frame: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
 
 def rescore_workspace(session: Session, workspace_id: int,
                       progress: Callable[[int, int], Any] | None = None,
-                      *, batch_size: int = BATCH_SIZE) -> dict[str, int]:
-    """Score every company of a workspace and store the fits; tier counts back.
+                      *, batch_size: int = BATCH_SIZE,
+                      company_ids: Iterable[int] | None = None,
+                      now: datetime | None = None) -> dict[str, int]:
+    """Score every company of a workspace (or only ``company_ids``) and store the
+    fits; tier counts (of the companies scored) back.
 
     Writes only the companies whose fit changed, ``batch_size`` rows per
     executemany UPDATE, calling ``progress(done, total)`` after each batch
     (and once with ``(0, 0)`` when nothing changed).
     """
     specs = specs_for_workspace(session, workspace_id)
-    frame = companies_frame(session, workspace_id, with_fit=True)
+    frame = companies_frame(session, workspace_id, with_fit=True, company_ids=company_ids,
+                            now=now)
     scored = score_frame(frame, specs)
     changed = _changed(frame, scored)
     todo = scored[changed]
@@ -129,14 +147,18 @@ def rescore_workspace(session: Session, workspace_id: int,
 
 
 def score_one(session: Session, company: Company,
-              specs: list[IcpSpec] | None = None) -> Fit:
+              specs: list[IcpSpec] | None = None, *, now: datetime | None = None) -> Fit:
     """Score one company (being created or edited) and set its fit_* fields.
 
     The caller adds and commits the company as usual.
     """
     if specs is None:
         specs = specs_for_workspace(session, company.workspace_id)
-    fit = score_company(_company_dict(company), specs)
+    values = _company_dict(company)
+    if company.id is not None:
+        signals = signals_on(session, company.workspace_id, [company.id], now)
+        values["triggers"] = signals.triggers(company.id, company.triggers)
+    fit = score_company(values, specs)
     company.fit_score = fit.score
     company.fit_tier = fit.tier
     company.fit_icp_id = fit.icp_id
