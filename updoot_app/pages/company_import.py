@@ -131,7 +131,9 @@ def map_step() -> rx.Component:
                     width="100%", align="center", wrap="wrap",
                 ),
                 rx.text("Each CSV column goes to a company field; guesses come from the "
-                        "header.", size="2", color_scheme="gray"),
+                        "header. A dated buying signal per row: one column to Signal "
+                        "trigger, one to Signal date (e.g. signal, signal_on: "
+                        "2026-03-31).", size="2", color_scheme="gray"),
                 rx.box(
                     rx.table.root(
                         rx.table.header(rx.table.row(
