@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlmodel import select
 
 from tests.state.conftest import as_plotly, call, new_state, toast_text
 from updoot_app import db
-from updoot_app.models import Goal, IcpVersion
+from updoot_app.models import BuyingSignal, Company, Deal, Goal, IcpVersion, Stage
 from updoot_app.services.demo import seed as demo_seed
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.kpis import goals
@@ -21,6 +22,11 @@ from updoot_app.state.kpis.goals_state import SEGMENT_CHOICES, GoalsState
 def seed(actor, n=60):
     with db.session_scope() as s:
         demo_seed.seed_workspace(s, actor.workspace_id, [actor.user_id], companies=n)
+
+
+def _stages(workspace_id):
+    with db.session_scope() as s:
+        return s.exec(select(Stage).where(Stage.workspace_id == workspace_id)).all()
 
 
 def principal(actor):
@@ -166,3 +172,37 @@ def test_goals_page_offers_the_signal_segment(alice):
                            "segment_type": "signal", "segment_value": "fresh"})
     assert state.form_error == "" and len(state.goal_rows) == 1
     assert "Signal: fresh" in state.goal_rows[0]["title"]
+
+
+def test_dashboard_figures_by_buying_signal(alice):
+    """The signal picker narrows the period's figures to deals opened with a fresh
+    signal (or without one); the at-a-glance cards stay the whole workspace's."""
+    now = datetime.now(UTC)
+    stages = {st.name: st.id for st in _stages(alice.workspace_id)}
+    with db.session_scope() as s:
+        hot = Company(workspace_id=alice.workspace_id, name="Hot")
+        cold = Company(workspace_id=alice.workspace_id, name="Cold")
+        s.add_all([hot, cold])
+        s.flush()
+        s.add(BuyingSignal(workspace_id=alice.workspace_id, company_id=hot.id,
+                           trigger="recent funding", occurred_on=now.date()))
+        for company_id, stage in ((hot.id, "Won"), (cold.id, "Lost"), (cold.id, "Lost")):
+            s.add(Deal(workspace_id=alice.workspace_id, company_id=company_id, title="d",
+                       value=Decimal("100"), stage_id=stages[stage], created_at=now,
+                       closed_at=now))
+    state = new_state(DashboardState, alice.token)
+    call(state, "load")
+
+    def win_rate() -> tuple[str, str]:
+        row = next(r for r in state.kpi_rows if r["metric"] == "Win rate")
+        return row["value"], row["n"]
+
+    assert state.signal == "all" and win_rate()[1] == "3"
+    call(state, "set_signal", "fresh")
+    assert state.signal_label == " · deals with a fresh signal"
+    assert win_rate()[1] == "1" and win_rate()[0].startswith("100")
+    call(state, "set_signal", "none")
+    assert win_rate()[1] == "2" and win_rate()[0].startswith("0")
+    assert state.open_deals == 0 and state.won_lost.startswith("1 won · 2 lost")
+    assert "all, fresh or none" in toast_text(call(state, "set_signal", "stale"))
+    assert state.signal == "none"

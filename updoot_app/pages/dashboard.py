@@ -12,6 +12,7 @@ from updoot_app.state.kpis.dashboard_state import DashboardState as D
 from updoot_app.state.profiles.review_state import ReviewPromptsState
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
+SIGNALS = [("all", "All deals"), ("fresh", "Fresh signal"), ("none", "No signal")]
 
 
 def period_picker() -> rx.Component:
@@ -20,6 +21,18 @@ def period_picker() -> rx.Component:
         value=D.period,
         on_change=D.set_period,
         id="period-picker",
+    )
+
+
+def signal_picker() -> rx.Component:
+    """The KPI segment "signal": deals opened within 30 days after a buying signal on
+    their company, or the rest ("do our triggers predict buying?")."""
+    return rx.segmented_control.root(
+        *[rx.segmented_control.item(label, value=key) for key, label in SIGNALS],
+        value=D.signal,
+        on_change=D.set_signal,
+        id="signal-picker",
+        aria_label="Deals by buying signal",
     )
 
 
@@ -126,7 +139,8 @@ def kpi_tile(k: dict) -> rx.Component:
 def kpi_section() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.flex(rx.heading("KPIs · ", D.period_label, size="4", as_="h2"), rx.spacer(),
+            rx.flex(rx.heading("KPIs · ", D.period_label, D.signal_label, size="4",
+                                          as_="h2"), rx.spacer(),
                     rx.button(rx.icon("download", size=14), "CSV", variant="soft", size="1",
                               on_click=D.download_csv("kpis")),
                     width="100%", align="center"),
@@ -134,7 +148,10 @@ def kpi_section() -> rx.Component:
                     columns=rx.breakpoints(initial="2", sm="3", md="4"), spacing="4",
                     width="100%"),
             rx.text("Revenue is the value of won deals; invoiced and paid revenue come from "
-                    "finalised invoices and payments.", size="1", color_scheme="gray"),
+                    "finalised invoices and payments. Fresh signal: deals opened on the day "
+                    "of a buying signal on their company or in the 30 days before; it "
+                    "narrows the KPIs, funnel, trend and tiers.", size="1",
+                    color_scheme="gray"),
             spacing="3", width="100%",
         ),
         width="100%", id="dashboard-kpis",
@@ -234,7 +251,8 @@ def icp_section() -> rx.Component:
 
 def dashboard() -> rx.Component:
     return app_shell(
-        page_header("Dashboard", "Your workspace at a glance.", period_picker()),
+        page_header("Dashboard", "Your workspace at a glance.",
+                    rx.hstack(signal_picker(), period_picker(), spacing="2", wrap="wrap")),
         review_prompts(ReviewPromptsState.review_rows),
         rx.grid(
             stat_card("Companies", D.companies, "in your target list", "stat-companies"),

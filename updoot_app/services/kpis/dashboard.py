@@ -26,6 +26,7 @@ from updoot_app.models import Deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.kpis import at_a_glance, calibration, goals, memo, period_figures
 from updoot_app.services.kpis.periods import parse_period
+from updoot_app.services.kpis.segments import ALL, Segment
 
 DASHBOARD_PERIODS = ("month", "quarter", "year")
 WORKERS = max(2, min(4, os.cpu_count() or 2))
@@ -43,12 +44,14 @@ def _deal_count_below(session, workspace_id: int, cap: int) -> int:
 
 
 def compute(principal: Principal, period: object = "quarter",
-            now: datetime | None = None) -> dict:
+            now: datetime | None = None, seg: Segment = ALL) -> dict:
+    """``seg`` narrows the period's figures (KPIs, funnel, trend, tiers); the
+    workspace at a glance, the goals and the calibration are the whole workspace's."""
     if period not in DASHBOARD_PERIODS:
         period = "quarter"
     when = parse_period(period)
     ws = principal.workspace_id
-    reads = period_figures.figure_reads(ws, when)
+    reads = period_figures.figure_reads(ws, when, seg)
 
     def in_session(fn):
         def run():

@@ -23,6 +23,7 @@ from updoot_app.services.kpis.calibration import MIN_N, PRIOR_STRENGTH, apply_su
 from updoot_app.services.kpis.goals import STATUS_LABELS
 from updoot_app.services.kpis.metric_catalog import METRICS
 from updoot_app.services.kpis.periods import month_label, parse_period
+from updoot_app.services.kpis.segments import ALL, SIGNAL_VALUES, clean_segment
 from updoot_app.services.platform.errors import ValidationError
 from updoot_app.services.platform.money_display import format_money
 from updoot_app.services.profiles import tiers
@@ -205,6 +206,9 @@ def _numberish(text: str) -> bool:
         return False
 
 
+SIGNAL_LABELS = {"fresh": " · deals with a fresh signal", "none": " · deals without a signal"}
+
+
 class DashboardState(RescoreState):
     companies: int = 0
     contacts: int = 0
@@ -217,6 +221,8 @@ class DashboardState(RescoreState):
     stages: list[dict[str, str]] = []
 
     period: str = "quarter"
+    signal: str = "all"  # the KPI segment "signal": all, fresh or none
+    signal_label: str = ""
     period_label: str = ""
     kpi_rows: list[dict[str, str]] = []
     goal_rows: list[dict[str, str]] = []
@@ -236,7 +242,9 @@ class DashboardState(RescoreState):
     def _fill(self, p: Principal) -> None:
         with db.session_scope() as session:
             currency = get_workspace(session, p).currency
-        bundle = dashboard.compute(p, self.period)
+        seg = ALL if self.signal == "all" else clean_segment("signal", self.signal)
+        bundle = dashboard.compute(p, self.period, seg=seg)
+        self.signal_label = SIGNAL_LABELS.get(self.signal, "")
         glance = bundle["overview"]
         self.companies = glance["companies"]
         self.contacts = glance["contacts"]
@@ -272,6 +280,16 @@ class DashboardState(RescoreState):
         if period not in dashboard.DASHBOARD_PERIODS:
             raise ValidationError("period", "Choose month, quarter or year.")
         self.period = period
+        self._fill(p)
+
+    @rx.event
+    @guard("viewer")
+    def set_signal(self, p: Principal, value: str | list[str]):
+        """The period's figures of all deals, or of those opened with a fresh buying
+        signal ("fresh") or without one ("none"): the KPI segment "signal"."""
+        if value not in ("all", *SIGNAL_VALUES):
+            raise ValidationError("signal", "Choose all, fresh or none.")
+        self.signal = value
         self._fill(p)
 
     @rx.event
