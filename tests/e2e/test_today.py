@@ -121,3 +121,31 @@ def test_signal_to_deal_to_follow_up_and_the_next_one(page: Page):
     visit(page, href)
     expect(page.locator("#next-step")).to_contain_text(f"Follow up: Acme · due {proposed}",
                                                        timeout=FIRST_LOAD_MS)
+
+
+def test_dashboard_by_buying_signal(page: Page):
+    """The dashboard's signal picker: the KPIs of deals opened with a fresh signal."""
+    sign_up(page, email=f"signal-kpi-{uuid.uuid4().hex[:8]}@example.com", workspace="Kpi Co")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "updoot_session")
+    from updoot_app import db
+    from updoot_app.services.crm import companies, deals, signals
+    from updoot_app.services.identity.access import resolve_session
+
+    db.configure(SERVER_INFO["database_url"])
+    with db.session_scope() as s:
+        p = resolve_session(s, token)
+        hot = companies.create_company(s, p, {"name": "Hot"})
+        cold = companies.create_company(s, p, {"name": "Cold"})
+        signals.record_signal(s, p, hot.id, {"trigger": "recent funding"})
+        for company_id, stage in ((hot.id, "Won"), (cold.id, "Lost"), (cold.id, "Lost")):
+            deal = deals.create_deal(s, p, {"company_id": company_id, "title": "d"})
+            deals.move_stage(s, p, deal.id, stage, "Too pricey")
+    visit(page, "/dashboard")
+    kpis = page.locator("#dashboard-kpis")
+    expect(kpis).to_contain_text("Win rate", timeout=FIRST_LOAD_MS)
+    page.locator("#signal-picker").get_by_text("Fresh signal", exact=True).click()
+    expect(kpis).to_contain_text("deals with a fresh signal")
+    expect(kpis).to_contain_text("100")
+    page.screenshot(path=str(SCREENSHOT_DIR / "dashboard_fresh_signal.png"), full_page=True)
+    page.locator("#signal-picker").get_by_text("No signal", exact=True).click()
+    expect(kpis).to_contain_text("deals without a signal")
