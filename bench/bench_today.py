@@ -20,6 +20,11 @@ Measured 2026-12-06 on the 2-core dev machine with other engineers' runs (load
 average 1.5-7): state 11.5 KB (owner) and 12.6 KB (member); owner 2.3-3.3 ms vs
 3.7-5.1 ms for the 10-row workspace (ratio 0.6: the follow-ups due fill the list);
 the member 6.2-7.1 ms, ratio 1.38-1.66 (noisy, around the 1.5 target).
+Browser part, same day, load average 10-14 (other runs on the machine): a new tab
+to every line drawn 1561 ms (owner, 50 lines), 1419 ms (member, 50 lines) vs
+1188 ms (10-row workspace, 6 lines): ratios 1.31 and 1.19; server part of that run
+6.7 / 21.9 / 17.9 ms, states 11.5 / 12.6 KB. The whole run takes about 5 minutes
+(seeding and the production server), so it is not in run_all.py.
 """
 
 from __future__ import annotations

@@ -57,8 +57,11 @@ def test_signal_to_deal_to_follow_up_to_done_and_the_next_one(alice):
     call(company_page, "load")
     call(company_page, "open_signal")
     assert company_page.trigger_options[:2] == ["recent funding", "new CISO"]
-    call(company_page, "record_signal", {"trigger": "recent funding", "other_trigger": "",
-                                         "occurred_on": "", "note": ""})
+    events = call(company_page, "record_signal", {"trigger": "recent funding",
+                                                  "other_trigger": "", "occurred_on": "",
+                                                  "note": ""})
+    # The company's badge is read again: its stored fit now counts the fresh trigger.
+    assert any("CompanyState.load" in str(e) for e in events), events
     assert company_page.signal_error == "" and not company_page.signal_open
     assert [r["state"] for r in company_page.signal_rows] == ["fresh"]
     assert company_page.evidence[0]["result"] == "match"

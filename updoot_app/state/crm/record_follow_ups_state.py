@@ -12,6 +12,7 @@ from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.state.app_state import AppState
+from updoot_app.state.crm.company_state import CompanyState
 from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs, form_fields
 from updoot_app.state.guard import guard
 
@@ -69,7 +70,8 @@ class CompanyFollowUpsState(FollowUpDialogs, AppState):
             return None
         self.signal_open, self.signal_error = False, ""
         self._read(p)
-        return rx.toast.success("Signal recorded.")
+        # The company's stored fit follows its signals: its badge is read again.
+        return [rx.toast.success("Signal recorded."), CompanyState.load]
 
     @rx.event
     @guard("viewer", writes=False)
@@ -83,6 +85,7 @@ class CompanyFollowUpsState(FollowUpDialogs, AppState):
         with db.session_scope() as session:
             signals.delete_signal(session, p, signal_id)
         self._read(p)
+        return CompanyState.load
 
 
 class DealFollowUpsState(FollowUpDialogs, AppState):
