@@ -64,7 +64,8 @@ def tag_input(key: str, text: str, placeholder: str, hint: str = "") -> rx.Compo
                     size="2", variant="surface",
                 ),
             ),
-            gap="2", wrap="wrap", id=f"values-{key}",
+            # spacing, Radix's gap token: rx.flex(gap="2") is CSS "gap: 2", no gap at all.
+            spacing="2", wrap="wrap", id=f"values-{key}",
         ),
         spacing="2", width="100%",
     )
@@ -101,7 +102,7 @@ def step_start() -> rx.Component:
                 rx.radio_group.item(value="b2c", id="kind-b2c",
                                     aria_labelledby=labelled_by("kind-b2c")),
                 label("B2C individuals", "kind-b2c", size=None, weight=None),
-                gap="2", align="center",
+                spacing="2", align="center",
             ),
             value=W.kind, on_change=W.set_kind, aria_labelledby="kind-label",
         ),
@@ -141,12 +142,12 @@ def step_size() -> rx.Component:
         rx.heading("Employees", size="3", as_="h3"),
         rx.flex(number_field("emp_min", "At least", "500", "Employees, at least"),
                 number_field("emp_max", "At most", "2000", "Employees, at most"),
-                gap="3", wrap="wrap"),
+                spacing="3", wrap="wrap"),
         weight_input("w_employees"),
         rx.heading("Annual revenue", size="3", as_="h3"),
         rx.flex(number_field("rev_min", "At least", "10000000", "Annual revenue, at least"),
                 number_field("rev_max", "At most", "", "Annual revenue, at most"),
-                gap="3", wrap="wrap"),
+                spacing="3", wrap="wrap"),
         weight_input("w_revenue"),
         spacing="3", width="100%",
     )
@@ -258,7 +259,7 @@ def stepper() -> rx.Component:
                         aria_current=rx.cond(W.step == i, "step", "false"),
                         on_click=go_to(i))
               for i, name in enumerate(STEPS)],
-            gap="1", wrap="wrap",
+            spacing="1", wrap="wrap",
         ),
         spacing="2", width="100%",
     )
