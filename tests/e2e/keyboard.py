@@ -76,8 +76,10 @@ def shot(page: Page, name: str) -> None:
 
 
 def tab_to(page: Page, selector: str, what: str, *, backwards: bool = False) -> None:
-    """Press Tab (or Shift+Tab) until the element matching `selector` has the
+    """Once the element matching `selector` is on the page (as a person waits for
+    a list to load before going to it), press Tab (or Shift+Tab) until it has the
     focus; then check it shows that it has."""
+    expect(page.locator(selector).first).to_be_attached(timeout=FIRST_LOAD_MS)
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(MAX_TABS):
         page.keyboard.press(key)

@@ -14,11 +14,14 @@ import json
 import reflex as rx
 
 # Runs after the state's update has been applied; React may draw the new element a
-# frame or two later, so look for it once per frame for about a second.
-_FOCUS_WHEN_DRAWN_JS = ("((id) => { let tries = 60; const look = () => { "
-                        "const el = document.getElementById(id); "
-                        "if (el) el.focus(); else if (--tries > 0) requestAnimationFrame(look); "
-                        "}; requestAnimationFrame(look); })")
+# frame or more later (later still on a busy machine), so look for it once per
+# frame, for up to LOOK_MS.
+LOOK_MS = 3000
+_FOCUS_WHEN_DRAWN_JS = ("((id) => { const until = performance.now() + LOOK_MS; "
+                        "const look = () => { const el = document.getElementById(id); "
+                        "if (el) el.focus(); "
+                        "else if (performance.now() < until) requestAnimationFrame(look); "
+                        "}; requestAnimationFrame(look); })").replace("LOOK_MS", str(LOOK_MS))
 
 
 def focus_when_drawn(element_id: str | rx.Var) -> rx.event.EventSpec:
@@ -31,13 +34,18 @@ def focus_when_drawn(element_id: str | rx.Var) -> rx.event.EventSpec:
                           + ")")
 
 
-# A few frames after the update (React has drawn it by then): if the element that
-# had the focus is gone, the focus is on <body>; put it on the fallback.
-_FOCUS_IF_LOST_JS = ("((id) => { let frames = 3; const look = () => { "
-                     "if (--frames > 0) { requestAnimationFrame(look); return; } "
+# The element that has the focus when the event runs is watched once per frame for
+# up to LOOK_MS: once the redraw has taken it off the page (or had already: the
+# focus is on <body>), the fallback gets the focus; if the person moves the focus
+# elsewhere first, nothing is done.
+_FOCUS_IF_LOST_JS = ("((id) => { const had = document.activeElement; "
+                     "const until = performance.now() + LOOK_MS; const look = () => { "
                      "const now = document.activeElement; "
-                     "if (!now || now === document.body) document.getElementById(id)?.focus(); "
-                     "}; requestAnimationFrame(look); })")
+                     "const gone = !had || had === document.body || !had.isConnected; "
+                     "if (gone && (!now || now === document.body)) { "
+                     "document.getElementById(id)?.focus(); return; } "
+                     "if (now === had && performance.now() < until) requestAnimationFrame(look); "
+                     "}; requestAnimationFrame(look); })").replace("LOOK_MS", str(LOOK_MS))
 
 
 def focus_if_lost(element_id: str) -> rx.event.EventSpec:
