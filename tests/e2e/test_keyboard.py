@@ -1,15 +1,13 @@
 """A main journey with the keyboard alone: sign up, add a company (its page
 opens), go back to the list and open it from there.
 
-Only page.keyboard is used once the first page is open (Tab, Shift+Tab, Enter,
-typing into the focused field): no click(), no fill(). After every step that
-tabs to a target, the focused element (document.activeElement) is the one
-expected and shows a focus indicator (a computed outline, or box-shadow, on
-it or on the field that wraps it). Screenshots of the focused targets are
-saved in tests/e2e/screenshots/keyboard_*.png.
+Only page.keyboard is used once the first page is open (tests/e2e/keyboard.py
+has the steps and the check of the focus indicator). Screenshots of the
+focused targets are saved in tests/e2e/screenshots/keyboard_*.png.
 
 Moving a deal with the keyboard is tests/e2e/test_pipeline.py's
-test_moving_with_the_keyboard_only.
+test_moving_with_the_keyboard_only; building an ICP, sending a quote and
+recording a payment are in tests/e2e/test_keyboard_journeys.py.
 """
 
 from __future__ import annotations
@@ -20,70 +18,10 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.journeys import FIRST_LOAD_MS, PASSWORD, _path_is, visit
+from tests.e2e.keyboard import assert_focus_visible, focused_matches, shot, tab_to, type_into
 
 pytestmark = pytest.mark.e2e
-
-MAX_TABS = 40
-
-# The focus indicator of the focused element: its own outline or box-shadow
-# while focused, or the outline Radix draws on a text field's wrapper
-# (:focus-within). Answers a description, or "" when there is none.
-FOCUS_INDICATOR_JS = """() => {
-  const drawn = (el) => {
-    const s = getComputedStyle(el);
-    if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) return 'outline ' + s.outlineWidth + ' ' + s.outlineStyle + ' ' + s.outlineColor;
-    return '';
-  };
-  const el = document.activeElement;
-  if (!el || el === document.body) return '';
-  const own = drawn(el);
-  if (own) return own;
-  const wrapper = el.closest('.rt-TextFieldRoot, .rt-TextAreaRoot');
-  if (wrapper && drawn(wrapper)) return 'field ' + drawn(wrapper);
-  const shadow = getComputedStyle(el).boxShadow;
-  return shadow && shadow !== 'none' ? 'box-shadow ' + shadow : '';
-}"""
-
-
-def focused_matches(page: Page, selector: str) -> bool:
-    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
-                         selector)
-
-
-def focused_description(page: Page) -> str:
-    return page.evaluate("""() => { const e = document.activeElement;
-        return e ? e.outerHTML.slice(0, 160) : 'nothing'; }""")
-
-
-def assert_focus_visible(page: Page, what: str) -> None:
-    indicator = page.evaluate(FOCUS_INDICATOR_JS)
-    assert indicator, f"{what} has the focus but no visible focus indicator: " \
-                      f"{focused_description(page)}"
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"keyboard_{name}.png"))
-
-
-def tab_to(page: Page, selector: str, what: str, *, backwards: bool = False) -> None:
-    """Press Tab (or Shift+Tab) until the element matching `selector` has the
-    focus; then check it shows that it has."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(MAX_TABS):
-        page.keyboard.press(key)
-        if focused_matches(page, selector):
-            assert_focus_visible(page, what)
-            return
-    pytest.fail(f"{MAX_TABS} x {key} never reached {what} ({selector}); the focus is on "
-                f"{focused_description(page)}")
-
-
-def type_into(page: Page, selector: str, what: str, text: str) -> None:
-    tab_to(page, selector, what)
-    page.keyboard.type(text)
 
 
 def test_sign_up_add_a_company_and_open_it_with_the_keyboard_only(page: Page):

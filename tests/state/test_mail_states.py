@@ -243,3 +243,19 @@ def test_members_and_viewers_cannot_change_templates_or_send_tests(alice, smtp_s
     assert outbox_rows() == []
     with db.session_scope() as s:
         assert s.get(MailSettings, alice.workspace_id) is None
+
+
+def test_the_trigger_opens_the_dialog_through_open_dialog_and_closing_clears_it(alice, people):
+    """The "Send by email" button is the dialog's Radix trigger (so the focus comes
+    back to it on close): its on_open_change(True) hands over to open_dialog,
+    which reads the draft and checks the role; False closes and clears."""
+    qid = new_quote(alice, company_id=people["acme"], contact_id=people["jane"])
+    state = mail_state(alice, "quote", qid)
+    asked = call(state, "set_dialog_open", True)
+    assert asked.fn is DocumentMailState.event_handlers["open_dialog"].fn
+    assert not state.dialog_open and state.mail_to == ""
+    call(state, "open_dialog")
+    assert state.dialog_open and state.mail_to == "jane@acme.io"
+    state.mail_error = "Fill in the form."
+    assert call(state, "set_dialog_open", False) is None
+    assert not state.dialog_open and state.mail_error == ""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from updoot_app.components.focus import focus_when_drawn
 from updoot_app.components.forms import label, labelled, labelled_by, select
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.billing.documents_base import (
@@ -266,9 +267,12 @@ def doc_summary(state, kind: str) -> rx.Component:
 
 
 def add_line_bar(state) -> rx.Component:
+    """Adding a line moves the focus to its description (the index it will have
+    is the number of lines before it), where the keyboard goes on typing."""
+    new_line = focus_when_drawn("line-" + state.lines.length().to_string() + "-description")
     return rx.flex(
         rx.button(rx.icon("plus", size=16), "Add line", variant="soft",
-                  on_click=state.add_line, id="add-line"),
+                  on_click=[state.add_line, new_line], id="add-line"),
         rx.cond(
             state.product_options.length() > 0,
             rx.select.root(
@@ -277,7 +281,7 @@ def add_line_bar(state) -> rx.Component:
                 rx.select.content(rx.foreach(state.product_options,
                                              lambda o: rx.select.item(o["name"],
                                                                       value=o["id"]))),
-                value="", on_change=state.add_product_line,
+                value="", on_change=[state.add_product_line, new_line],
             ),
         ),
         spacing="2", wrap="wrap",

@@ -17,47 +17,51 @@ def send_email_dialog(state, kind: str, can_send, note="") -> rx.Component:
     """`state` is DocumentMailState; `can_send` says whether the button shows (the
     document may be sent in its status, by this person); `note` is shown above
     the form (e.g. that sending finalises a draft invoice)."""
-    return rx.fragment(
-        rx.cond(can_send, rx.button(rx.icon("mail", size=16), "Send by email", variant="soft",
-                                    on_click=state.open_dialog, id=f"email-{kind}")),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title(f"Send this {kind} by email"),
-                rx.dialog.description(
-                    f"The {kind} goes as a PDF attachment"
-                    + (", with the link where your client accepts it." if kind == "quote"
-                       else "."), size="2"),
-                rx.cond(state.smtp_hint != "",
-                        rx.callout(state.smtp_hint, icon="triangle-alert", color_scheme="amber",
-                                   width="100%", margin_top="0.5rem")),
-                rx.cond(note != "", rx.text(note, size="2", margin_top="0.5rem")),
-                rx.form(
-                    rx.vstack(
-                        labelled("To (several addresses: separate them with commas)", "mail-to",
-                                 _input(state, "to", "mail-to", state.mail_to,
-                                        placeholder="name@example.com", type="text")),
-                        labelled("Cc (optional)", "mail-cc",
-                                 _input(state, "cc", "mail-cc", state.mail_cc)),
-                        labelled("Subject", "mail-subject",
-                                 _input(state, "subject", "mail-subject", state.mail_subject)),
-                        labelled("Message", "mail-message",
-                                 rx.text_area(name="message", id="mail-message", rows="10",
-                                              default_value=state.mail_message, width="100%",
-                                              key="mail-message-" + state.form_rev.to_string())),
-                        form_error(state.mail_error),
-                        rx.hstack(
-                            rx.button("Cancel", type="button", variant="soft",
-                                      color_scheme="gray", on_click=state.close_dialog(False)),
-                            rx.button(rx.icon("send", size=16), "Send", type="submit",
-                                      id="mail-send"),
-                            justify="end", width="100%",
-                        ),
-                        spacing="3", width="100%", margin_top="1rem",
+    return rx.dialog.root(
+        # The button is the dialog's Radix trigger, so closing the dialog (Escape,
+        # Cancel, sent) gives the focus back to it instead of dropping it on <body>.
+        # It has no on_click of its own (Reflex would wrap it in a div, and Radix
+        # would give the focus back to that div): its click asks the root to open,
+        # and the state opens the dialog once the draft is read.
+        rx.cond(can_send, rx.dialog.trigger(
+            rx.button(rx.icon("mail", size=16), "Send by email", variant="soft",
+                      id=f"email-{kind}"))),
+        rx.dialog.content(
+            rx.dialog.title(f"Send this {kind} by email"),
+            rx.dialog.description(
+                f"The {kind} goes as a PDF attachment"
+                + (", with the link where your client accepts it." if kind == "quote"
+                   else "."), size="2"),
+            rx.cond(state.smtp_hint != "",
+                    rx.callout(state.smtp_hint, icon="triangle-alert", color_scheme="amber",
+                               width="100%", margin_top="0.5rem")),
+            rx.cond(note != "", rx.text(note, size="2", margin_top="0.5rem")),
+            rx.form(
+                rx.vstack(
+                    labelled("To (several addresses: separate them with commas)", "mail-to",
+                             _input(state, "to", "mail-to", state.mail_to,
+                                    placeholder="name@example.com", type="text")),
+                    labelled("Cc (optional)", "mail-cc",
+                             _input(state, "cc", "mail-cc", state.mail_cc)),
+                    labelled("Subject", "mail-subject",
+                             _input(state, "subject", "mail-subject", state.mail_subject)),
+                    labelled("Message", "mail-message",
+                             rx.text_area(name="message", id="mail-message", rows="10",
+                                          default_value=state.mail_message, width="100%",
+                                          key="mail-message-" + state.form_rev.to_string())),
+                    form_error(state.mail_error),
+                    rx.hstack(
+                        rx.button("Cancel", type="button", variant="soft",
+                                  color_scheme="gray", on_click=state.set_dialog_open(False)),
+                        rx.button(rx.icon("send", size=16), "Send", type="submit",
+                                  id="mail-send"),
+                        justify="end", width="100%",
                     ),
-                    on_submit=state.send, reset_on_submit=False,
+                    spacing="3", width="100%", margin_top="1rem",
                 ),
-                max_width="640px",
+                on_submit=state.send, reset_on_submit=False,
             ),
-            open=state.dialog_open, on_open_change=state.close_dialog,
+            max_width="640px",
         ),
+        open=state.dialog_open, on_open_change=state.set_dialog_open,
     )

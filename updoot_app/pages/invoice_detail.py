@@ -5,6 +5,7 @@ import reflex as rx
 
 from updoot_app.components.accounting import credit_dialog, credit_notes_card
 from updoot_app.components.billing import document_page, totals_card
+from updoot_app.components.focus import focus_if_lost
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import link_button
 from updoot_app.components.mail_dialog import send_email_dialog
@@ -85,7 +86,8 @@ def payment_row(row: dict) -> rx.Component:
 def payments_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Payments", size="4", as_="h2"),
+            rx.heading("Payments", size="4", as_="h2", id="payments-heading", tab_index=-1,
+                       class_name="focus-target"),
             rx.cond(S.payments.length() > 0,
                     rx.vstack(rx.foreach(S.payments, payment_row), spacing="0", width="100%"),
                     rx.text("No payments yet.", size="2", color_scheme="gray")),
@@ -111,7 +113,9 @@ def payments_card() -> rx.Component:
                         width="100%",
                     ),
                     form_error(S.payment_error),
-                    on_submit=S.record_payment, reset_on_submit=True, width="100%",
+                    # Paid in full, the form goes: the focus stays in this card.
+                    on_submit=[S.record_payment, focus_if_lost("payments-heading")],
+                    reset_on_submit=True, width="100%",
                 ),
             ),
             spacing="3", width="100%",

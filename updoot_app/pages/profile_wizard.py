@@ -3,6 +3,7 @@
 import reflex as rx
 
 from updoot_app.components.fit_badge import TIER_COLORS
+from updoot_app.components.focus import focus_when_drawn
 from updoot_app.components.forms import form_error, label, labelled_by
 from updoot_app.components.icp_backtest import backtest_tables
 from updoot_app.components.layout import app_shell, link_button, page_header
@@ -54,12 +55,17 @@ def tag_input(key: str, text: str, placeholder: str, hint: str = "") -> rx.Compo
                 W.draft[key],
                 lambda v: rx.badge(
                     v,
-                    rx.icon("x", size=12, cursor="pointer", aria_label="Remove " + v,
-                            on_click=W.remove_value(key, v)),
+                    # A real button (a bare icon with on_click is no Tab stop); once
+                    # it is gone with its tag, the focus goes back to the field.
+                    rx.el.button(rx.icon("x", size=12, aria_hidden="true"), type="button",
+                                 class_name="tag-remove", aria_label="Remove " + v,
+                                 on_click=[W.remove_value(key, v),
+                                           focus_when_drawn(f"add-{key}")]),
                     size="2", variant="surface",
                 ),
             ),
-            gap="2", wrap="wrap", id=f"values-{key}",
+            # spacing, Radix's gap token: rx.flex(gap="2") is CSS "gap: 2", no gap at all.
+            spacing="2", wrap="wrap", id=f"values-{key}",
         ),
         spacing="2", width="100%",
     )
@@ -96,7 +102,7 @@ def step_start() -> rx.Component:
                 rx.radio_group.item(value="b2c", id="kind-b2c",
                                     aria_labelledby=labelled_by("kind-b2c")),
                 label("B2C individuals", "kind-b2c", size=None, weight=None),
-                gap="2", align="center",
+                spacing="2", align="center",
             ),
             value=W.kind, on_change=W.set_kind, aria_labelledby="kind-label",
         ),
@@ -133,15 +139,15 @@ def step_industries() -> rx.Component:
 def step_size() -> rx.Component:
     return rx.vstack(
         rx.text("Ranges are inclusive; leave a bound empty for no limit.", color_scheme="gray"),
-        rx.heading("Employees", size="3", as_="h2"),
+        rx.heading("Employees", size="3", as_="h3"),
         rx.flex(number_field("emp_min", "At least", "500", "Employees, at least"),
                 number_field("emp_max", "At most", "2000", "Employees, at most"),
-                gap="3", wrap="wrap"),
+                spacing="3", wrap="wrap"),
         weight_input("w_employees"),
-        rx.heading("Annual revenue", size="3", as_="h2"),
+        rx.heading("Annual revenue", size="3", as_="h3"),
         rx.flex(number_field("rev_min", "At least", "10000000", "Annual revenue, at least"),
                 number_field("rev_max", "At most", "", "Annual revenue, at most"),
-                gap="3", wrap="wrap"),
+                spacing="3", wrap="wrap"),
         weight_input("w_revenue"),
         spacing="3", width="100%",
     )
@@ -229,6 +235,15 @@ def wizard_backtest() -> rx.Component:
     )
 
 
+STEP_TITLE_ID = "wizard-step-title"
+
+
+def go_to(step) -> list:
+    """Show `step`, then put the focus on its title: the next Tab is the step's
+    first field (the button pressed may be gone, as Next is on the last step)."""
+    return [W.go(step), focus_when_drawn(STEP_TITLE_ID)]
+
+
 STEP_VIEWS = [step_start, step_industries, step_size, step_geography, step_signals,
               step_disqualifiers, step_review]
 
@@ -241,9 +256,10 @@ def stepper() -> rx.Component:
         rx.flex(
             *[rx.button(f"{i + 1}. {name}", size="1",
                         variant=rx.cond(W.step == i, "solid", "soft"),
-                        on_click=W.go(i))
+                        aria_current=rx.cond(W.step == i, "step", "false"),
+                        on_click=go_to(i))
               for i, name in enumerate(STEPS)],
-            gap="1", wrap="wrap",
+            spacing="1", wrap="wrap",
         ),
         spacing="2", width="100%",
     )
@@ -295,17 +311,19 @@ def profile_wizard() -> rx.Component:
         rx.grid(
             rx.card(
                 rx.vstack(
+                    rx.heading(W.steps[W.step], size="4", as_="h2", id=STEP_TITLE_ID,
+                               tab_index=-1, class_name="focus-target"),
                     rx.cond(W.error != "", rx.callout(W.error, icon="triangle-alert",
                                                       color_scheme="red", role="alert",
                                                       width="100%")),
                     rx.match(W.step, *[(i, view()) for i, view in enumerate(STEP_VIEWS)],
                              step_start()),
                     rx.hstack(
-                        rx.button("Back", variant="soft", on_click=W.go(W.step - 1),
+                        rx.button("Back", variant="soft", on_click=go_to(W.step - 1),
                                   disabled=W.step == 0, id="wizard-back"),
                         rx.spacer(),
                         rx.cond(W.step < len(STEPS) - 1,
-                                rx.button("Next", on_click=W.go(W.step + 1),
+                                rx.button("Next", on_click=go_to(W.step + 1),
                                           id="wizard-next")),
                         width="100%",
                     ),

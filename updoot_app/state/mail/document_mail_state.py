@@ -89,9 +89,14 @@ class DocumentMailState(AppState):
 
     @rx.event
     @guard("viewer")
-    def close_dialog(self, p: Principal, _open: bool = False):
-        """The dialog's close button, Escape or a click outside (on_open_change)."""
+    def set_dialog_open(self, p: Principal, open_: bool = False):
+        """The dialog's on_open_change: its trigger button asks to open it (the
+        draft is read first, by open_dialog, which checks the role); the Cancel
+        button, Escape or a click outside to close it."""
+        if open_ is True:
+            return DocumentMailState.open_dialog
         self.dialog_open, self.mail_error = False, ""
+        return None
 
     @rx.event
     @guard("member")
