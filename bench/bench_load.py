@@ -101,7 +101,7 @@ async def _floor_ours(worker_url: str, public_url: str, account: lg.Account,
                 tab.touches(names["auth"], "error_rx_state_"), FLOOR_EVENTS),
             FLOOR_SESSION: await lg.sequential_rtts(
                 tab, f"{names['pipeline']}.cancel_lost", lambda i: {},
-                tab.touches(names["pipeline"], "lost_open_rx_state_"), FLOOR_EVENTS),
+                tab.touches(names["pipeline_page"], "lost_open_rx_state_"), FLOOR_EVENTS),
         }
         return rtts, parts
     finally:

@@ -51,7 +51,7 @@ def check_loopback(url: str) -> None:
 def state_names() -> dict[str, str]:
     """Full Reflex names of the Updoot states and handlers the journey uses."""
     from updoot_app.state.app_state import AppState
-    from updoot_app.state.crm.pipeline_state import PipelineState
+    from updoot_app.state.crm.pipeline_state import PipelinePage, PipelineState
     from updoot_app.state.identity.auth_state import AuthState
     from updoot_app.state.identity.settings_state import SettingsState
     from updoot_app.state.kpis.dashboard_state import DashboardState
@@ -64,6 +64,7 @@ def state_names() -> dict[str, str]:
         "settings": SettingsState.get_full_name(),
         "save_workspace": f"{SettingsState.get_full_name()}.save_workspace",
         "pipeline": PipelineState.get_full_name(),
+        "pipeline_page": PipelinePage.get_full_name(),  # its view, filters, Lost dialog
         "move_to": f"{PipelineState.get_full_name()}.move_to",
     }
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.components.react_router.dom import ReactRouterLink
 from reflex.event import no_args_event_spec
 
 from updoot_app.components.fit_badge import fit_button_name, fit_label
-
-COLUMN_WIDTH = "272px"
 
 
 class DropZone(rx.el.Div):
@@ -121,7 +120,12 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable,
                                           "aria-haspopup": "dialog"})
         return DragCard.create(
             rx.el.div(
-                rx.link(title, href="/deals/" + deal_id, class_name="deal-link"),
+                # React Router's link with Radix's link classes (what rx.link draws,
+                # without the hover style it builds on each render): assets/kanban.css.
+                ReactRouterLink.create(title, to="/deals/" + deal_id,
+                                       class_name="rt-Text rt-reset rt-Link rt-underline-auto "
+                                                  "deal-link",
+                                       custom_attrs={"data-accent-color": ""}),
                 rx.el.span(class_name="spacer"),
                 rx.cond(can_edit, move),
                 class_name="card-row",
@@ -174,24 +178,35 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable,
     return render
 
 
-def column_header(col: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.text(col["name"], weight="bold", size="3"),
-            rx.badge(col["count"], variant="soft", class_name="col-count"),
-            rx.spacer(),
-            rx.text(col["probability"], "%", size="1", color_scheme="gray"),
-            width="100%", align="center",
+@rx.memo
+def column_header(name: rx.Var[str], count: rx.Var[str], probability: rx.Var[str],
+                  value: rx.Var[str], weighted: rx.Var[str],
+                  other: rx.Var[str]) -> rx.Component:
+    """A column's name, count and sums: a memoized component whose props are plain
+    strings, so a move draws again only the two headers whose figures changed.
+    Plain elements with Radix Themes' own classes (what rx.text, rx.badge and
+    rx.hstack draw), without their per-element styles: the same look, drawn
+    without a component or a style rule built at render time."""
+    return rx.el.div(
+        rx.el.div(
+            rx.el.p(name, class_name="rt-Text rt-r-size-3 rt-r-weight-bold"),
+            rx.el.span(count, class_name="rt-reset rt-Badge rt-r-size-1 rt-variant-soft col-count",
+                       custom_attrs={"data-accent-color": ""}),
+            rx.el.div(class_name="col-spacer"),
+            rx.el.p(probability, "%", class_name="rt-Text rt-r-size-1",
+                    custom_attrs={"data-accent-color": "gray"}),
+            class_name="rt-Flex rt-r-fd-row rt-r-ai-center rt-r-gap-3 col-head-row",
         ),
-        rx.hstack(
-            rx.text(col["value"], size="2", class_name="col-total"),
-            rx.text("weighted ", col["weighted"], size="1", color_scheme="gray",
-                    class_name="col-weighted"),
-            width="100%", align="baseline", justify="between", wrap="wrap",
+        rx.el.div(
+            rx.el.p(value, class_name="rt-Text rt-r-size-2 col-total"),
+            rx.el.p("weighted ", weighted, class_name="rt-Text rt-r-size-1 col-weighted",
+                    custom_attrs={"data-accent-color": "gray"}),
+            class_name="rt-Flex rt-r-fd-row rt-r-ai-baseline rt-r-jc-space-between rt-r-fw-wrap "
+                       "rt-r-gap-3 col-head-row",
         ),
-        rx.cond(col["other"] != "", rx.text("+ ", col["other"], size="1",
-                                            color_scheme="gray")),
-        spacing="1", width="100%",
+        rx.cond(other != "", rx.el.p("+ ", other, class_name="rt-Text rt-r-size-1",
+                                     custom_attrs={"data-accent-color": "gray"})),
+        class_name="rt-Flex rt-r-fd-column rt-r-ai-start rt-r-gap-1 col-head",
     )
 
 
@@ -205,16 +220,21 @@ def board(columns: rx.Var, cards: rx.Var, options: rx.Var, *, on_drop: Callable,
     deal_card = deal_card_factory(on_drag_start, on_pick, on_next)
 
     def one_column(col: rx.Var) -> rx.Component:
+        # Plain elements styled by assets/kanban.css (.kanban-column, .kanban-stack):
+        # every column is drawn again on each move (the board's cards changed), and
+        # themed layout components with per-element styles cost several times more.
         return DropZone.create(
-            rx.vstack(
-                column_header(col),
+            rx.el.div(
+                column_header(name=col["name"], count=col["count"],
+                              probability=col["probability"], value=col["value"],
+                              weighted=col["weighted"], other=col["other"]),
                 rx.foreach(cards[col["stage_id"]],
                            lambda c: deal_card(c, can_edit)),
                 rx.cond(col["more"] != "0",
                         rx.button("Show more (", col["more"], " not shown)", size="1",
                                   variant="ghost", color_scheme="gray", class_name="col-more",
                                   on_click=on_more(col["stage_id"]))),
-                spacing="2", width="100%",
+                class_name="kanban-stack",
             ),
             on_drag_over=rx.prevent_default,
             on_drag_enter=rx.prevent_default,
@@ -222,12 +242,6 @@ def board(columns: rx.Var, cards: rx.Var, options: rx.Var, *, on_drop: Callable,
             class_name="kanban-column",
             id="column-" + col["name"],
             custom_attrs={"data-stage": col["name"]},
-            min_width=COLUMN_WIDTH,
-            width=COLUMN_WIDTH,
-            padding="0.6rem",
-            border_radius="10px",
-            background=rx.color("gray", 3),
-            min_height="240px",
         )
 
     return rx.box(

@@ -44,22 +44,33 @@ def _filter_value(key: object, value: object) -> str:
     return str(clean_id(value, key))
 
 
-class PipelineState(FollowUpDialogs, AppState):
+class PipelinePage(AppState):
+    """The pipeline page's vars that a move leaves alone: the view, the filters and
+    their options, the Lost reason dialog. A state of their own, so a move's delta
+    names only PipelineState (the board) and the browser re-renders only what reads
+    the board: each component that reads a state renders again whenever that
+    state's delta arrives, and the filter selects, the view toggle and the dialog
+    cost more than the board itself (bench/bench_browser.py, the stage move).
+    The handlers are PipelineState's; they set these through inheritance."""
+
     view: str = "board"
-    columns: list[dict[str, str]] = []
-    cards: dict[str, list[dict[str, str]]] = {}
-    stage_options: list[dict[str, str]] = []
     owner_options: list[dict[str, str]] = []
     persona_options: list[dict[str, str]] = []
     competitor_options: list[dict[str, str]] = []
     filters: dict[str, str] = {"fit_tier": "", "owner_id": "", "persona_id": "",
                                "competitor_id": "", "next_step": ""}
-    list_rows: list[dict[str, str]] = []
-    list_page: int = 1
-    list_total: int = 0
     lost_open: bool = False
     lost_error: str = ""
     lost_title: str = ""
+
+
+class PipelineState(FollowUpDialogs, PipelinePage):
+    columns: list[dict[str, str]] = []
+    cards: dict[str, list[dict[str, str]]] = {}
+    stage_options: list[dict[str, str]] = []
+    list_rows: list[dict[str, str]] = []
+    list_page: int = 1
+    list_total: int = 0
     last_move: str = ""
     board_empty: bool = False  # BoardView.empty of the board on screen
     moving_deal: str = ""  # the deal the move menu is open for (`pick`)
