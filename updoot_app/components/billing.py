@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from updoot_app.components.focus import focus_when_drawn
+from updoot_app.components.focus import focus_held, focus_when_drawn
 from updoot_app.components.forms import label, labelled, labelled_by, select
 from updoot_app.components.layout import app_shell, page_header
 from updoot_app.state.billing.documents_base import (
@@ -24,6 +24,10 @@ def status_badge(label, color) -> rx.Component:
 def _line_number(line: dict) -> rx.Var:
     """"line 2" for the second line: what tells one line's fields from another's."""
     return "line " + line["number"]
+
+
+def _description_id(line: dict) -> rx.Var:
+    return "line-" + line["index"] + "-description"
 
 
 def _num_input(state, line: dict, key: str, text: str) -> rx.Component:
@@ -44,11 +48,14 @@ def editable_line(state, line: dict) -> rx.Component:
             rx.hstack(
                 rx.input(default_value=line["description"], key=line["key"] + "-d-" + line["description"],
                          on_blur=state.set_line(line["index"], "description"),
-                         id="line-" + line["index"] + "-description", width="100%",
+                         id=_description_id(line), width="100%",
                          placeholder="Description",
                          aria_label="Description, " + _line_number(line)),
                 rx.icon_button(rx.icon("trash-2", size=16), variant="ghost", color_scheme="red",
-                               on_click=state.remove_line(line["index"]),
+                               # The focus goes to the line that takes its place
+                               # (the next one), or Add line when none does.
+                               on_click=[state.remove_line(line["index"]),
+                                         focus_held(_description_id(line), "add-line")],
                                aria_label="Remove " + _line_number(line)),
                 width="100%", align="center",
             ),

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from updoot_app.components.focus import dialog_focus_return, menu_focus_return
 from updoot_app.components.forms import form_error, label, labelled, labelled_by
 from updoot_app.components.forms import select as labelled_select
 
 TYPES = ["call", "email", "meeting", "todo"]
 LOG_KINDS = ["none", "call", "email", "meeting", "note"]
+# A dialog closed (or a follow-up snoozed) whose button is gone with its row, and
+# no row left in its place: the page's Add follow-up button, or the first button
+# of a Today line (ROW: the value of data-focus-row on each row of a list).
+FOCUS_FALLBACK = "#add-follow-up, [data-focus-row] button"
+ROW = "follow-ups"
 
 
 def _input(text: str, cid: str, name: str, S, value, **props) -> rx.Component:
@@ -58,6 +64,8 @@ def follow_up_dialog(S) -> rx.Component:
             spacing="3", width="100%",
         ), on_submit=S.save_follow_up),
         max_width="520px",
+        # Closed, the focus goes back to the button that opened it.
+        **dialog_focus_return("follow-up", FOCUS_FALLBACK),
     ), open=S.fu_open, on_open_change=S.follow_up_dialog_change)
 
 
@@ -98,6 +106,7 @@ def done_dialog(S) -> rx.Component:
             spacing="3", width="100%",
         ), on_submit=S.finish_done),
         max_width="520px",
+        **dialog_focus_return("done", FOCUS_FALLBACK),
     ), open=S.done_open, on_open_change=S.done_dialog_change)
 
 
@@ -108,6 +117,7 @@ def snooze_menu(S, follow_up_id) -> rx.Component:
         rx.menu.content(
             rx.menu.item("Tomorrow", on_click=S.snooze(follow_up_id, "tomorrow")),
             rx.menu.item("Next week", on_click=S.snooze(follow_up_id, "next_week")),
+            **menu_focus_return(FOCUS_FALLBACK),
         ),
     )
 
@@ -129,6 +139,7 @@ def follow_up_item(S, row) -> rx.Component:
                                 on_click=S.start_done(row["id"])),
                       snooze_menu(S, row["id"]), spacing="1"))),
         width="100%", align="center", class_name="follow-up-row",
+        custom_attrs={"data-focus-row": ROW},
     )
 
 

@@ -117,7 +117,8 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable,
         move = rx.el.button("Move", type="button", class_name="move-button",
                             aria_label="Move to stage", on_click=on_pick(deal_id),
                             custom_attrs={"popovertarget": MOVE_MENU_ID,
-                                          "aria-haspopup": "dialog"})
+                                          "aria-haspopup": "dialog",
+                                          "data-focus-key": "move-" + deal_id})
         return DragCard.create(
             rx.el.div(
                 # React Router's link with Radix's link classes (what rx.link draws,
@@ -152,7 +153,9 @@ def deal_card_factory(on_drag_start: Callable, on_pick: Callable,
                 rx.cond(can_edit, rx.el.button("+ Next step", type="button",
                                                class_name="next-step-button",
                                                aria_label="Schedule a follow-up",
-                                               on_click=on_next(deal_id)))
+                                               on_click=on_next(deal_id),
+                                               custom_attrs={"data-focus-key":
+                                                             "next-" + deal_id}))
                 if on_next is not None else rx.fragment(),
                 _span("Roles ", coverage, title="Buying roles covered: economic buyer, champion, "
                       "technical evaluator, user",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from updoot_app.components.focus import dialog_focus_return
 from updoot_app.components.forms import form_error, labelled, labelled_by
 
 
@@ -46,6 +47,7 @@ def signal_dialog(S) -> rx.Component:
             spacing="3", width="100%",
         ), on_submit=S.record_signal, key=S.fu_key),
         max_width="480px",
+        **dialog_focus_return("signal", "#record-signal"),
     ), open=S.signal_open, on_open_change=S.signal_dialog_change)
 
 

@@ -4,6 +4,7 @@ import reflex as rx
 
 from updoot_app.components import kanban
 from updoot_app.components.fit_badge import fit_badge
+from updoot_app.components.focus import dialog_focus_return
 from updoot_app.components.follow_ups import follow_up_dialog
 from updoot_app.components.forms import form_error, hidden_label
 from updoot_app.components.layout import app_shell, link_button, page_header
@@ -62,6 +63,11 @@ def view_toggle() -> rx.Component:
     )
 
 
+LOST_FALLBACK = ("js:document.querySelector('.deal-card[data-deal=\"' + "
+                 "CSS.escape(document.getElementById('move-menu')?.dataset.deal || '') + "
+                 "'\"] .move-button')")
+
+
 def lost_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -86,6 +92,9 @@ def lost_dialog() -> rx.Component:
                 reset_on_submit=True,
             ),
             max_width="440px",
+            # Closed, the focus goes back to the deal's Move button (in the column it
+            # is now in): the one that opened the menu, or the menu's deal's.
+            **dialog_focus_return("lost", LOST_FALLBACK),
         ),
         open=S.lost_open,
         on_open_change=S.lost_dialog_change,

@@ -2,7 +2,13 @@
 
 import reflex as rx
 
-from updoot_app.components.follow_ups import done_dialog, follow_up_dialog, snooze_menu
+from updoot_app.components.focus import dialog_focus_return
+from updoot_app.components.follow_ups import (
+    FOCUS_FALLBACK,
+    done_dialog,
+    follow_up_dialog,
+    snooze_menu,
+)
 from updoot_app.components.forms import form_error, label, labelled, labelled_by
 from updoot_app.components.forms import select as labelled_select
 from updoot_app.components.layout import app_shell, link_button, page_header
@@ -47,7 +53,8 @@ def line_item(line) -> rx.Component:
         ),
         actions(line),
         spacing="3", align="center", wrap="wrap", width="100%",
-    ), width="100%", class_name="today-line", custom_attrs={"data-kind": line["kind"]})
+    ), width="100%", class_name="today-line",
+        custom_attrs={"data-kind": line["kind"], "data-focus-row": "today"})
 
 
 def log_dialog() -> rx.Component:
@@ -68,6 +75,7 @@ def log_dialog() -> rx.Component:
             spacing="3", width="100%",
         ), on_submit=S.save_log, key=S.fu_key),
         max_width="480px",
+        **dialog_focus_return("log", FOCUS_FALLBACK),
     ), open=S.log_open, on_open_change=S.log_dialog_change)
 
 
