@@ -159,3 +159,51 @@ def test_removing_quote_lines_keeps_the_focus_in_the_lines(page: Page):
     expect(page.locator(LINE_DESCRIPTIONS)).to_have_count(1)
     expect_focus_on(page, "#add-line", "the Add line button")
     shot(page, "quote_line_removed")
+
+
+def test_follow_up_and_signal_dialogs_on_a_company_page_give_the_focus_back(page: Page):
+    from tests.e2e.test_keyboard_journeys import add_client, new_workspace
+
+    company_id = add_client(new_workspace(page, "Dialog Keys"))
+    visit(page, f"/companies/{company_id}")
+    expect(page.locator("#record-signal")).to_be_visible(timeout=FIRST_LOAD_MS)
+    dialog = page.get_by_role("dialog")
+
+    # A new follow-up, saved with Enter: the focus is back on Add follow-up.
+    tab_to(page, "#add-follow-up", "the Add follow-up button", backwards=True)
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("Schedule a follow-up")
+    expect_focus_on(page, "#fu-title", "the follow-up's Title")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Send the case study")
+    page.keyboard.press("Enter")
+    expect(dialog).to_have_count(0)
+    expect(page.locator(".follow-up-row")).to_contain_text("Send the case study")
+    expect_focus_on(page, "#add-follow-up", "the Add follow-up button, once saved")
+
+    # Done: Escape gives the focus back to the row's Done button; marked done, the
+    # button is gone with it, and the focus is on the row's control instead.
+    done = ".follow-up-row .done-button"
+    tab_to(page, done, "the follow-up's Done button")
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("Send the case study")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect_focus_on(page, done, "the Done button, after Escape")
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("Send the case study")
+    tab_to(page, "#finish-done", "the Mark done button")
+    page.keyboard.press("Enter")
+    expect(dialog).to_have_count(0)
+    expect(page.locator(".follow-up-row s")).to_contain_text("Send the case study")
+    not_on_body(page)
+    expect_focus_on(page, ".follow-up-row button", "a control of the follow-up rows")
+    shot(page, "done_focus")
+
+    # The buying-signal dialog: Escape, the focus is back on Record a signal.
+    tab_to(page, "#record-signal", "the Record a signal button", backwards=True)
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("Record a signal")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect_focus_on(page, "#record-signal", "the Record a signal button, after Escape")

@@ -66,7 +66,7 @@ def _note_row(note: dict, on_download) -> rx.Component:
         rx.button(rx.icon("download", size=14), "PDF", size="1", variant="soft",
                   on_click=on_download(note["id"]), id="credit-note-pdf-" + note["id"],
                   aria_label="PDF of credit note " + note["number"]),
-        width="100%", align="center", gap="3", border_bottom="1px solid var(--gray-a4)",
+        width="100%", align="center", spacing="3", border_bottom="1px solid var(--gray-a4)",
         padding_y="0.4rem",
     )
 
@@ -130,7 +130,7 @@ def journal_export(on_submit) -> rx.Component:
                           rx.input(name="to", type="date", id="journal-to"), spacing="1"),
                 rx.button(rx.icon("download", size=16), "Journal CSV", type="submit",
                           variant="soft", id="export-journal"),
-                wrap="wrap", gap="3", align="end", width="100%",
+                wrap="wrap", spacing="3", align="end", width="100%",
             ),
             on_submit=on_submit,
         ),

@@ -67,7 +67,7 @@ def battlecard(card, *actions: rx.Component, link: bool = True) -> rx.Component:
                     rx.text(card["win_detail"], size="1", color_scheme="gray"),
                     align="end", spacing="1",
                 ),
-                width="100%", wrap="wrap", gap="2",
+                width="100%", wrap="wrap", spacing="2",
             ),
             rx.vstack(
                 target_line("Industries", card["target_industries"]),
@@ -81,7 +81,7 @@ def battlecard(card, *actions: rx.Component, link: bool = True) -> rx.Component:
                 rx.text(card["reviewed"], size="1", color_scheme="gray"),
                 rx.spacer(),
                 *actions,
-                width="100%", align="center", wrap="wrap", gap="2",
+                width="100%", align="center", wrap="wrap", spacing="2",
             ),
             spacing="3", width="100%",
         ),

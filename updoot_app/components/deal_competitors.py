@@ -26,7 +26,7 @@ def attach_form() -> rx.Component:
             ),
             rx.button(rx.icon("plus", size=14), "Add competitor", on_click=S.attach(""),
                       id="deal-competitor-attach", disabled=S.choice == ""),
-            gap="2", wrap="wrap", align="center",
+            spacing="2", wrap="wrap", align="center",
         ),
     )
 

@@ -250,7 +250,7 @@ def page_header(title: str, subtitle: str = "", *actions: rx.Component) -> rx.Co
         width="100%",
         align="center",
         wrap="wrap",
-        gap="3",
+        spacing="3",
     )
 
 

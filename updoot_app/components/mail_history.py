@@ -26,7 +26,7 @@ def _row(state, row: dict, can_retry) -> rx.Component:
         rx.cond(can_retry & (row["can_retry"] != ""),
                 rx.button("Retry", size="1", variant="soft", on_click=state.retry(row["id"]),
                           aria_label="Retry sending " + row["subject"])),
-        gap="3", align="start", width="100%", padding_y="0.4rem",
+        spacing="3", align="start", width="100%", padding_y="0.4rem",
         border_bottom="1px solid var(--gray-a4)", class_name="mail-row",
     )
 

@@ -42,7 +42,7 @@ def schedule_line(row, on_change: Callable, can_edit) -> rx.Component:
                 size="2"),
         rx.spacer(),
         schedule_actions(row, on_change, can_edit),
-        align="center", gap="2", wrap="wrap", width="100%", class_name="recurring-schedule")
+        align="center", spacing="2", wrap="wrap", width="100%", class_name="recurring-schedule")
 
 
 def repeat_dialog(*, open_: rx.Var, on_open_change: Callable, on_submit: Callable,

@@ -14,4 +14,4 @@ def tier_chip(row: dict) -> rx.Component:
 
 
 def tier_counts(rows) -> rx.Component:
-    return rx.flex(rx.foreach(rows, tier_chip), gap="2", wrap="wrap")
+    return rx.flex(rx.foreach(rows, tier_chip), spacing="2", wrap="wrap")

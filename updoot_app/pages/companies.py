@@ -97,7 +97,7 @@ def filters() -> rx.Component:
         rx.cond(CompaniesState.has_filters,
                 rx.button("Clear", variant="ghost", on_click=CompaniesState.clear_filters,
                           id="clear-filters")),
-        gap="2", wrap="wrap", align="center", width="100%",
+        spacing="2", wrap="wrap", align="center", width="100%",
     )
 
 

@@ -27,7 +27,7 @@ def picker() -> rx.Component:
         rx.foreach(C.selected_rows, lambda s: rx.button(
             rx.icon("x", size=12), s["name"], size="1", variant="soft",
             aria_label="Remove " + s["name"], on_click=C.remove(s["id"]))),
-        gap="2", wrap="wrap", align="center", width="100%",
+        spacing="2", wrap="wrap", align="center", width="100%",
     )
 
 

@@ -40,7 +40,7 @@ def new_dialog() -> rx.Component:
                            "Technology, Financial Services"),
                     _input("Regions or countries", "geography", "North America, GB"),
                     rx.flex(_input("Employees from", "employees_min", "50"),
-                            _input("Employees to", "employees_max", "1000"), gap="3",
+                            _input("Employees to", "employees_max", "1000"), spacing="3",
                             width="100%"),
                     _input("Segments", "segments", "Mid-market, SMB"),
                     _area("Strengths (Markdown)", "strengths", "- Big brand"),

@@ -69,7 +69,7 @@ def chart_card(title: str, subtitle: str, name: str, chart, rows,
                               on_click=D.download_csv(name), id=f"csv-{name}"),
                     spacing="2",
                 ),
-                width="100%", align="start", gap="2", wrap="wrap",
+                width="100%", align="start", spacing="2", wrap="wrap",
             ),
             rx.cond(
                 showing,
@@ -92,7 +92,7 @@ def goal_card(g: dict) -> rx.Component:
                 rx.spacer(),
                 rx.badge(g["status_label"], color_scheme=g["color"], variant="soft",
                          class_name="goal-status"),
-                width="100%", gap="2", align="center", wrap="wrap",
+                width="100%", spacing="2", align="center", wrap="wrap",
             ),
             named_progress(g["percent"], g["title"], color_scheme=g["color"]),
             rx.text(g["actual"], " of ", g["target"],
@@ -197,7 +197,7 @@ def icp_lift_card(icp: dict) -> rx.Component:
                           class_name="apply-suggestion", disabled=D.rescoring),
                 rx.badge("No change suggested", color_scheme="gray", variant="soft"),
             ),
-            width="100%", align="center", gap="2", wrap="wrap",
+            width="100%", align="center", spacing="2", wrap="wrap",
         ),
         rx.box(
             rx.table.root(

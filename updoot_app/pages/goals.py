@@ -97,7 +97,7 @@ def goal_item(g: dict) -> rx.Component:
                 rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red",
                                size="1", on_click=G.delete(g["id"]),
                                aria_label="Delete goal"),
-                width="100%", gap="2", align="center", wrap="wrap",
+                width="100%", spacing="2", align="center", wrap="wrap",
             ),
             named_progress(g["percent"], g["title"], color_scheme=g["color"]),
             rx.text(g["actual"], " of ", g["target"],

@@ -54,7 +54,7 @@ def pipeline_stages() -> rx.Component:
                          placeholder="Probability %", width="130px",
                          id="new-stage-probability"),
                 rx.button("Add stage", type="submit", id="add-stage"),
-                gap="2", wrap="wrap"),
+                spacing="2", wrap="wrap"),
             on_submit=S.add, reset_on_submit=True)),
         rx.text("A deal is flagged stale after ", S.stale_after_days,
                 " days without activity. ", rx.link("Change it in Settings", href="/settings"),

@@ -34,7 +34,7 @@ def best_form() -> rx.Component:
                                placeholder="e.g. strategic", width="180px"),
                       spacing="1"),
             rx.button("Show what they share", type="submit", id="suggest-run"),
-            gap="3", wrap="wrap", align="end",
+            spacing="3", wrap="wrap", align="end",
         ),
         on_submit=S.suggest,
         width="100%",

@@ -26,7 +26,7 @@ def setup_section() -> rx.Component:
                              flex="1", min_width="220px"),
                     rx.button(rx.icon("send", size=16), "Send a test email", type="submit",
                               id="send-test"),
-                    gap="2", wrap="wrap", width="100%",
+                    spacing="2", wrap="wrap", width="100%",
                 ),
                 form_error(S.test_error),
                 on_submit=S.send_test, reset_on_submit=False, width="100%",
@@ -91,7 +91,7 @@ def outbox_section() -> rx.Component:
             rx.text("Page ", S.page, " of ", S.pages, size="2"),
             rx.button("Next", size="1", variant="soft", disabled=S.page >= S.pages,
                       on_click=S.go_page((S.page + 1).to_string())),
-            gap="2", align="center")),
+            spacing="2", align="center")),
         id="outbox",
     )
 
@@ -127,7 +127,7 @@ def templates_section() -> rx.Component:
                     rx.button("Save templates", type="submit", id="save-templates"),
                     rx.button("Restore the defaults", type="button", variant="soft",
                               color_scheme="gray", on_click=S.restore_defaults),
-                    gap="2", wrap="wrap")),
+                    spacing="2", wrap="wrap")),
                 spacing="3", width="100%",
             ),
             on_submit=S.save_templates, reset_on_submit=False, width="100%",

@@ -32,7 +32,7 @@ def add_section() -> rx.Component:
                                   key="url-" + S.form_rev.to_string())),
                 rx.el.fieldset(
                     rx.el.legend("Events"),
-                    rx.flex(rx.foreach(S.event_options, event_choice), wrap="wrap", gap="2",
+                    rx.flex(rx.foreach(S.event_options, event_choice), wrap="wrap", spacing="2",
                             key="events-" + S.form_rev.to_string()),
                     style={"border": "none", "padding": 0},
                 ),
@@ -73,7 +73,7 @@ def hook_row(h: dict) -> rx.Component:
                       aria_label="Turn on or off the webhook to " + h["url"]),
             rx.button("Delete", size="1", variant="soft", color_scheme="red",
                       on_click=S.delete(h["id"]), aria_label="Delete the webhook to " + h["url"]),
-            gap="2", wrap="wrap")),
+            spacing="2", wrap="wrap")),
         class_name="webhook-row",
     )
 
