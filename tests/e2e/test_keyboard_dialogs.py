@@ -24,10 +24,14 @@ import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.journeys import FIRST_LOAD_MS, try_demo, visit
 from tests.e2e.keyboard import (
+    assert_focus_visible,
     expect_focus_on,
+    focused_description,
+    focused_matches,
     open_from_nav,
     shot,
     sign_up,
@@ -54,8 +58,13 @@ def open_board(page: Page) -> str:
 
 
 def not_on_body(page: Page) -> None:
-    assert page.evaluate("() => document.activeElement !== document.body"), \
-        "the focus fell to the page's <body>"
+    """The focus is given back (a frame or two after the dialog is gone), not left
+    on the page's <body>."""
+    try:
+        page.wait_for_function("() => document.activeElement !== document.body",
+                               timeout=5_000)
+    except PlaywrightTimeout:
+        pytest.fail("the focus fell to the page's <body> and stayed there")
 
 
 def choose_lost(page: Page, move_button: str) -> None:
@@ -197,7 +206,8 @@ def test_follow_up_and_signal_dialogs_on_a_company_page_give_the_focus_back(page
     expect(dialog).to_have_count(0)
     expect(page.locator(".follow-up-row s")).to_contain_text("Send the case study")
     not_on_body(page)
-    expect_focus_on(page, ".follow-up-row button", "a control of the follow-up rows")
+    assert focused_matches(page, ".follow-up-row button"), focused_description(page)
+    assert_focus_visible(page, "a control of the follow-up rows")
     shot(page, "done_focus")
 
     # The buying-signal dialog: Escape, the focus is back on Record a signal.
