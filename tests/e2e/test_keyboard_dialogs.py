@@ -217,3 +217,43 @@ def test_follow_up_and_signal_dialogs_on_a_company_page_give_the_focus_back(page
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect_focus_on(page, "#record-signal", "the Record a signal button, after Escape")
+
+
+LINE_INDEX_JS = """() => { const line = document.activeElement?.closest('.today-line');
+    return line ? [...document.querySelectorAll('.today-line')].indexOf(line) : -1; }"""
+
+
+def test_a_follow_up_from_a_today_line_gives_the_focus_back_to_the_list(page: Page):
+    try_demo(page)
+    visit(page, "/today")
+    expect(page.locator(".today-line .line-follow-up").first).to_be_visible(
+        timeout=FIRST_LOAD_MS)
+    tab_to(page, ".today-line .line-follow-up", "a line's Follow-up button")
+    index = page.evaluate(LINE_INDEX_JS)
+    assert index >= 0
+    dialog = page.get_by_role("dialog")
+
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("Schedule a follow-up")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    not_on_body(page)
+    assert focused_matches(page, ".today-line .line-follow-up"), focused_description(page)
+    assert page.evaluate(LINE_INDEX_JS) == index
+    assert_focus_visible(page, "the line's Follow-up button, after Escape")
+
+    # Saved: the line may leave the list (its deal has a next step now); the focus
+    # stays in the list, at that place, not on the page's <body>.
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("Schedule a follow-up")
+    expect_focus_on(page, "#fu-title", "the follow-up's Title")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"Today keys {uuid.uuid4().hex[:4]}")
+    page.keyboard.press("Enter")
+    expect(dialog).to_have_count(0)
+    not_on_body(page)
+    assert focused_matches(page, ".today-line button, .today-line a"), focused_description(page)
+    lines_now = page.locator(".today-line").count()
+    assert page.evaluate(LINE_INDEX_JS) == min(index, lines_now - 1)
+    assert_focus_visible(page, "a control of the Today list, once saved")
+    shot(page, "today_follow_up")
