@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex.vars.function import FunctionStringVar
 
 # Runs after the state's update has been applied; React may draw the new element a
 # frame or more later (later still on a busy machine), so look for it once per
@@ -176,8 +177,6 @@ def dialog_focus_return(name: str, fallback: str | None = None) -> dict:
     """Props for rx.dialog.content of a dialog the state opens (no trigger): the
     control that opened it gets the focus back when it closes (Escape, Cancel or
     submit), or failing it the element `fallback` designates."""
-    from reflex.vars.function import FunctionStringVar
-
     return {
         "on_open_auto_focus": FunctionStringVar.create(
             f"((e) => {_FOCUS_LIB_JS}.remember({json.dumps(name)}))"),
@@ -192,7 +191,5 @@ def menu_focus_return(fallback: str | None = None) -> dict:
     takes the follow-up off Today): Radix gives the focus back to the trigger;
     if the redraw then removes it, the control at its place in the list (or
     `fallback`) gets it instead of <body>."""
-    from reflex.vars.function import FunctionStringVar
-
     return {"on_close_auto_focus": FunctionStringVar.create(
         f"((e) => setTimeout(() => {_FOCUS_LIB_JS}.watch({_fallback_js(fallback)}), 0))")}
