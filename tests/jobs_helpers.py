@@ -39,14 +39,20 @@ def wait_until(predicate, timeout_s: float, what: str) -> None:
 
 
 def start_worker(database_url: str, smtp_url: str, redis_url: str | None = None,
-                 workers: int = 2) -> subprocess.Popen:
+                 workers: int = 2, nice: int | None = 0) -> subprocess.Popen:
+    """`updoot jobs` in a session of its own. Tests run it at normal priority
+    (`--nice 0`): at nice 10 in its own session (autogroup lowered too) it would
+    crawl behind the other tests that CI runs at once; test_jobs_worker.py checks
+    the lowering itself. nice=None: the command's default (the benchmark)."""
     env = dict(os.environ, DATABASE_URL=database_url, UPDOOT_SMTP_URL=smtp_url,
                UPDOOT_MAIL_FROM="billing@updoot.test", PYTHONPATH=str(ROOT))
-    env.pop("REDIS_URL", None)
+    for key in ("REDIS_URL", "UPDOOT_JOBS_NICE"):
+        env.pop(key, None)
     if redis_url:
         env["REDIS_URL"] = redis_url
     return subprocess.Popen(
-        [sys.executable, "-m", "updoot_app.cli", "jobs", "--workers", str(workers)],
+        [sys.executable, "-m", "updoot_app.cli", "jobs", "--workers", str(workers)]
+        + ([] if nice is None else ["--nice", str(nice)]),
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
 

@@ -10,7 +10,7 @@ from email.utils import format_datetime, make_msgid
 
 import click
 
-from updoot_app.jobs import consumer
+from updoot_app.jobs import consumer, priority
 from updoot_app.models.types import utcnow
 from updoot_app.services.archive import schema_guard
 from updoot_app.services.billing.documents import today
@@ -23,8 +23,12 @@ from updoot_app.services.platform.errors import DomainError
 @click.group("jobs", invoke_without_command=True)
 @click.option("--workers", default=consumer.WORKERS, show_default=True, type=int,
               help="Worker threads")
+@click.option("--nice", "niceness", default=priority.JOB_NICENESS, show_default=True,
+              type=click.IntRange(0, 19), envvar="UPDOOT_JOBS_NICE",
+              help="Lower CPU priority (0 to 19; 0 keeps the normal one) so the web "
+                   "workers on the same machine come first [env: UPDOOT_JOBS_NICE]")
 @click.pass_context
-def jobs_cmd(ctx: click.Context, workers: int) -> None:
+def jobs_cmd(ctx: click.Context, workers: int, niceness: int) -> None:
     """Run the job worker on its own (mail, reminders, recurring invoices).
 
     The scaled setup runs it beside the web workers (deploy/systemd/updoot-jobs.service)
@@ -37,7 +41,8 @@ def jobs_cmd(ctx: click.Context, workers: int) -> None:
     except DomainError as exc:
         click.echo(f"Error: {exc} The job worker never migrates.", err=True)
         sys.exit(2)
-    click.echo(f"Job worker started ({workers} threads); Ctrl+C stops it.")
+    lowered = priority.lower_process_priority(niceness)
+    click.echo(f"Job worker started ({workers} threads, {lowered}); Ctrl+C stops it.")
     consumer.make_consumer(workers).run()
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from tests.jobs_helpers import (
+    ROOT,
     check_at_most_once,
     queue_invoices,
     settled,
@@ -69,3 +73,65 @@ def test_killing_the_worker_mid_burst_loses_nothing_and_sends_nothing_twice(
     delivery.fail_interrupted(utcnow() + delivery.LEASE + timedelta(seconds=1))
     check_at_most_once(outbox_rows(), [m["Message-ID"] for m in smtp_sink.messages],
                        total=len(ids), max_interrupted=2)
+
+
+# `updoot jobs --nice N`: what lower_process_priority does to a process of its own
+# (it cannot be undone, so each case runs in a child).
+PRIORITY_PROBE = """
+import os, sys, threading
+from pathlib import Path
+from updoot_app.jobs import priority
+said = priority.lower_process_priority(int(sys.argv[1]))
+seen = []
+thread = threading.Thread(target=lambda: seen.append(os.getpriority(os.PRIO_PROCESS, 0)))
+thread.start()
+thread.join()
+group = Path("/proc/self/autogroup")
+print(os.getpriority(os.PRIO_PROCESS, 0), seen[0],
+      group.read_text().split()[-1] if group.exists() else "-", said, sep="|")
+"""
+
+
+def _autogroups() -> bool:
+    flag = Path("/proc/sys/kernel/sched_autogroup_enabled")
+    return flag.exists() and flag.read_text().strip() == "1"
+
+
+def _probe(niceness: int, *, own_session: bool, start_at: int = 0):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", PRIORITY_PROBE, str(niceness)], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120, start_new_session=own_session,
+        preexec_fn=(lambda: os.nice(start_at)) if start_at else None)
+    assert done.returncode == 0, done.stderr
+    nice, thread_nice, group, said = done.stdout.strip().split("|")
+    return int(nice), int(thread_nice), group, said
+
+
+def test_the_job_worker_lowers_its_priority_and_its_sessions_autogroup():
+    """A worker in a session of its own (systemd, setsid: the scaled setup) at
+    nice 10 would still take a full share of the CPU from the web workers under
+    autogroup scheduling, so it lowers its autogroup too."""
+    nice, thread_nice, group, said = _probe(10, own_session=True)
+    assert nice == 10 and thread_nice == 10, "threads started later inherit it"
+    if _autogroups():
+        assert group == "10" and "autogroup" in said
+
+
+def test_the_job_worker_leaves_a_session_it_does_not_lead_alone():
+    """Started from a shell (or a test runner), the autogroup is the whole
+    session's: only the worker's own nice value changes."""
+    own_group = Path("/proc/self/autogroup")
+    before = own_group.read_text().split()[-1] if own_group.exists() else "-"
+    nice, _, group, said = _probe(7, own_session=False)
+    assert nice == max(7, os.getpriority(os.PRIO_PROCESS, 0))
+    assert group == before and "autogroup" not in said
+
+
+def test_nice_0_keeps_the_priority_and_a_lower_one_is_never_raised():
+    nice, thread_nice, group, said = _probe(0, own_session=True)
+    assert (nice, thread_nice) == (0, 0) and said == "normal CPU priority"
+    if _autogroups():
+        assert group == "0"
+    nice, thread_nice, _, _ = _probe(5, own_session=True, start_at=12)
+    assert (nice, thread_nice) == (12, 12)

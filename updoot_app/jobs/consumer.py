@@ -12,7 +12,10 @@ from collections.abc import AsyncIterator
 
 from huey.consumer import Consumer
 
-from updoot_app.jobs import tasks  # noqa: F401 - registers the tasks on the queue
+from updoot_app.jobs import (
+    priority,
+    tasks,  # noqa: F401 - registers the tasks on the queue
+)
 from updoot_app.jobs.queue import huey
 
 log = logging.getLogger(__name__)
@@ -42,8 +45,8 @@ def make_consumer(workers: int = WORKERS) -> Consumer:
 
 
 # Background work yields the CPU to the web: job threads run at a lower priority
-# (Linux schedules threads one by one, so this leaves the event loop's alone).
-JOB_NICENESS = 10
+# (Linux schedules threads one by one, so in the web process this leaves the
+# event loop's alone; `updoot jobs` lowers the whole process, priority.py).
 _lowered = threading.local()
 
 
@@ -51,7 +54,7 @@ _lowered = threading.local()
 def _lower_priority(_task) -> None:
     if not getattr(_lowered, "done", False):
         with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICENESS)
+            priority.raise_niceness(threading.get_native_id(), priority.thread_niceness())
         _lowered.done = True
 
 

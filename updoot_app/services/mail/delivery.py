@@ -54,19 +54,17 @@ def backoff_s(attempts: int) -> float:
     return BACKOFF_BASE_S * 2 ** max(attempts - 1, 0)
 
 
-def _claim(outbox_id: int, now: datetime) -> bool:
+def _claim(outbox_id: int, now: datetime) -> OutboxMessage | None:
+    """Claim the row and read it in one statement (UPDATE … RETURNING, one
+    transaction, committed before any sending): the row as claimed, or None when
+    it is not queued and due (sent, failed, or another worker has it)."""
     with db.session_scope(write=True) as session:
-        result = session.execute(
+        return session.scalars(
             update(OutboxMessage)
             .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "queued",
                    OutboxMessage.next_attempt_at <= now)
-            .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=now))
-        return result.rowcount == 1
-
-
-def _load(outbox_id: int) -> OutboxMessage:
-    with db.session_scope() as session:
-        return session.get(OutboxMessage, outbox_id)
+            .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=now)
+            .returning(OutboxMessage)).one_or_none()
 
 
 def _finish(outbox_id: int, **values) -> None:
@@ -114,9 +112,9 @@ def deliver(outbox_id: int, *, now: datetime | None = None) -> Outcome:
         config = smtp_config()
     except NotConfigured as exc:
         return Outcome("skipped", error=str(exc))
-    if not _claim(outbox_id, now):
+    row = _claim(outbox_id, now)
+    if row is None:
         return Outcome("skipped")
-    row = _load(outbox_id)
     try:
         send_over_smtp(config, compose.build(row))
     except (smtplib.SMTPException, OSError) as exc:
