@@ -58,6 +58,9 @@ class Settings:
     # The job queue's daily backup (services/archive/rotation.py): off when unset.
     backup_dir: str | None = None
     backup_keep: int = 14
+    # Workspace archives prepared from Settings (services/archive/archive_jobs.py):
+    # default beside the SQLite database; a folder every host shares when several.
+    exports_dir: str | None = None
     # Webhook URLs to loopback, link-local and private addresses are refused unless
     # this is set (UPDOOT_WEBHOOKS_ALLOW_PRIVATE=1: tests, a receiver on the LAN).
     webhooks_allow_private: bool = False
@@ -93,6 +96,7 @@ def load_settings() -> Settings:
         jobs_db_path=os.environ.get("UPDOOT_JOBS_DB", "").strip() or None,
         backup_dir=os.environ.get("UPDOOT_BACKUP_DIR", "").strip() or None,
         backup_keep=_int("UPDOOT_BACKUP_KEEP", 14),
+        exports_dir=os.environ.get("UPDOOT_EXPORTS_DIR", "").strip() or None,
         webhooks_allow_private=os.environ.get("UPDOOT_WEBHOOKS_ALLOW_PRIVATE", "").strip()
         in ("1", "true", "yes"),
     )

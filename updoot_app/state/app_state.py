@@ -10,7 +10,7 @@ from updoot_app.services.identity.access import ROLE_LABELS, Principal
 from updoot_app.settings import load_settings
 from updoot_app.state.guard import guard, public
 
-SESSION_COOKIE = "updoot_session"
+SESSION_COOKIE = sessions.SESSION_COOKIE
 
 
 class AppState(rx.State):
