@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
@@ -72,6 +74,16 @@ class Settings:
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
+
+
+def beside_database(settings: Settings, suffix: str) -> Path | None:
+    """`<database><suffix>` beside a SQLite database file (where the deployment
+    keeps its data), or None on PostgreSQL or an in-memory database."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        db_file = Path(url.database)
+        return db_file.with_name(f"{db_file.stem}{suffix}")
+    return None
 
 
 DEV_SECRET = "dev-insecure-secret"

@@ -33,7 +33,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -44,7 +43,7 @@ from updoot_app.services.archive import backup, workspace_dump
 from updoot_app.services.identity.access import Principal, principal_for
 from updoot_app.services.platform import activity
 from updoot_app.services.platform.errors import DomainError
-from updoot_app.settings import DEFAULT_DATA_DIR, Settings, load_settings
+from updoot_app.settings import DEFAULT_DATA_DIR, Settings, beside_database, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +73,7 @@ def exports_dir(settings: Settings | None = None) -> Path:
     settings = settings or load_settings()
     if settings.exports_dir:
         return Path(settings.exports_dir)
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        db_file = Path(url.database)
-        return db_file.with_name(f"{db_file.stem}-exports")
-    return DEFAULT_DATA_DIR / "exports"
+    return beside_database(settings, "-exports") or DEFAULT_DATA_DIR / "exports"
 
 
 # --- asking -------------------------------------------------------------------------------
