@@ -177,6 +177,8 @@ def run_archive(export_id: int, *, now: datetime | None = None) -> Outcome:
         return Outcome("skipped")
     with db.session_scope() as session:
         row = session.get(ArchiveExport, export_id)
+        if row is None:   # its workspace was deleted since the claim
+            return Outcome("skipped")
         workspace_id, user_id = row.workspace_id, row.created_by
     folder = exports_dir() / str(workspace_id)
     dest = folder / f"{export_id}-{secrets.token_hex(8)}.zip"
