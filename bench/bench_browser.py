@@ -350,7 +350,7 @@ def _click_rows(ours: list[list], theirs: list[list]) -> list[dict]:
 
 
 def run() -> list[dict]:
-    from updoot_app.state.app_state import SESSION_COOKIE
+    from updoot_app.services.identity.sessions import SESSION_COOKIE
 
     bp._cheap_hashing()
     workdir = Path(tempfile.mkdtemp(prefix="bench-browser-"))

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
@@ -58,6 +60,9 @@ class Settings:
     # The job queue's daily backup (services/archive/rotation.py): off when unset.
     backup_dir: str | None = None
     backup_keep: int = 14
+    # Workspace archives prepared from Settings (services/archive/archive_jobs.py):
+    # default beside the SQLite database; a folder every host shares when several.
+    exports_dir: str | None = None
     # Webhook URLs to loopback, link-local and private addresses are refused unless
     # this is set (UPDOOT_WEBHOOKS_ALLOW_PRIVATE=1: tests, a receiver on the LAN).
     webhooks_allow_private: bool = False
@@ -69,6 +74,16 @@ class Settings:
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
+
+
+def beside_database(settings: Settings, suffix: str) -> Path | None:
+    """`<database><suffix>` beside a SQLite database file (where the deployment
+    keeps its data), or None on PostgreSQL or an in-memory database."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        db_file = Path(url.database)
+        return db_file.with_name(f"{db_file.stem}{suffix}")
+    return None
 
 
 DEV_SECRET = "dev-insecure-secret"
@@ -93,6 +108,7 @@ def load_settings() -> Settings:
         jobs_db_path=os.environ.get("UPDOOT_JOBS_DB", "").strip() or None,
         backup_dir=os.environ.get("UPDOOT_BACKUP_DIR", "").strip() or None,
         backup_keep=_int("UPDOOT_BACKUP_KEEP", 14),
+        exports_dir=os.environ.get("UPDOOT_EXPORTS_DIR", "").strip() or None,
         webhooks_allow_private=os.environ.get("UPDOOT_WEBHOOKS_ALLOW_PRIVATE", "").strip()
         in ("1", "true", "yes"),
     )

@@ -3,16 +3,14 @@ what the hydrated state sends to the browser."""
 
 from __future__ import annotations
 
-import base64
-import io
 import json
-import zipfile
 
 from sqlmodel import select
 
-from tests.state.conftest import call, new_state, redirect_target, toast_text
+from tests.state.conftest import call, events_of, new_state, redirect_target, toast_text
 from updoot_app import db
-from updoot_app.models import ApiToken, AuthSession, Membership, User, Workspace
+from updoot_app.models import ApiToken, ArchiveExport, AuthSession, Membership, User, Workspace
+from updoot_app.services.archive import archive_jobs
 from updoot_app.services.identity import workspaces
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.state.app_state import AppState
@@ -168,28 +166,42 @@ def test_hydrated_state_holds_no_secrets_or_other_workspaces(alice, bob):
     assert "$argon2" not in sent
 
 
-def _download_bytes(result) -> bytes:
-    text = str(result)
-    start = text.index("base64,") + len("base64,")
-    end = start
-    while end < len(text) and (text[end].isalnum() or text[end] in "+/="):
-        end += 1
-    return base64.b64decode(text[start:end])
-
-
-def test_only_the_owner_downloads_the_workspace_archive(alice, bob):
+def test_only_the_owner_prepares_the_workspace_archive(alice, bob, tmp_path, monkeypatch):
+    monkeypatch.setenv("UPDOOT_EXPORTS_DIR", str(tmp_path))
+    handed: list[int] = []
+    monkeypatch.setattr(archive_jobs, "_dispatcher", handed.append)
     settings = new_state(SettingsState, alice.token)
-    result = call(settings, "download_archive")
-    assert "alice-co-archive.zip" in str(result)
-    with zipfile.ZipFile(io.BytesIO(_download_bytes(result))) as archive:
-        manifest = json.loads(archive.read("manifest.json"))
-        users = json.loads(archive.read("users.json"))
-    assert manifest["workspace"]["slug"] == "alice-co"
-    assert [u["email"] for u in users] == [alice.email]  # nobody of Bob's workspace
+    assert call(settings, "load") is None and settings.archive_status == ""
+    result = call(settings, "prepare_archive")
+    assert "being prepared" in toast_text(result)
+    assert any("watch_archive" in str(e) for e in events_of(result))
+    assert settings.archive_status == "queued" and settings.archive_busy
+    assert settings.archive_url == "" and len(handed) == 1
+    again = call(settings, "prepare_archive")   # a second click: the same one
+    assert "already being prepared" in toast_text(again) and len(handed) == 1
+    reloaded = new_state(SettingsState, alice.token)   # another tab goes on watching
+    assert "watch_archive" in str(call(reloaded, "load"))
+
+    archive_jobs.run_archive(handed[0])
+    call(settings, "load")
+    assert settings.archive_status == "done" and settings.archive_percent == 100
+    assert settings.archive_url == f"/downloads/archives/{handed[0]}.zip"
+    assert settings.archive_text.startswith("Ready: ")
+    assert call(settings, "load") is None   # nothing to watch
+
+    # Bob, owner of his own workspace, sees none of it and asks for his own.
+    other = new_state(SettingsState, bob.token)
+    call(other, "load")
+    assert other.archive_status == "" and other.archive_url == ""
+
     call(settings, "invite", {"email": "admin@example.com", "role": "admin"})
     joiner = new_state(AuthState)
     joiner.router.page.params["token"] = settings.invite_link.rsplit("/", 1)[1]
     call(joiner, "accept_invite", {"password": "admin password 1"})
     admin = new_state(SettingsState, joiner.auth_token)
-    refused = call(admin, "download_archive")
-    assert "owner" in toast_text(refused) and "base64" not in str(refused)
+    call(admin, "load")
+    assert admin.archive_status == "" and admin.archive_url == ""   # not shown below owner
+    refused = call(admin, "prepare_archive")
+    assert "owner" in toast_text(refused) and len(handed) == 1
+    with db.session_scope() as s:
+        assert len(s.exec(select(ArchiveExport)).all()) == 1

@@ -15,6 +15,7 @@ from updoot_app.api import (
     routes_credit_notes,
     routes_deal_contacts,
     routes_deals,
+    routes_downloads,
     routes_exports,
     routes_goals,
     routes_icp_evidence,
@@ -110,4 +111,6 @@ def create_api() -> FastAPI:
     api.include_router(v1)
     # Outside /api/v1 and without a token: the client's PDF behind a quote's public link.
     api.include_router(routes_quotes.public_router)
+    # Outside /api/v1, with the browser's session cookie: files a page links to.
+    api.include_router(routes_downloads.router)
     return api

@@ -12,9 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from huey import Huey, RedisHuey, SqliteHuey
-from sqlalchemy.engine import make_url
 
-from updoot_app.settings import DEFAULT_DATA_DIR, Settings, load_settings
+from updoot_app.settings import DEFAULT_DATA_DIR, Settings, beside_database, load_settings
 
 
 def jobs_db_path(settings: Settings) -> Path:
@@ -22,11 +21,7 @@ def jobs_db_path(settings: Settings) -> Path:
     SQLite database, or data/updoot-jobs.db."""
     if settings.jobs_db_path:
         return Path(settings.jobs_db_path)
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        db_file = Path(url.database)
-        return db_file.with_name(f"{db_file.stem}-jobs.db")
-    return DEFAULT_DATA_DIR / "updoot-jobs.db"
+    return beside_database(settings, "-jobs.db") or DEFAULT_DATA_DIR / "updoot-jobs.db"
 
 
 def make_huey(settings: Settings) -> Huey:

@@ -8,7 +8,7 @@ from pathlib import Path
 from huey import crontab
 
 from updoot_app.jobs.queue import huey
-from updoot_app.services.archive import rotation
+from updoot_app.services.archive import archive_jobs, rotation
 from updoot_app.services.billing.documents import today
 from updoot_app.services.integrations import webhook_delivery, webhook_events, webhook_overdue
 from updoot_app.services.mail import delivery, dispatch, recurring_runs, reminders, today_digest
@@ -124,7 +124,30 @@ def daily_backup() -> None:
     log.info("daily backup: %s (%s pruned)", result.written, len(result.pruned))
 
 
+@huey.task()
+def write_archive(export_id: int) -> None:
+    """A workspace archive asked for in Settings (archive_jobs.py); a second run of
+    the same id finds it claimed and does nothing."""
+    outcome = archive_jobs.run_archive(export_id)
+    if outcome.status == "failed":
+        log.warning("workspace archive %s failed: %s", export_id, outcome.error)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_archives() -> None:
+    """Every minute: fail archives a dead worker left running, delete expired ones
+    and stray files, and hand queued ones whose job was lost to the queue again."""
+    result = archive_jobs.sweep()
+    for export_id in result.requeue:
+        write_archive(export_id)
+
+
+def enqueue_archive(export_id: int) -> None:
+    write_archive(export_id)
+
+
 dispatch.set_dispatcher(enqueue_delivery)
+archive_jobs.set_dispatcher(enqueue_archive)
 # Every process that imports the queue (server, `updoot jobs`, the CLI) turns the
 # activity log's actions into webhook deliveries (webhook_events.py says why here).
 webhook_events.set_dispatcher(enqueue_webhook)

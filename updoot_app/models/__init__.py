@@ -12,6 +12,7 @@ from updoot_app.models.account import (
     Workspace,
 )
 from updoot_app.models.activity import Activity
+from updoot_app.models.archive import ArchiveExport
 from updoot_app.models.billing import (
     BillingLogo,
     BillingSettings,
@@ -56,6 +57,7 @@ from updoot_app.models.schedules import (
 from updoot_app.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
+    "ArchiveExport",
     "Webhook",
     "WebhookDelivery",
     "BUYING_ROLES",

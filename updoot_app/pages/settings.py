@@ -228,9 +228,45 @@ def archive_section() -> rx.Component:
         rx.text("Download everything in this workspace as one zip file: every table as "
                 "JSON with its ids, CSV files of companies, contacts, deals, quotes and "
                 "invoices, and the logo. ", rx.code("updoot import-workspace"),
-                " loads it into this or another Updoot as a new workspace.", size="2"),
-        rx.button("Download archive", on_click=SettingsState.download_archive,
-                  id="download-archive", width="fit-content"),
+                " loads it into this or another Updoot as a new workspace. A big workspace "
+                "takes a while: the archive is prepared in the background, and kept for "
+                "24 hours.", size="2"),
+        rx.cond(
+            SettingsState.archive_busy,
+            rx.vstack(
+                rx.progress(value=SettingsState.archive_percent, width="100%",
+                            max_width="420px", aria_label="Archive progress",
+                            id="archive-progress"),
+                rx.text(SettingsState.archive_text, size="2", id="archive-status",
+                        role="status"),
+                spacing="2", width="100%",
+            ),
+        ),
+        rx.cond(
+            SettingsState.archive_status == "failed",
+            rx.callout(SettingsState.archive_text, icon="triangle-alert", color_scheme="red",
+                       role="alert", width="100%", id="archive-error"),
+        ),
+        rx.cond(
+            SettingsState.archive_url != "",
+            rx.vstack(
+                rx.text(SettingsState.archive_text, size="2", id="archive-ready"),
+                # A file, not a page: the browser fetches it (reload_document keeps
+                # React Router's client-side navigation out of the click).
+                rx.button(rx.el.a(rx.icon("download", size=16), "Download archive",
+                                  href=SettingsState.archive_url, download="",
+                                  reload_document=True),
+                          as_child=True, id="download-archive", width="fit-content"),
+                spacing="2", width="100%",
+            ),
+        ),
+        rx.button(rx.cond(SettingsState.archive_busy, "Preparing…",
+                          rx.cond(SettingsState.archive_status == "", "Prepare archive",
+                                  "Prepare a new archive")),
+                  on_click=SettingsState.prepare_archive,
+                  disabled=SettingsState.archive_busy, variant=rx.cond(
+                      SettingsState.archive_url != "", "soft", "solid"),
+                  id="prepare-archive", width="fit-content"),
         id="archive",
     )
 

@@ -10,8 +10,6 @@ from updoot_app.services.identity.access import ROLE_LABELS, Principal
 from updoot_app.settings import load_settings
 from updoot_app.state.guard import guard, public
 
-SESSION_COOKIE = "updoot_session"
-
 
 class AppState(rx.State):
     """Holds the session token (a claim checked against the database on every
@@ -19,7 +17,7 @@ class AppState(rx.State):
 
     auth_token: str = rx.Cookie(
         "",
-        name=SESSION_COOKIE,
+        name=sessions.SESSION_COOKIE,
         path="/",
         max_age=load_settings().session_days * 86400,
         same_site="strict",

@@ -1,6 +1,8 @@
 """The complete archive of one workspace (`updoot export`): every table of the
 workspace as JSON with its ids, the users its rows refer to, the logo, the CSVs,
-and a manifest with the schema revision (the format: workspace_format.py).
+and a manifest with the schema revision (the format: workspace_format.py). Written
+into a file object with progress reports for the job of Settings (archive_jobs.py),
+or into memory for `updoot export`.
 
 Owners only: the archive holds everything, members' emails included. Rows are
 read with core selects, one table at a time, in id order.
@@ -11,6 +13,9 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -46,48 +51,84 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
-def _users(session: Session, data: dict[str, list[dict]]) -> list[dict]:
+def _user_ids(name: str, rows: list[dict]) -> set[int]:
+    """The users one table's rows refer to."""
     ids = set()
-    for name, rows in data.items():
-        for col, target in fmt.references(name).items():
-            if target == "users":
-                ids.update(r[col] for r in rows if r.get(col) is not None)
-        if name == "activities":
-            ids.update(r["entity_id"] for r in rows
-                       if r["entity_type"] == "user" and r["entity_id"] is not None)
+    for col, target in fmt.references(name).items():
+        if target == "users":
+            ids.update(r[col] for r in rows if r.get(col) is not None)
+    if name == "activities":
+        ids.update(r["entity_id"] for r in rows
+                   if r["entity_type"] == "user" and r["entity_id"] is not None)
+    return ids
+
+
+def _users(session: Session, ids: set[int]) -> list[dict]:
     users = session.execute(select(User.id, User.email, User.name)
                             .where(User.id.in_(ids)).order_by(User.id)).all()
     return [{"id": i, "email": e, "name": n} for i, e, n in users]
 
 
-def dump_workspace(session: Session, principal: Principal) -> bytes:
-    """The zip of the caller's whole workspace."""
+@dataclass(frozen=True)
+class Progress:
+    """How far an archive is: files written into the zip of all it will hold, and
+    the table rows written so far."""
+
+    files_done: int
+    files_total: int
+    rows_written: int
+
+
+def write_workspace(session: Session, principal: Principal, out: BinaryIO,
+                    progress: Callable[[Progress], None] | None = None) -> dict:
+    """Write the zip of the caller's whole workspace into `out`, one table at a time
+    (only one table's rows in memory), calling `progress` after each file; returns
+    the manifest. The manifest goes last: it counts what was written."""
     principal.require("owner")
     ws_id = principal.workspace_id
     workspace = session.get(Workspace, ws_id)
-    data = {name: _rows(session, name, ws_id) for name in fmt.TABLES}
     logo = session.get(BillingLogo, ws_id)
     logo_name = fmt.LOGO_NAMES.get(logo.content_type) if logo is not None else None
-    manifest = {
-        "format": fmt.FORMAT, "format_version": fmt.FORMAT_VERSION,
-        "schema_revision": migrations.head_revision(),
-        "exported_at": utcnow().isoformat(timespec="seconds"),
-        "workspace": {"id": ws_id, "name": workspace.name, "slug": workspace.slug,
-                      "currency": workspace.currency,
-                      "stale_after_days": workspace.stale_after_days,
-                      "time_zone": workspace.time_zone},
-        "tables": {name: len(rows) for name, rows in data.items()},
-        "logo": logo_name, "csv": list(export.ZIP_FILES),
-    }
-    out = io.BytesIO()
+    started = utcnow().isoformat(timespec="seconds")
+    total = len(fmt.TABLES) + len(export.ZIP_FILES) + 2 + (1 if logo_name else 0)
+    counts: dict[str, int] = {}
+    user_ids: set[int] = set()
+    done = rows_written = 0
+
+    def wrote(name: str, content: bytes, rows: int = 0) -> None:
+        nonlocal done, rows_written
+        archive.writestr(name, content)
+        done, rows_written = done + 1, rows_written + rows
+        if progress is not None:
+            progress(Progress(done, total, rows_written))
+
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(fmt.MANIFEST, _json(manifest))
-        archive.writestr(fmt.USERS, _json(_users(session, data)))
-        for name, rows in data.items():
-            archive.writestr(f"data/{name}.json", _json(rows))
+        for name in fmt.TABLES:
+            rows = _rows(session, name, ws_id)
+            counts[name] = len(rows)
+            user_ids |= _user_ids(name, rows)
+            wrote(f"data/{name}.json", _json(rows), len(rows))
+        wrote(fmt.USERS, _json(_users(session, user_ids)))
         if logo_name:
-            archive.writestr(logo_name, logo.data)
+            wrote(logo_name, logo.data)
         for kind in export.KINDS:
-            archive.writestr(f"{kind}.csv", export.export_csv(session, principal, kind))
-        archive.writestr("journal.csv", journal.journal_csv(session, principal))
+            wrote(f"{kind}.csv", export.export_csv(session, principal, kind))
+        wrote("journal.csv", journal.journal_csv(session, principal))
+        manifest = {
+            "format": fmt.FORMAT, "format_version": fmt.FORMAT_VERSION,
+            "schema_revision": migrations.head_revision(), "exported_at": started,
+            "workspace": {"id": ws_id, "name": workspace.name, "slug": workspace.slug,
+                          "currency": workspace.currency,
+                          "stale_after_days": workspace.stale_after_days,
+                          "time_zone": workspace.time_zone},
+            "tables": counts, "logo": logo_name, "csv": list(export.ZIP_FILES),
+        }
+        wrote(fmt.MANIFEST, _json(manifest))
+    return manifest
+
+
+def dump_workspace(session: Session, principal: Principal) -> bytes:
+    """The zip of the caller's whole workspace, in memory (`updoot export`)."""
+    out = io.BytesIO()
+    write_workspace(session, principal, out)
     return out.getvalue()

@@ -58,6 +58,7 @@ NOT_ARCHIVED = {
     "outbox_messages": "this deployment's delivery record (importing it would send again)",
     "webhooks": "credentials/endpoints of this deployment",
     "webhook_deliveries": "this deployment's delivery record (importing it would send again)",
+    "archive_exports": "this deployment's record of archives made (files on its disk)",
 }
 LEFT_OUT = {"quotes": ("public_token_hash",), "billing_logos": ("data",),
             # the outbox is not archived: which step or run was sent is kept, not the mail

@@ -17,6 +17,11 @@ from updoot_app.models.types import utcnow
 from updoot_app.services.platform import security
 from updoot_app.settings import load_settings
 
+# The browser's cookie that carries the session token: set by the app's state
+# (state/app_state.py), read by the few plain HTTP routes a page links to
+# (api/routes_downloads.py).
+SESSION_COOKIE = "updoot_session"
+
 
 def start_session(session: Session, user_id: int, workspace_id: int) -> str:
     """Create a session row and return the raw token (only its hash is stored)."""

@@ -18,7 +18,7 @@ it; a person switches it on again). Each delivery is its own job with a TIMEOUT_
 bound, so a slow or dead receiver never holds up the deliveries behind it.
 
 These functions take no session: each step commits on its own (the claim before
-the network call, the outcome after it).
+the network call, the outcome after it; platform/delivery_attempts.py).
 """
 
 from __future__ import annotations
@@ -26,12 +26,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import update
-from sqlmodel import select
 
 from updoot_app import db
 from updoot_app.models import Webhook, WebhookDelivery
@@ -39,7 +36,8 @@ from updoot_app.models.types import utcnow
 from updoot_app.services.integrations import webhook_bodies
 from updoot_app.services.integrations.webhook_events import TEST_EVENT
 from updoot_app.services.integrations.webhooks import SECRET_PREFIX, check_url
-from updoot_app.services.platform import activity
+from updoot_app.services.platform import activity, delivery_attempts
+from updoot_app.services.platform.delivery_attempts import Outcome
 from updoot_app.services.platform.errors import ValidationError
 
 MAX_ATTEMPTS = 6
@@ -50,16 +48,8 @@ DISABLE_AFTER = 5
 USER_AGENT = "Updoot-Webhooks/1"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: str                      # "delivered" | "queued" (retry later) | "failed" | "skipped"
-    retry_in_s: float | None = None
-    error: str | None = None
-    response_status: int | None = None
-
-
-def backoff_s(attempts: int) -> float:
-    return BACKOFF_BASE_S * 2 ** max(attempts - 1, 0)
+_attempts = delivery_attempts.Attempts(WebhookDelivery, BACKOFF_BASE_S)
+_claim, _finish, backoff_s = _attempts.claim, _attempts.finish, _attempts.backoff_s
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -79,16 +69,6 @@ def headers(secret: str, msg_id: str, timestamp: int, body: str) -> dict[str, st
 
 # --- the steps ----------------------------------------------------------------------------
 
-def _claim(delivery_id: int, now: datetime) -> bool:
-    with db.session_scope(write=True) as session:
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "queued",
-                   WebhookDelivery.next_attempt_at <= now)
-            .values(status="sending", attempts=WebhookDelivery.attempts + 1, claimed_at=now))
-        return result.rowcount == 1
-
-
 def _load(delivery_id: int) -> tuple[WebhookDelivery | None, Webhook | None]:
     """The delivery and its endpoint (None when the endpoint, and with it the
     delivery, was deleted meanwhile); the body composed and stored by the first
@@ -102,14 +82,6 @@ def _load(delivery_id: int) -> tuple[WebhookDelivery | None, Webhook | None]:
             row.body = webhook_bodies.compose(session, row)
             session.add(row)
         return row, hook
-
-
-def _finish(delivery_id: int, **values) -> None:
-    with db.session_scope(write=True) as session:
-        session.execute(update(WebhookDelivery)
-                        .where(WebhookDelivery.id == delivery_id,
-                               WebhookDelivery.status == "sending")
-                        .values(**values))
 
 
 def _endpoint_result(webhook_id: int, *, ok: bool, gone: bool = False) -> None:
@@ -179,8 +151,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> Outcome:
         _endpoint_result(hook.id, ok=False, gone=code == 410)
         return Outcome("failed", error=error, response_status=code)
     delay = backoff_s(row.attempts)
-    _finish(delivery_id, status="queued", response_status=code, last_error=error[:1000],
-            next_attempt_at=utcnow() + timedelta(seconds=delay))
+    _attempts.retry_later(delivery_id, delay, response_status=code, last_error=error[:1000])
     return Outcome("queued", retry_in_s=delay, error=error, response_status=code)
 
 
@@ -189,22 +160,13 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> Outcome:
 def due_delivery_ids(now: datetime | None = None, limit: int = 500) -> list[int]:
     """Queued deliveries whose time has come (a hand-over after COMMIT that was
     lost, a retry whose job was lost, a row written without the queue)."""
-    now = now or utcnow()
-    with db.session_scope() as session:
-        return list(session.exec(
-            select(WebhookDelivery.id)
-            .where(WebhookDelivery.status == "queued", WebhookDelivery.next_attempt_at <= now)
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)))
+    return _attempts.due_ids(now or utcnow(), limit)
 
 
 def requeue_interrupted(now: datetime | None = None) -> int:
     """Deliveries left "sending" longer than LEASE by a process that died: queued
     again (at least once; the receiver dedupes by webhook-id). Returns how many."""
     now = now or utcnow()
-    with db.session_scope(write=True) as session:
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.status == "sending", WebhookDelivery.claimed_at < now - LEASE)
-            .values(status="queued", next_attempt_at=now,
-                    last_error="The sender stopped during this attempt; sent again."))
-        return result.rowcount
+    return _attempts.expire_leases(now, LEASE, status="queued", next_attempt_at=now,
+                                   last_error="The sender stopped during this attempt; "
+                                              "sent again.")

@@ -13,7 +13,7 @@ anything else (server down, 4xx, timeout) is retried with exponential backoff,
 MAX_ATTEMPTS in all, then failed with the server's reason.
 
 These functions take no session: each step must commit on its own (the claim
-before the network call, the outcome after it).
+before the network call, the outcome after it; platform/delivery_attempts.py).
 """
 
 from __future__ import annotations
@@ -21,18 +21,15 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import update
-from sqlmodel import select
-
-from updoot_app import db
 from updoot_app.models import OutboxMessage
 from updoot_app.models.types import utcnow
 from updoot_app.services.mail import compose
 from updoot_app.services.mail.smtp_config import SmtpConfig, smtp_config
+from updoot_app.services.platform import delivery_attempts
+from updoot_app.services.platform.delivery_attempts import Outcome
 from updoot_app.services.platform.errors import NotConfigured
 
 MAX_ATTEMPTS = 5
@@ -43,35 +40,8 @@ INTERRUPTED = ("The sender stopped while this message was being sent; it may hav
                "been delivered. Retry sends it again with the same Message-ID.")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: str                      # "sent" | "queued" (retry later) | "failed" | "skipped"
-    retry_in_s: float | None = None
-    error: str | None = None
-
-
-def backoff_s(attempts: int) -> float:
-    return BACKOFF_BASE_S * 2 ** max(attempts - 1, 0)
-
-
-def _claim(outbox_id: int, now: datetime) -> OutboxMessage | None:
-    """Claim the row and read it in one statement (UPDATE … RETURNING, one
-    transaction, committed before any sending): the row as claimed, or None when
-    it is not queued and due (sent, failed, or another worker has it)."""
-    with db.session_scope(write=True) as session:
-        return session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "queued",
-                   OutboxMessage.next_attempt_at <= now)
-            .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=now)
-            .returning(OutboxMessage)).one_or_none()
-
-
-def _finish(outbox_id: int, **values) -> None:
-    with db.session_scope(write=True) as session:
-        session.execute(update(OutboxMessage)
-                        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "sending")
-                        .values(**values))
+_attempts = delivery_attempts.Attempts(OutboxMessage, BACKOFF_BASE_S)
+_claim, _finish, backoff_s = _attempts.claim_row, _attempts.finish, _attempts.backoff_s
 
 
 def send_over_smtp(config: SmtpConfig, message: EmailMessage) -> None:
@@ -123,8 +93,7 @@ def deliver(outbox_id: int, *, now: datetime | None = None) -> Outcome:
             _finish(outbox_id, status="failed", last_error=reason[:1000])
             return Outcome("failed", error=reason)
         delay = backoff_s(row.attempts)
-        _finish(outbox_id, status="queued", last_error=reason[:1000],
-                next_attempt_at=utcnow() + timedelta(seconds=delay))
+        _attempts.retry_later(outbox_id, delay, last_error=reason[:1000])
         return Outcome("queued", retry_in_s=delay, error=reason)
     _finish(outbox_id, status="sent", sent_at=utcnow(), last_error=None)
     return Outcome("sent")
@@ -133,21 +102,11 @@ def deliver(outbox_id: int, *, now: datetime | None = None) -> Outcome:
 def due_message_ids(now: datetime | None = None, limit: int = 500) -> list[int]:
     """Queued messages whose time has come: what a sweep hands to the queue again
     (a message whose hand-over after COMMIT was lost, a retry whose job was lost)."""
-    now = now or utcnow()
-    with db.session_scope() as session:
-        return list(session.exec(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+    return _attempts.due_ids(now or utcnow(), limit)
 
 
 def fail_interrupted(now: datetime | None = None) -> int:
     """Messages left "sending" longer than LEASE by a process that died: failed,
     never re-sent by themselves (at most once). Returns how many."""
-    now = now or utcnow()
-    with db.session_scope(write=True) as session:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - LEASE)
-            .values(status="failed", last_error=INTERRUPTED))
-        return result.rowcount
+    return _attempts.expire_leases(now or utcnow(), LEASE, status="failed",
+                                   last_error=INTERRUPTED)

@@ -1,5 +1,5 @@
 """Settings page: workspace, members and invites, API tokens, activity log, and the
-owner's download of the whole workspace."""
+owner's archive of the whole workspace (made by the job queue, polled while it runs)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from updoot_app import db
-from updoot_app.services.archive import workspace_dump
+from updoot_app.services.archive import archive_job_reads, archive_jobs
 from updoot_app.services.identity import tokens, workspaces
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform import activity
@@ -24,9 +24,9 @@ def _text(form: object, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _archive_of(p: Principal) -> bytes:
-    with db.session_scope() as session:
-        return workspace_dump.dump_workspace(session, p)
+# How long the page keeps polling an archive in the making (1 s apart); a reload
+# polls again.
+ARCHIVE_WATCH_POLLS = 3600
 
 
 class SettingsState(AppState):
@@ -42,6 +42,24 @@ class SettingsState(AppState):
     log: list[dict[str, str]] = []
     form_error: str = ""
     ws_time_zone: str = "UTC"
+    archive_status: str = ""    # "" (none yet) | queued | running | done | failed
+    archive_text: str = ""
+    archive_percent: int = 0
+    archive_url: str = ""
+    archive_watching: bool = False
+
+    @rx.var
+    def archive_busy(self) -> bool:
+        return self.archive_status in ("queued", "running")
+
+    def _read_archive(self, session, p: Principal) -> None:
+        view = archive_job_reads.latest_archive(session, p) if p.can("owner") else None
+        if view is None:
+            self.archive_status = self.archive_text = self.archive_url = ""
+            self.archive_percent = 0
+            return
+        self.archive_status, self.archive_text = view.status, archive_job_reads.describe(view)
+        self.archive_percent, self.archive_url = view.percent, view.download_url
 
     def _refresh(self, session, p: Principal) -> None:
         ws = workspaces.get_workspace(session, p)
@@ -64,6 +82,8 @@ class SettingsState(AppState):
         self.invite_link = self.new_token = self.form_error = ""
         with db.session_scope() as session:
             self._refresh(session, p)
+            self._read_archive(session, p)
+        return SettingsState.watch_archive if self.archive_busy else None
 
     @rx.event
     @guard("viewer")
@@ -152,11 +172,34 @@ class SettingsState(AppState):
         return rx.redirect("/dashboard")
 
     @rx.event
+    @guard("owner")
+    def prepare_archive(self, p: Principal):
+        """Queue the archive of the whole workspace (the job writes it); a second
+        click while one is in the making shows that one."""
+        with db.session_scope() as session:
+            requested = archive_jobs.request_archive(session, p)
+        with db.session_scope() as session:
+            self._read_archive(session, p)
+        note = ("The archive is being prepared: this page shows its progress."
+                if requested.started else "An archive is already being prepared.")
+        return [rx.toast.info(note), SettingsState.watch_archive]
+
+    @rx.event(background=True)
     @guard("owner", writes=False)
-    async def download_archive(self, p: Principal):
-        """The whole workspace as one zip (the archive of `updoot export`), built on a
-        worker thread so other tabs' events go on meanwhile. A workspace too big for
-        one request waits for the job queue (a background job with progress)."""
-        data = await asyncio.to_thread(_archive_of, p)
-        return rx.download(data=data, filename=f"{p.workspace_slug}-archive.zip",
-                           mime_type="application/zip")
+    async def watch_archive(self, p: Principal):
+        """Re-read the archive once a second while it is queued or running."""
+        async with self:
+            if self.archive_watching:
+                return
+            self.archive_watching = True
+        try:
+            for _ in range(ARCHIVE_WATCH_POLLS):
+                await asyncio.sleep(1)
+                async with self:
+                    with db.session_scope() as session:
+                        self._read_archive(session, p)
+                    if not self.archive_busy:
+                        break
+        finally:
+            async with self:
+                self.archive_watching = False
