@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import state_tree  # noqa: E402
+
 N_COMPANIES = 50_000
 DEALS_PER_COMPANY = 0.2  # 10,000 deals
 SMALL_COMPANIES = 50  # x 0.2 = 10 deals
@@ -81,25 +83,13 @@ def make_db(path: Path, companies: int, email: str = EMAIL) -> tuple[str, str]:
 
 
 def _pipeline_state(token: str):
-    import reflex as rx
-
-    import updoot_app.updoot_app  # noqa: F401 - registers the states
-    from updoot_app.state.app_state import AppState
     from updoot_app.state.crm.pipeline_state import PipelineState
 
-    root = rx.State(_reflex_internal_init=True)
-    root.get_substate(AppState.get_full_name().split(".")[1:]).auth_token = token
-    return root.get_substate(PipelineState.get_full_name().split(".")[1:])
+    return state_tree.signed_in_state(PipelineState, token)
 
 
 def _load(state) -> float:
-    fn = type(state).event_handlers["load"].fn
-    start = time.perf_counter()
-    result = fn(state)
-    elapsed = time.perf_counter() - start
-    if result is not None:
-        raise RuntimeError(f"load refused: {result}")
-    return elapsed
+    return state_tree.timed_load(state)
 
 
 def measure_load(url: str, token: str, runs: int = RUNS) -> tuple[float, int, int, int]:

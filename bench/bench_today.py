@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import state_tree  # noqa: E402
 from bench.bench_pipeline import _cheap_hashing, browser_session, served  # noqa: E402
 
 N_COMPANIES = 50_000
@@ -117,25 +118,13 @@ def member_token(url: str, owner_token: str) -> str:
 
 
 def _today_state(token: str):
-    import reflex as rx
-
-    import updoot_app.updoot_app  # noqa: F401 - registers the states
-    from updoot_app.state.app_state import AppState
     from updoot_app.state.crm.today_state import TodayState
 
-    root = rx.State(_reflex_internal_init=True)
-    root.get_substate(AppState.get_full_name().split(".")[1:]).auth_token = token
-    return root.get_substate(TodayState.get_full_name().split(".")[1:])
+    return state_tree.signed_in_state(TodayState, token)
 
 
 def _load(state) -> float:
-    fn = type(state).event_handlers["load"].fn
-    start = time.perf_counter()
-    result = fn(state)
-    elapsed = time.perf_counter() - start
-    if result is not None:
-        raise RuntimeError(f"load refused: {result}")
-    return elapsed
+    return state_tree.timed_load(state)
 
 
 def measure(url: str, tokens: list[str], runs: int = RUNS) -> list[tuple[float, int, int]]:

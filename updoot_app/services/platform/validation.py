@@ -32,6 +32,20 @@ def reject_unknown(data: Mapping, allowed: Iterable[str]) -> None:
         raise ValidationError(name, f"Unknown field {name}.")
 
 
+def form_text(form: object, keys: tuple[str, ...]) -> dict[str, str]:
+    """The stripped text fields `keys` of a submitted form (a client may send
+    anything: a missing form or a field that is not text is refused)."""
+    if not isinstance(form, dict):
+        raise ValidationError("form", "Fill in the form.")
+    out = {}
+    for key in keys:
+        value = form.get(key, "")
+        if not isinstance(value, str):
+            raise ValidationError(key, "Fill in the form with text.")
+        out[key] = value.strip()
+    return out
+
+
 def clean_email(raw: object, field: str = "email") -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise ValidationError(field, "Enter an email address.")

@@ -10,6 +10,7 @@ from updoot_app.services.identity.access import Principal
 from updoot_app.services.identity.workspaces import get_workspace
 from updoot_app.services.platform.errors import NotFound, ValidationError
 from updoot_app.services.platform.money_display import format_money
+from updoot_app.services.platform.validation import form_text
 from updoot_app.services.profiles.scoring_model import FIELD_LABELS
 from updoot_app.state.app_state import AppState
 from updoot_app.state.guard import guard
@@ -22,18 +23,6 @@ RESULT_LABELS = {"match": "match", "miss": "miss", "unknown": "unknown",
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
-
-
-def _form_text(form: object, keys: tuple[str, ...]) -> dict[str, str]:
-    if not isinstance(form, dict):
-        raise ValidationError("form", "Fill in the form.")
-    out = {}
-    for key in keys:
-        value = form.get(key, "")
-        if not isinstance(value, str):
-            raise ValidationError(key, "Fill in the form with text.")
-        out[key] = value.strip()
-    return out
 
 
 class CompanyState(AppState):
@@ -132,7 +121,7 @@ class CompanyState(AppState):
     @guard("member")
     def save(self, p: Principal, form: dict):
         try:
-            data = _form_text(form, ("name", "domain", "industry", "employees",
+            data = form_text(form, ("name", "domain", "industry", "employees",
                                      "annual_revenue", "country", "tech_stack", "triggers",
                                      "tags", "notes", "tax_id", "billing_address"))
             for key in ("tech_stack", "triggers", "tags"):
@@ -152,7 +141,7 @@ class CompanyState(AppState):
     @guard("member")
     def add_contact(self, p: Principal, form: dict):
         try:
-            data = _form_text(form, ("first_name", "last_name", "title", "email", "phone"))
+            data = form_text(form, ("first_name", "last_name", "title", "email", "phone"))
             persona = form.get("persona_id", "") if isinstance(form, dict) else ""
             data["persona_id"] = "" if persona in ("", NO_PERSONA) else persona
             with db.session_scope() as session:
@@ -170,7 +159,7 @@ class CompanyState(AppState):
     @guard("member")
     def add_to_pipeline(self, p: Principal, form: dict):
         try:
-            data = _form_text(form, ("title", "value"))
+            data = form_text(form, ("title", "value"))
             data["value"] = data["value"].replace(",", "") or "0"
             with db.session_scope() as session:
                 company = companies.get_company(session, p.workspace_id, self._company_id())
@@ -190,7 +179,7 @@ class CompanyState(AppState):
     @guard("member")
     def log_interaction(self, p: Principal, form: dict):
         try:
-            data = _form_text(form, ("kind", "summary", "outcome", "objections"))
+            data = form_text(form, ("kind", "summary", "outcome", "objections"))
             persona = form.get("persona_id", "")
             data["persona_id"] = "" if persona in ("", NO_PERSONA) else persona
             data["objections"] = [o.strip() for o in data["objections"].split(";") if o.strip()]

@@ -17,25 +17,12 @@ from updoot_app.services.crm import follow_up_reads, follow_up_view, follow_ups,
 from updoot_app.services.crm import today as engine
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.validation import clean_id
+from updoot_app.services.platform.validation import clean_id, form_text
 from updoot_app.state.guard import guard
 
 FORM_KEYS = ("title", "type", "due_on", "due_at", "assignee_id", "notes")
 LOG_KINDS = ("call", "email", "meeting", "note")
 NO_LOG = "none"
-
-
-def form_fields(form: object, keys: tuple[str, ...]) -> dict[str, str]:
-    """The text fields of a submitted form (a client may send anything)."""
-    if not isinstance(form, dict):
-        raise ValidationError("form", "Fill in the form.")
-    out = {}
-    for key in keys:
-        value = form.get(key, "")
-        if not isinstance(value, str):
-            raise ValidationError(key, "Fill in the form with text.")
-        out[key] = value.strip()
-    return out
 
 
 def optional_id(raw: object, field: str) -> int | None:
@@ -79,7 +66,7 @@ class FollowUpDialogs(rx.State, mixin=True):
     @rx.event
     @guard("member")
     def save_follow_up(self, p: Principal, form: dict):
-        data = form_fields(form, FORM_KEYS)
+        data = form_text(form, FORM_KEYS)
         try:
             with db.session_scope() as session:
                 follow_ups.create_follow_up(session, p, {**self._fu_links, **data})
@@ -112,7 +99,7 @@ class FollowUpDialogs(rx.State, mixin=True):
     @rx.event
     @guard("member")
     def finish_done(self, p: Principal, form: dict):
-        data = form_fields(form, ("log_kind", "summary", "next_title", "next_type",
+        data = form_text(form, ("log_kind", "summary", "next_title", "next_type",
                                   "next_due_on"))
         schedule = isinstance(form, dict) and form.get("schedule_next") in ("on", "true", True)
         log = None if data["log_kind"] in ("", NO_LOG) else \

@@ -11,9 +11,10 @@ from updoot_app.services.crm.companies import get_company
 from updoot_app.services.crm.deal_reads import get_deal
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.platform.errors import NotFound, ValidationError
+from updoot_app.services.platform.validation import form_text
 from updoot_app.state.app_state import AppState
 from updoot_app.state.crm.company_state import CompanyState
-from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs, form_fields
+from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs
 from updoot_app.state.guard import guard
 
 
@@ -60,7 +61,7 @@ class CompanyFollowUpsState(FollowUpDialogs, AppState):
     @rx.event
     @guard("member")
     def record_signal(self, p: Principal, form: dict):
-        data = form_fields(form, ("trigger", "other_trigger", "occurred_on", "note"))
+        data = form_text(form, ("trigger", "other_trigger", "occurred_on", "note"))
         trigger = data.pop("other_trigger") or data["trigger"]
         try:
             with db.session_scope() as session:

@@ -12,9 +12,9 @@ from updoot_app.services.crm.companies import get_company
 from updoot_app.services.identity.access import Principal
 from updoot_app.services.mail import today_digest
 from updoot_app.services.platform.errors import ValidationError
-from updoot_app.services.platform.validation import clean_id
+from updoot_app.services.platform.validation import clean_id, form_text
 from updoot_app.state.app_state import AppState
-from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs, form_fields, optional_id
+from updoot_app.state.crm.follow_up_dialogs import FollowUpDialogs, optional_id
 from updoot_app.state.guard import guard
 
 
@@ -91,7 +91,7 @@ class TodayState(FollowUpDialogs, AppState):
     @rx.event
     @guard("member")
     def save_log(self, p: Principal, form: dict):
-        data = form_fields(form, ("kind", "summary", "outcome"))
+        data = form_text(form, ("kind", "summary", "outcome"))
         try:
             with db.session_scope() as session:
                 interactions.log_interaction(session, p, {
