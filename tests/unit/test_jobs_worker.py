@@ -22,7 +22,7 @@ from tests.jobs_helpers import (
 )
 from tests.unit.billing_helpers import new_invoice
 from tests.unit.mail_helpers import outbox_rows
-from updoot_app.jobs import consumer, queue
+from updoot_app.jobs import consumer, priority, queue
 from updoot_app.models.types import utcnow
 from updoot_app.services.mail import delivery
 
@@ -79,22 +79,23 @@ def test_killing_the_worker_mid_burst_loses_nothing_and_sends_nothing_twice(
 # (it cannot be undone, so each case runs in a child).
 PRIORITY_PROBE = """
 import os, sys, threading
-from pathlib import Path
 from updoot_app.jobs import priority
 said = priority.lower_process_priority(int(sys.argv[1]))
 seen = []
 thread = threading.Thread(target=lambda: seen.append(os.getpriority(os.PRIO_PROCESS, 0)))
 thread.start()
 thread.join()
-group = Path("/proc/self/autogroup")
+group = priority.autogroup_niceness()
 print(os.getpriority(os.PRIO_PROCESS, 0), seen[0],
-      group.read_text().split()[-1] if group.exists() else "-", said, sep="|")
+      "-" if group is None else group, said, sep="|")
 """
 
 
 def _autogroups() -> bool:
+    """Autogroup scheduling is on and this kernel shows the group's nice value."""
     flag = Path("/proc/sys/kernel/sched_autogroup_enabled")
-    return flag.exists() and flag.read_text().strip() == "1"
+    return (flag.exists() and flag.read_text().strip() == "1"
+            and priority.autogroup_niceness() is not None)
 
 
 def _probe(niceness: int, *, own_session: bool, start_at: int = 0):
@@ -121,8 +122,8 @@ def test_the_job_worker_lowers_its_priority_and_its_sessions_autogroup():
 def test_the_job_worker_leaves_a_session_it_does_not_lead_alone():
     """Started from a shell (or a test runner), the autogroup is the whole
     session's: only the worker's own nice value changes."""
-    own_group = Path("/proc/self/autogroup")
-    before = own_group.read_text().split()[-1] if own_group.exists() else "-"
+    own_group = priority.autogroup_niceness()
+    before = "-" if own_group is None else str(own_group)
     nice, _, group, said = _probe(7, own_session=False)
     assert nice == max(7, os.getpriority(os.PRIO_PROCESS, 0))
     assert group == before and "autogroup" not in said
@@ -135,3 +136,17 @@ def test_nice_0_keeps_the_priority_and_a_lower_one_is_never_raised():
         assert group == "0"
     nice, thread_nice, _, _ = _probe(5, own_session=True, start_at=12)
     assert (nice, thread_nice) == (12, 12)
+
+
+def test_an_empty_autogroup_file_means_no_autogroup(tmp_path, monkeypatch):
+    """Some sandboxes (gVisor) have /proc/self/autogroup but leave it empty:
+    the worker then only changes nice values, and says nothing of an autogroup."""
+    empty = tmp_path / "autogroup"
+    empty.write_text("")
+    monkeypatch.setattr(priority, "AUTOGROUP", empty)
+    assert priority.autogroup_niceness() is None
+    assert priority._autogroups_on() is False
+    priority._lower_autogroup(10)
+    assert empty.read_text() == "", "nothing written where nothing was read"
+    empty.write_text("/autogroup-12 nice 0\n")
+    assert priority.autogroup_niceness() == 0

@@ -69,10 +69,20 @@ def lower_process_priority(niceness: int = JOB_NICENESS) -> str:
     return done
 
 
+def autogroup_niceness() -> int | None:
+    """This process's autogroup nice value ("/autogroup-12 nice 0" → 0), or None
+    where the kernel shows none: no such file, or an empty or odd one (some
+    sandboxes, e.g. gVisor, have the file but leave it empty)."""
+    try:
+        return int(AUTOGROUP.read_text().split()[-1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _autogroups_on() -> bool:
     try:
         return (Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
-                and AUTOGROUP.exists())
+                and autogroup_niceness() is not None)
     except OSError:
         return False
 
@@ -80,7 +90,8 @@ def _autogroups_on() -> bool:
 def _lower_autogroup(niceness: int) -> None:
     """Raise the autogroup's nice value ("/autogroup-12 nice 0") to `niceness`.
     The kernel takes an unprivileged write at most every 100 ms machine-wide (EAGAIN)."""
-    if niceness <= int(AUTOGROUP.read_text().split()[-1]):
+    current = autogroup_niceness()
+    if current is None or niceness <= current:
         return
     for attempt in range(5):
         try:
