@@ -15,6 +15,7 @@ import reflex as rx  # noqa: E402
 from reflex.plugins.sitemap import SitemapPlugin  # noqa: E402
 
 from updoot_app.settings import load_settings  # noqa: E402
+from updoot_app.theme_colors import ACCENT, radix_stylesheets  # noqa: E402
 
 settings = load_settings()
 
@@ -33,6 +34,11 @@ class RadixThemes(rx.plugins.RadixThemesPlugin):
 
     def get_frontend_dependencies(self, **context) -> tuple[str, ...]:
         return ()
+
+    def get_stylesheet_paths(self, **context) -> tuple[str, ...]:
+        """Radix's stylesheet with only the colour scales Updoot uses (theme_colors.py):
+        the stylesheet blocks the first paint."""
+        return radix_stylesheets() if self.enabled else ()
 
     def pre_compile(self, **context) -> None:
         super().pre_compile(**context)
@@ -77,6 +83,6 @@ config = rx.Config(
     or f"http://localhost:{_port}",
     # `updoot worker` runs the backend alone (reflex refuses a frontend port then).
     **({} if os.environ.get("UPDOOT_WORKER") else {"frontend_port": _port}),
-    plugins=[RadixThemes(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    plugins=[RadixThemes(theme=rx.theme(accent_color=ACCENT, radius="medium"))],
     disable_plugins=[SitemapPlugin],
 )
