@@ -146,16 +146,23 @@ async ([cardSel, stage, countSel]) => {
       }
     });
     // As a person does: the card's Move button opens the menu (and tells the
-    // server which deal); once the menu is for that deal, the stage is picked and
-    // the round trip timed from that click.
+    // server which deal); once the menu is drawn for that deal, the stage is
+    // picked and the round trip timed from that click. Drawn: the check runs in an
+    // animation frame callback, before that frame renders the menu's new content,
+    // so the pick comes in a task after the next frame is rendered (a person cannot
+    // pick a stage they have not seen; clicking inside the callback counted the
+    // menu's drawing, about 3 ms of rendering, in the move's round trip).
     card.querySelector('.move-button').click();
+    const check = () => {
+      if (menu.dataset.deal !== card.dataset.deal) { requestAnimationFrame(check); return; }
+      requestAnimationFrame(() => setTimeout(pick, 0));
+    };
     const pick = () => {
-      if (menu.dataset.deal !== card.dataset.deal) { requestAnimationFrame(pick); return; }
       obs.observe(column.parentElement, {childList: true, characterData: true, subtree: true});
       t0 = performance.now();
       document.querySelector(`#move-menu .move-option[data-stage="${stage}"]`).click();
     };
-    pick();
+    check();
   });
 }
 """
