@@ -2,8 +2,8 @@
 queued in the database and delivered by the job queue to a real SMTP server on
 loopback (aiosmtpd, tests/smtp_sink.py).
 
-1. SQLite: one `updoot worker` process with the job consumer in-process (as
-   `updoot serve` runs it).
+1. SQLite: one `updoot worker` process keeping a job worker as its child (as
+   `updoot serve` runs it, jobs/beside_server.py).
 2. PostgreSQL + Redis: one `updoot worker` for the web and two `updoot jobs`
    processes (needs UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL).
 
@@ -182,9 +182,11 @@ def sqlite_part(workdir: Path, sink) -> list[dict]:
     db.configure(database_url)
     migrations.upgrade()
     actor, drafts, token = _seed(MAILS)
-    proc, url = _web_worker(workdir, {"UPDOOT_JOBS_IN_PROCESS": "1"})
+    # As `updoot serve` runs: the job worker a child of the server (jobs/beside_server.py).
+    proc, url = _web_worker(workdir, {"UPDOOT_SERVE_JOBS": "1"})
     try:
-        return _burst("SQLite, consumer in the web process", url, sink, actor, drafts, token)
+        return _burst("SQLite, the job worker beside the server", url, sink, actor, drafts,
+                      token)
     finally:
         cl.stop(proc)
 
@@ -236,7 +238,10 @@ class _SinkProcess:
         self.log.write_text("")
         code = ("import sys, time\n"
                 "from tests.smtp_sink import SmtpSink\n"
+                "from updoot_app.jobs.priority import lower_process_priority\n"
+                "lower_process_priority(19)\n"
                 "sink = SmtpSink(int(sys.argv[1]))\n"
+                "sink.headers_only = True\n"
                 "out = open(sys.argv[2], 'a', buffering=1)\n"
                 "class Log(list):\n"
                 "    def append(self, item):\n"
