@@ -23,7 +23,7 @@ SHARE_ENV = "UPDOOT_JOBS_CPU_SHARE"
 DEFAULT_SHARE = 0.25
 MAX_SHARE = 64
 PAID_S = 1e-6   # a debt this small is paid: float residue must not spin the loop
-BURST_S = 0.05   # CPU-seconds a quiet worker may spend at once before pacing starts
+BURST_S = 0.01   # CPU-seconds a quiet worker may spend at once: about one job
 
 
 class CpuBudget:
