@@ -44,7 +44,7 @@ test: $(VENV)/.installed browser lint
 	$(BIN)/pytest tests/scale -q
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(ONLY)
 
 clean:
 	rm -rf .web data/*.db .pytest_cache

@@ -2,8 +2,8 @@
 queued in the database and delivered by the job queue to a real SMTP server on
 loopback (aiosmtpd, tests/smtp_sink.py).
 
-1. SQLite: one `updoot worker` process with the job consumer in-process (as
-   `updoot serve` runs it).
+1. SQLite: one `updoot worker` process keeping a job worker as its child (as
+   `updoot serve` runs it, jobs/beside_server.py).
 2. PostgreSQL + Redis: one `updoot worker` for the web and two `updoot jobs`
    processes (needs UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL).
 
@@ -11,10 +11,16 @@ The outbox rows (each with its invoice PDF) are written first, then handed to
 the queue at once. Until then they are due tomorrow: the job workers' minute
 sweep (tasks.sweep_outbox) hands over every due queued row, so rows due at
 once would be delivered while the rest are still being written and while the
-"before" requests are timed. Figures: messages per second from the hand-over to the last
-delivered, p95 from the hand-over to the SMTP server having each, and the p95
-of a web request (GET /api/v1/invoices, a page of 25) during the burst against
-the same request before it. Target: during ≤ 1.2x before.
+requests without the burst are timed. Figures: messages per second from the
+hand-over to the last delivered, p95 from the hand-over to the SMTP server having
+each, and the p95 of a web request (GET /api/v1/invoices, a page of 25, one every
+20 ms) during the burst against the same requests without it (half just before
+the burst, half just after: other work on the machine drifts). Target: during
+≤ 1.2x without.
+
+The SMTP server stands in for a remote one: it runs at the lowest CPU priority
+and reads the headers only, so that its own work on this machine is not counted
+as the app's.
 
 Smoke run: UPDOOT_BENCH_MAILS=100 python -m bench.bench_mail
 """
@@ -37,7 +43,8 @@ from bench import loadgen as lg
 
 MAILS = lg.env_int("UPDOOT_BENCH_MAILS", 1000)
 WEB_TARGET = 1.2
-REQUESTS_BEFORE = 300
+REQUESTS_WITHOUT = 300   # half before the burst, half after it
+PAUSE_S = 0.02
 
 
 def _p95(values: list[float]) -> float:
@@ -68,6 +75,9 @@ def _seed(count: int):
 
 
 def _timed_gets(url: str, token: str, stop: threading.Event | None, count: int) -> list[float]:
+    """GET a page of invoices `count` times (or until `stop`), PAUSE_S apart: the
+    same rhythm with and without the burst (a machine answers back-to-back
+    requests faster than paced ones, its CPUs never idling in between)."""
     request = urllib.request.Request(f"{url}/api/v1/invoices?page_size=25",
                                      headers={"Authorization": f"Bearer {token}"})
     times = []
@@ -76,8 +86,7 @@ def _timed_gets(url: str, token: str, stop: threading.Event | None, count: int) 
         with urllib.request.urlopen(request, timeout=30) as resp:
             resp.read()
         times.append(time.perf_counter() - started)
-        if stop is not None:
-            time.sleep(0.02)
+        time.sleep(PAUSE_S)
     return times
 
 
@@ -123,7 +132,7 @@ def _burst(label: str, web_url: str, sink, actor, drafts, token) -> list[dict]:
     dispatch.set_dispatcher(tasks.enqueue_delivery)
     _timed_gets(web_url, token, None, 30)                          # warm up
     load_before = os.getloadavg()[0]
-    before = _timed_gets(web_url, token, None, REQUESTS_BEFORE)
+    without = _timed_gets(web_url, token, None, REQUESTS_WITHOUT // 2)
     early = len(sink.received)
     stop = threading.Event()
     during: list[float] = []
@@ -138,18 +147,20 @@ def _burst(label: str, web_url: str, sink, actor, drafts, token) -> list[dict]:
     load_during = os.getloadavg()[0]
     stop.set()
     getter.join()
+    without += _timed_gets(web_url, token, None, REQUESTS_WITHOUT // 2)
     if early:
         raise AssertionError(f"{early} messages were delivered before the hand-over")
     latencies = [at - started for _, _, at in sink.received]
-    ratio = _p95(during) / _p95(before)
+    ratio = _p95(during) / _p95(without)
     return [
         {"figure": f"{label}: messages per second ({len(ids)} with a PDF each)",
          "value": round(len(ids) / (finished - started), 1), "target": None, "pass": None},
         {"figure": f"{label}: p95 from handed to the queue to delivered (all at once)",
          "value": f"{_p95(latencies) * 1000:.0f} ms", "target": None, "pass": None},
-        {"figure": f"{label}: web request p95 during the burst / before",
-         "value": f"{ratio:.2f}x ({_p95(during) * 1000:.1f} vs {_p95(before) * 1000:.1f} ms; "
-                  f"{len(during)} vs {len(before)} requests)",
+        {"figure": f"{label}: web request p95 during the burst / without it (before and "
+                   "after)",
+         "value": f"{ratio:.2f}x ({_p95(during) * 1000:.1f} vs {_p95(without) * 1000:.1f} ms; "
+                  f"{len(during)} vs {len(without)} requests)",
          "target": f"<= {WEB_TARGET}x", "pass": ratio <= WEB_TARGET},
         {"figure": f"{label}: machine load average (1 min) before / at the end of the burst, "
                    f"{os.cpu_count()} CPUs (other work on the machine skews the figures)",
@@ -182,9 +193,11 @@ def sqlite_part(workdir: Path, sink) -> list[dict]:
     db.configure(database_url)
     migrations.upgrade()
     actor, drafts, token = _seed(MAILS)
-    proc, url = _web_worker(workdir, {"UPDOOT_JOBS_IN_PROCESS": "1"})
+    # As `updoot serve` runs: the job worker a child of the server (jobs/beside_server.py).
+    proc, url = _web_worker(workdir, {"UPDOOT_SERVE_JOBS": "1"})
     try:
-        return _burst("SQLite, consumer in the web process", url, sink, actor, drafts, token)
+        return _burst("SQLite, the job worker beside the server", url, sink, actor, drafts,
+                      token)
     finally:
         cl.stop(proc)
 
@@ -236,7 +249,10 @@ class _SinkProcess:
         self.log.write_text("")
         code = ("import sys, time\n"
                 "from tests.smtp_sink import SmtpSink\n"
+                "from updoot_app.jobs.priority import lower_process_priority\n"
+                "lower_process_priority(19)\n"
                 "sink = SmtpSink(int(sys.argv[1]))\n"
+                "sink.headers_only = True\n"
                 "out = open(sys.argv[2], 'a', buffering=1)\n"
                 "class Log(list):\n"
                 "    def append(self, item):\n"

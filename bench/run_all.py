@@ -2,6 +2,10 @@
 
 Each benchmark module exposes `run() -> list[dict]` with rows
 {"figure", "value", "target", "pass"}.
+
+`python -m bench.run_all bench_mail bench_browser` reruns only those: their rows
+in RESULTS.md are replaced, the others kept, and the header says what was rerun
+when (a full run takes most of an hour).
 """
 
 from __future__ import annotations
@@ -37,27 +41,60 @@ def _run(name: str) -> list[dict]:
     return rows
 
 
-def main() -> int:
+TABLE_HEAD = ["| benchmark | figure | value | target | pass |", "|---|---|---|---|---|"]
+VERDICTS = {True: "pass", False: "FAIL", None: "—"}
+
+
+def _line(r: dict) -> str:
+    return (f"| {r['benchmark']} | {r['figure']} | {r['value']} | {r.get('target') or ''} | "
+            f"{VERDICTS[r.get('pass')]} |")
+
+
+def _kept(rerun: set[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """From the RESULTS.md there is: its notes (the lines above the table) and the
+    table's lines of each benchmark not in `rerun`."""
+    notes, kept = [], {}
+    if not RESULTS.exists():
+        return notes, kept
+    for line in RESULTS.read_text().splitlines()[1:]:
+        if line in TABLE_HEAD:
+            continue
+        if line.startswith("| "):
+            name = line.split("|")[1].strip()
+            if name not in rerun:
+                kept.setdefault(name, []).append(line)
+        elif kept == {}:
+            notes.append(line)
+    return notes, kept
+
+
+def main(only: list[str]) -> int:
+    names = [n for n in BENCHMARKS if not only or n.split(".")[-1] in only]
+    unknown = set(only) - {n.split(".")[-1] for n in BENCHMARKS}
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     rows = []
-    for name in BENCHMARKS:
+    for name in names:
         rows += [{"benchmark": name.split(".")[-1], **row} for row in _run(name)]
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"Python {platform.python_version()}, written by `make bench`.",
-        "",
-        "| benchmark | figure | value | target | pass |",
-        "|---|---|---|---|---|",
-    ]
+    when = (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+            f"Python {platform.python_version()}")
+    if only:
+        notes, kept = _kept(set(only))
+        notes = [n for n in notes if n.strip()] + [f"Rerun alone at {when}: {', '.join(only)}."]
+    else:
+        notes, kept = [f"Run {when}, written by `make bench`."], {}
+    fresh: dict[str, list[str]] = {}
     for r in rows:
-        verdict = {True: "pass", False: "FAIL", None: "—"}[r.get("pass")]
-        lines.append(f"| {r['benchmark']} | {r['figure']} | {r['value']} | "
-                     f"{r.get('target') or ''} | {verdict} |")
+        fresh.setdefault(r["benchmark"], []).append(_line(r))
+    table = [line for name in BENCHMARKS for line in
+             fresh.get(name.split(".")[-1], kept.get(name.split(".")[-1], []))]
+    lines = ["# Benchmark results", ""] + "\n\n".join(notes).splitlines() + [""] \
+        + TABLE_HEAD + table
     RESULTS.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0 if all(r.get("pass") is not False for r in rows) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

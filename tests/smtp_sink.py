@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
@@ -34,7 +35,10 @@ class _Handler:
             return "550 5.7.1 Message refused by policy"
         if self.sink.delay_s:
             time.sleep(self.sink.delay_s)
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        if self.sink.headers_only:
+            message = BytesHeaderParser(policy=default_policy).parsebytes(envelope.content)
+        else:
+            message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self.sink.lock:
             self.sink.received.append((list(envelope.rcpt_tos), message, time.time()))
         return "250 2.0.0 Message accepted"
@@ -45,6 +49,8 @@ class SmtpSink:
         self.port = port or free_port()
         self.mode = "ok"
         self.delay_s = 0.0
+        # The benchmark's stand-in for a remote server reads the headers only.
+        self.headers_only = False
         self.lock = threading.Lock()
         self.received: list[tuple[list[str], EmailMessage, float]] = []
         self._controller: Controller | None = None

@@ -81,7 +81,7 @@ def serve(port: int, host: str) -> None:
     from updoot_app import asgi_server
 
     env = _reflex_env(port)
-    env["UPDOOT_JOBS_IN_PROCESS"] = "1"  # the job queue's consumer runs in this process
+    env["UPDOOT_SERVE_JOBS"] = "1"  # the server keeps a job worker beside it (beside_server.py)
     if subprocess.run(_frontend_build_command(), cwd=PROJECT_ROOT, env=env).returncode:
         _fail("the frontend build failed (its output is above).")
     click.echo(f"Starting Updoot on {host}:{port}; open {env['UPDOOT_PUBLIC_URL']} "

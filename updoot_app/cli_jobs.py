@@ -10,7 +10,7 @@ from email.utils import format_datetime, make_msgid
 
 import click
 
-from updoot_app.jobs import consumer, priority
+from updoot_app.jobs import consumer, pacing, priority
 from updoot_app.models.types import utcnow
 from updoot_app.services.archive import schema_guard
 from updoot_app.services.billing.documents import today
@@ -27,12 +27,16 @@ from updoot_app.services.platform.errors import DomainError
               type=click.IntRange(0, 19), envvar="UPDOOT_JOBS_NICE",
               help="Lower CPU priority (0 to 19; 0 keeps the normal one) so the web "
                    "workers on the same machine come first [env: UPDOOT_JOBS_NICE]")
+@click.option("--cpu-share", "cpu_share", default=pacing.DEFAULT_SHARE, show_default=True,
+              type=click.FloatRange(0, pacing.MAX_SHARE), envvar=pacing.SHARE_ENV,
+              help="The most CPU its jobs use together, as a share of one CPU (0: no "
+                   f"limit), so a burst never fills the machine [env: {pacing.SHARE_ENV}]")
 @click.pass_context
-def jobs_cmd(ctx: click.Context, workers: int, niceness: int) -> None:
+def jobs_cmd(ctx: click.Context, workers: int, niceness: int, cpu_share: float) -> None:
     """Run the job worker on its own (mail, reminders, recurring invoices).
 
     The scaled setup runs it beside the web workers (deploy/systemd/updoot-jobs.service)
-    with the same REDIS_URL and DATABASE_URL; `updoot serve` runs one in-process.
+    with the same REDIS_URL and DATABASE_URL; `updoot serve` keeps one as its child.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -42,7 +46,10 @@ def jobs_cmd(ctx: click.Context, workers: int, niceness: int) -> None:
         click.echo(f"Error: {exc} The job worker never migrates.", err=True)
         sys.exit(2)
     lowered = priority.lower_process_priority(niceness)
-    click.echo(f"Job worker started ({workers} threads, {lowered}); Ctrl+C stops it.")
+    consumer.use_cpu_share(cpu_share)
+    share = f"at most {cpu_share:g} of a CPU" if cpu_share else "no CPU limit"
+    click.echo(f"Job worker started ({workers} threads, {lowered}, {share}); "
+               "Ctrl+C stops it.")
     consumer.make_consumer(workers).run()
 
 

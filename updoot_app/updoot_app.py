@@ -5,7 +5,8 @@ import reflex as rx
 from updoot_app import gc_tuning
 from updoot_app.api.app import create_api
 from updoot_app.frontend_paths import api_beside, html_without_slash
-from updoot_app.jobs import consumer as jobs_consumer
+from updoot_app.jobs import beside_server
+from updoot_app.jobs import tasks as _job_tasks  # noqa: F401 - the queue takes mail, archives, webhooks
 from updoot_app.pages.companies import companies_page
 from updoot_app.pages.company_detail import company_detail
 from updoot_app.pages.company_import import company_import_page
@@ -156,4 +157,4 @@ async def _tune_gc() -> None:
 
 
 app.register_lifespan_task(_tune_gc)
-app.register_lifespan_task(jobs_consumer.lifespan)
+app.register_lifespan_task(beside_server.lifespan)

@@ -119,7 +119,7 @@ def mail_sink():
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, mail_sink):
     """`updoot serve` on a free port with its own database (and job queue file,
-    its consumer in the server's process), sending mail to `mail_sink`; yields
+    its job worker a child of the server), sending mail to `mail_sink`; yields
     the base URL."""
     lock = _build_lock()
     workdir = tmp_path_factory.mktemp("e2e-server")

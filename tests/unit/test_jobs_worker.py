@@ -1,5 +1,5 @@
-"""The real job queue (huey) delivering to a real SMTP server: the consumer in
-this process, and `updoot jobs` as its own process killed in the middle of a burst."""
+"""The real job queue (huey) delivering to a real SMTP server: `updoot jobs` as its
+own process killed in the middle of a burst, and its CPU priority."""
 
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from tests.jobs_helpers import (
     start_worker,
     wait_until,
 )
-from tests.unit.billing_helpers import new_invoice
 from tests.unit.mail_helpers import outbox_rows
-from updoot_app.jobs import consumer, priority, queue
+from updoot_app.jobs import priority, queue
 from updoot_app.models.types import utcnow
 from updoot_app.services.mail import delivery
 
@@ -32,19 +31,6 @@ def empty_queue():
     queue.huey.flush()
     yield queue.huey
     queue.huey.flush()
-
-
-def test_the_in_process_consumer_delivers_after_commit(alice, smtp_sink, empty_queue):
-    drafts = [new_invoice(alice) for _ in range(3)]
-    worker = consumer.start_in_process()
-    try:
-        ids = queue_invoices(alice, 3, drafts)
-        smtp_sink.wait_for(3)
-        wait_until(lambda: all(r.status == "sent" for r in outbox_rows()), 20, "sent rows")
-    finally:
-        worker.stop(graceful=True)
-    assert sorted(r.id for r in outbox_rows()) == sorted(ids)
-    assert len({m["Message-ID"] for m in smtp_sink.messages}) == 3
 
 
 def test_killing_the_worker_mid_burst_loses_nothing_and_sends_nothing_twice(

@@ -1,7 +1,8 @@
 """The job worker's CPU priority: background work comes after the web.
 
-In the web process (`updoot serve`) each job thread lowers itself (consumer.py);
-`updoot jobs` lowers its whole process at start (`--nice`, lower_process_priority).
+`updoot jobs` (on its own, or the child of `updoot serve`) lowers its whole
+process at start (`--nice`, lower_process_priority), and each job thread checks
+it has too before its first job (consumer.py).
 No imports of the app here: tests probe it in a child process of its own.
 """
 
