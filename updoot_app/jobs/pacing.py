@@ -22,6 +22,10 @@ import time
 SHARE_ENV = "UPDOOT_JOBS_CPU_SHARE"
 DEFAULT_SHARE = 0.25
 MAX_SHARE = 64
+# A long job (a big archive, the nightly backup) is not paid back in full: the
+# budget spreads bursts of small jobs; it must not stall the mail for minutes
+# after one big one. The most a job makes the next ones wait: MAX_DEBT_S / share.
+MAX_DEBT_S = 0.5
 PAID_S = 1e-6   # a debt this small is paid: float residue must not spin the loop
 BURST_S = 0.01   # CPU-seconds a quiet worker may spend at once: about one job
 
@@ -61,4 +65,4 @@ class CpuBudget:
         """A job used `cpu_s` seconds of CPU (its thread's, time.thread_time)."""
         with self._lock:
             self._refill()
-            self._tokens -= max(0.0, cpu_s)
+            self._tokens = max(self._tokens - max(0.0, cpu_s), -MAX_DEBT_S)
