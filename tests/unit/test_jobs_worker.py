@@ -61,6 +61,24 @@ def test_killing_the_worker_mid_burst_loses_nothing_and_sends_nothing_twice(
                        total=len(ids), max_interrupted=2)
 
 
+def test_the_sweep_leaves_due_rows_to_a_backlog_and_hands_them_over_after(
+        alice, smtp_sink, empty_queue):
+    """Due rows while the queue holds a burst are its jobs: not handed over twice.
+    Once the queue has drained, a due row (its job lost) is handed over again."""
+    from updoot_app.jobs import tasks
+
+    ids = queue_invoices(alice, 3)
+    assert empty_queue.pending_count() == 3, "each send is handed over after COMMIT"
+    for n in range(tasks.BACKLOG):                 # a burst still in the queue
+        tasks.deliver_message(10_000_000 + n)
+    backlog = empty_queue.pending_count()
+    tasks.sweep_outbox.call_local()
+    assert empty_queue.pending_count() == backlog
+    empty_queue.flush()                            # drained; the 3 jobs lost
+    tasks.sweep_outbox.call_local()
+    assert empty_queue.pending_count() == len(ids)
+
+
 # `updoot jobs --nice N`: what lower_process_priority does to a process of its own
 # (it cannot be undone, so each case runs in a child).
 PRIORITY_PROBE = """
