@@ -62,21 +62,27 @@ def test_killing_the_worker_mid_burst_loses_nothing_and_sends_nothing_twice(
 
 
 def test_the_sweep_leaves_due_rows_to_a_backlog_and_hands_them_over_after(
-        alice, smtp_sink, empty_queue):
+        alice, smtp_sink, tmp_path, monkeypatch):
     """Due rows while the queue holds a burst are its jobs: not handed over twice.
-    Once the queue has drained, a due row (its job lost) is handed over again."""
+    Once the queue has drained, a due row (its job lost) is handed over again.
+    A queue of its own: the test processes share the default one."""
+    from huey import SqliteHuey
+
     from updoot_app.jobs import tasks
 
     ids = queue_invoices(alice, 3)
-    assert empty_queue.pending_count() == 3, "each send is handed over after COMMIT"
-    for n in range(tasks.BACKLOG):                 # a burst still in the queue
-        tasks.deliver_message(10_000_000 + n)
-    backlog = empty_queue.pending_count()
+    own = SqliteHuey("sweep-test", filename=str(tmp_path / "jobs.db"), results=False)
+    burst = own.task()(lambda: None)
+    handed: list[int] = []
+    monkeypatch.setattr(tasks, "huey", own)
+    monkeypatch.setattr(tasks, "deliver_message", handed.append)
+    for _ in range(tasks.BACKLOG + 1):
+        burst()
     tasks.sweep_outbox.call_local()
-    assert empty_queue.pending_count() == backlog
-    empty_queue.flush()                            # drained; the 3 jobs lost
+    assert handed == [], "the backlog holds their jobs"
+    own.flush()
     tasks.sweep_outbox.call_local()
-    assert empty_queue.pending_count() == len(ids)
+    assert sorted(handed) == sorted(ids)
 
 
 # `updoot jobs --nice N`: what lower_process_priority does to a process of its own
