@@ -3,7 +3,7 @@ the child process that `updoot serve` keeps beside itself (the single-VM default
 jobs/beside_server.py).
 
 Background work yields the CPU to the web in two ways. Its threads run at a
-lower priority (priority.py: Linux schedules threads one by one), and together
+lower priority (priority.py, set by `updoot jobs` at start), and together
 they spend at most a share of one CPU (pacing.py, UPDOOT_JOBS_CPU_SHARE): a
 priority only orders threads that want the CPU at the same moment, so without
 the budget a burst of emails would still fill a small VM's cores while it lasts.
@@ -11,7 +11,6 @@ the budget a burst of emails would still fill a small VM's cores while it lasts.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -20,7 +19,6 @@ from huey.consumer import Consumer
 
 from updoot_app.jobs import (
     pacing,
-    priority,
     tasks,  # noqa: F401 - registers the tasks on the queue
 )
 from updoot_app.jobs.queue import huey
@@ -49,16 +47,8 @@ def use_cpu_share(share: float) -> None:
     _budget = pacing.CpuBudget(share) if share > 0 else None
 
 
-def cpu_budget() -> pacing.CpuBudget | None:
-    return _budget
-
-
 @huey.pre_execute()
 def _before_job(_task) -> None:
-    if not getattr(_thread, "lowered", False):
-        with contextlib.suppress(OSError, AttributeError):
-            priority.raise_niceness(threading.get_native_id(), priority.thread_niceness())
-        _thread.lowered = True
     if _budget is not None:
         _budget.wait_turn()
     _thread.cpu_at = time.thread_time()

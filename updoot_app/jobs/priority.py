@@ -1,8 +1,8 @@
 """The job worker's CPU priority: background work comes after the web.
 
 `updoot jobs` (on its own, or the child of `updoot serve`) lowers its whole
-process at start (`--nice`, lower_process_priority), and each job thread checks
-it has too before its first job (consumer.py).
+process at start (`--nice`, lower_process_priority), before the consumer starts
+its threads: they inherit it.
 No imports of the app here: tests probe it in a child process of its own.
 """
 
@@ -17,13 +17,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 JOB_NICENESS = 10
-_thread_niceness = JOB_NICENESS   # `updoot jobs --nice N` sets it to N
 AUTOGROUP = Path("/proc/self/autogroup")
-
-
-def thread_niceness() -> int:
-    """The nice value a job thread takes when it runs its first job."""
-    return _thread_niceness
 
 
 def raise_niceness(tid: int, niceness: int) -> None:
@@ -46,9 +40,7 @@ def lower_process_priority(niceness: int = JOB_NICENESS) -> str:
     shell) leaves the shell's session alone. Under systemd with the cgroup cpu
     controller the service's weight decides: deploy/systemd/updoot-jobs.service
     sets CPUWeight= too."""
-    global _thread_niceness
     niceness = min(niceness, 19)
-    _thread_niceness = niceness
     if niceness <= 0:
         return "normal CPU priority"
     try:
