@@ -29,7 +29,8 @@ from updoot_app.services.platform.errors import DomainError
                    "workers on the same machine come first [env: UPDOOT_JOBS_NICE]")
 @click.option("--cpu-share", "cpu_share", default=pacing.DEFAULT_SHARE, show_default=True,
               type=click.FloatRange(0, pacing.MAX_SHARE), envvar=pacing.SHARE_ENV,
-              help="The most CPU its jobs use together, as a share of one CPU (0: no "
+              help="The most CPU the jobs of this host use together (with Redis, every "
+                   "job worker on the host shares it), as a share of one CPU (0: no "
                    f"limit), so a burst never fills the machine [env: {pacing.SHARE_ENV}]")
 @click.pass_context
 def jobs_cmd(ctx: click.Context, workers: int, niceness: int, cpu_share: float) -> None:

@@ -12,10 +12,12 @@ the budget a burst of emails would still fill a small VM's cores while it lasts.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 
 from huey.consumer import Consumer
+from huey.storage import RedisStorage
 
 from updoot_app.jobs import (
     pacing,
@@ -42,9 +44,19 @@ _thread = threading.local()
 
 
 def use_cpu_share(share: float) -> None:
-    """`updoot jobs --cpu-share`: the budget of this process's job threads (0: none)."""
+    """`updoot jobs --cpu-share`: the budget of the job threads (0: none). With
+    Redis, every job process on this host shares one budget (pacing.RedisBucket)."""
     global _budget
-    _budget = pacing.CpuBudget(share) if share > 0 else None
+    _budget = pacing.CpuBudget(share, bucket=host_bucket(share)) if share > 0 else None
+
+
+def host_bucket(share: float) -> pacing.RedisBucket | None:
+    """This host's bucket in the queue's Redis; None on the SQLite queue (one
+    job process per machine: a bucket of its own)."""
+    if not isinstance(huey.storage, RedisStorage):
+        return None
+    key = f"{huey.name}:cpu-budget:{socket.gethostname()}"
+    return pacing.RedisBucket(huey.storage.conn, key, share, pacing.BURST_S)
 
 
 @huey.pre_execute()
