@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -75,3 +76,16 @@ def check_at_most_once(rows, received_ids: list[str], total: int, max_interrupte
     assert len(sent) + len(interrupted) == total
     # One the server accepted just before the kill may be among the failed ones.
     assert set(received_ids) - sent <= {r.message_id for r in interrupted}
+
+
+def pay_from_threads(pay, threads: int, payments: int, cpu_s: float) -> None:
+    """`threads` job threads paying `payments` times `cpu_s` each, all at once."""
+    def jobs():
+        for _ in range(payments):
+            pay(cpu_s)
+
+    started = [threading.Thread(target=jobs) for _ in range(threads)]
+    for t in started:
+        t.start()
+    for t in started:
+        t.join()

@@ -5,12 +5,12 @@ share together, not twice it."""
 from __future__ import annotations
 
 import socket
-import threading
 
 import pytest
 import redis
 from huey import RedisHuey
 
+from tests.jobs_helpers import pay_from_threads
 from updoot_app.jobs import consumer, pacing
 
 SHARE = 0.001  # refills a millisecond of CPU a second: the test's own time barely counts
@@ -38,16 +38,7 @@ def test_another_host_keeps_a_budget_of_its_own(private_redis_url):
 
 def test_payments_from_many_threads_all_count(private_redis_url):
     shared = bucket(private_redis_url, "t:cpu-budget:host-d")
-
-    def jobs():
-        for _ in range(200):
-            shared.take(0.0002)
-
-    threads = [threading.Thread(target=jobs) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    pay_from_threads(shared.take, threads=4, payments=200, cpu_s=0.0002)
     assert shared.take(0.0) == pytest.approx(0.05 - 0.16, abs=0.005)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
+from tests.jobs_helpers import pay_from_threads
 from updoot_app.jobs import pacing
 
 
@@ -77,14 +76,5 @@ def test_a_negative_or_missing_cpu_time_costs_nothing():
 def test_threads_share_one_budget():
     """Two job threads paying at once: every payment counts (no lost update)."""
     b, _ = budget(share=0.25, burst_s=0.05)
-
-    def jobs():
-        for _ in range(1000):
-            b.pay(0.0002)
-
-    threads = [threading.Thread(target=jobs) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    pay_from_threads(b.pay, threads=2, payments=1000, cpu_s=0.0002)
     assert b.wait_turn() == pytest.approx((0.4 - 0.05) / 0.25)
