@@ -22,7 +22,7 @@ from updoot_app.models import (
     Workspace,
 )
 from updoot_app.models.types import utcnow
-from updoot_app.services.crm import companies, deal_reads, deals, stages
+from updoot_app.services.crm import companies, deal_moves, deal_reads, deals, stages
 from updoot_app.services.crm.stages import list_stages
 from updoot_app.services.demo.seed import seed_workspace
 from updoot_app.services.identity.access import resolve_session
@@ -132,6 +132,16 @@ def test_other_workspaces_rows_are_not_found(alice, bob, acme):
         deal_reads.get_deal(s, bob.workspace_id, deal.id)
     with pytest.raises(NotFound), db.session_scope() as s:
         deal_reads.stage_history(s, bob.workspace_id, deal.id)
+
+
+def test_the_move_menu_reads_only_its_own_workspaces_deal(alice, bob, acme):
+    deal = new_deal(alice, acme.id)
+    with db.connection_scope() as conn:
+        assert deal_moves.for_menu(conn, alice.workspace_id, str(deal.id)) == (
+            deal.id, deal.title, deal.stage_id)
+        for workspace_id, ref in ((bob.workspace_id, deal.id), (alice.workspace_id, 2**63)):
+            with pytest.raises(NotFound):
+                deal_moves.for_menu(conn, workspace_id, ref)
 
 
 def test_viewer_cannot_write(alice, acme):

@@ -105,6 +105,20 @@ _INTERACTION = Prepared(insert(_I).values(
     summary=bindparam("summary"), outcome=bindparam("outcome"), user_id=bindparam("user_id")))
 
 
+_FOR_MENU = Prepared(select(_D.c.id, _D.c.title, _D.c.stage_id)
+                     .where(_D.c.id == bindparam("deal_id"), _D.c.workspace_id == bindparam("ws")))
+
+
+def for_menu(conn: Connection, workspace_id: int, deal_id: object) -> tuple[int, str, int]:
+    """(id, title, stage id) of the deal a move menu opens for, in `workspace_id`:
+    one prepared read (a card's Move button waits on it to show the menu)."""
+    row = _FOR_MENU.first(conn, {"deal_id": clean_ref(deal_id, "deal_id", "Deal"),
+                                 "ws": workspace_id})
+    if row is None:
+        raise NotFound("Deal")
+    return row
+
+
 def plan(conn: Connection, workspace_id: int, deal_id: object, stage_id: object) -> MovePlan:
     """Read the deal and the target stage (by id) in `workspace_id`; NotFound for
     either when it is missing or another workspace's."""

@@ -247,11 +247,11 @@ class PipelineState(FollowUpDialogs, PipelinePage):
     def pick(self, p: Principal, deal_id: str):
         """A card's Move button: the move menu is for this deal (its title in the
         menu, its stage greyed out); the stage picked next goes to `drop_on`."""
-        with db.session_scope() as session:
-            deal = deal_reads.get_deal(session, p.workspace_id, clean_id(deal_id, "deal_id"))
-            self._dragged = deal.id
-            self.moving_deal, self.moving_title = str(deal.id), deal.title
-            self.moving_stage = str(deal.stage_id)
+        with db.connection_scope() as conn:
+            deal, title, stage = deal_moves.for_menu(conn, p.workspace_id,
+                                                     clean_id(deal_id, "deal_id"))
+        self._dragged = deal
+        self.moving_deal, self.moving_title, self.moving_stage = str(deal), title, str(stage)
 
     @rx.event
     @guard("member")
