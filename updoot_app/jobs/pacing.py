@@ -18,9 +18,9 @@ web's p95 during a burst rose 1.25x; sharing 0.15 kept it within 1.1x
 (bench_mail, PostgreSQL + Redis). Workers on other hosts have buckets of their own.
 
 The default was measured on a 2-core VM (bench_mail): 0.15 kept the web's p95
-within 1.05-1.2x during a burst (about 15 messages a second on SQLite, 10 on
-PostgreSQL, whose queries cost the client more CPU), 0.25 gave 1.25x, no budget
-1.3-1.4x. A machine with cores to spare can take more.
+within 1.05-1.2x during a burst (9-15 messages a second on SQLite and 7-8 on
+PostgreSQL, whose queries cost the client more CPU, by machine), 0.25 gave
+1.25x, no budget 1.3-1.4x. A machine with cores to spare can take more.
 
 CPU time, not wall time, is what is paid: waiting on a remote SMTP server costs
 this machine nothing and is not throttled.
