@@ -27,6 +27,10 @@ holds one signed-up user whose workspace has 10 deals.
    click on the minimal app's button timed to its count changing, one page of
    each open in the same Chromium, alternating, UPDOOT_BENCH_CLICKS (20) of each
    after two warm-ups. Target: our median within 1.5x of the minimal app's.
+   Where the time goes (diagnostic): each server times the move (drop_on) and the
+   click (increment) from reading the event's message to writing its answer
+   (bench/server_timing, loaded by both servers); the round trip minus that is the
+   network's and the browser's part.
 
 Run alone: ``python -m bench.bench_browser``.
 """
@@ -48,6 +52,8 @@ from bench import bench_pipeline as bp  # noqa: E402
 from bench import cluster as cl  # noqa: E402
 from bench import loadgen as lg  # noqa: E402
 from bench import minimal  # noqa: E402
+from bench.rows import row  # noqa: E402
+from bench.server_timing import server_rows, server_times, server_timing  # noqa: E402
 
 COLD_ROUNDS = lg.env_int("UPDOOT_BENCH_COLD_ROUNDS", 15)
 CLICKS = lg.env_int("UPDOOT_BENCH_CLICKS", 20)
@@ -58,6 +64,7 @@ DEALS_COMPANIES = bp.SMALL_COMPANIES  # x 0.2 deals per company = 10 deals
 EMAIL = "cold-load@example.com"
 DESKTOP = {"width": 1280, "height": 800}
 WEB_ASSETS = ROOT / ".web" / "build" / "client" / "assets"
+TIMED_EVENTS = ("drop_on", "increment")  # our stage move, the minimal app's click
 PLOTLY_MARKER = "newPlot"  # only plotly.js's own chunk holds it
 
 # Before any page script: note when the first state update arrives on the websocket
@@ -166,10 +173,6 @@ async () => {
 """
 
 
-def _row(figure: str, value, target: str | None = None, ok: bool | None = None) -> dict:
-    return {"figure": figure, "value": value, "target": target, "pass": ok}
-
-
 def _plotly_chunks() -> set[str]:
     """/assets/ paths of our build's chunks that hold plotly.js."""
     found = set()
@@ -241,7 +244,7 @@ def _cold_rows(loads: dict[str, list[dict]], dashboard: dict, plotly: set[str]) 
     for name, label in labels.items():
         got = loads[name]
         files = statistics.median(len(g["js_files"]) for g in got)
-        rows.append(_row(f"cold load, {label}: first contentful paint (ms) / JS transferred "
+        rows.append(row(f"cold load, {label}: first contentful paint (ms) / JS transferred "
                          f"(KB compressed, {files:.0f} files; {_median(got, 'js_decoded') / 1000:.0f}"
                          f" KB unpacked), medians of {len(got)} fresh contexts",
                          f"{_median(got, 'fcp'):.1f} / {_median(got, 'js_bytes') / 1000:.1f}"))
@@ -250,10 +253,10 @@ def _cold_rows(loads: dict[str, list[dict]], dashboard: dict, plotly: set[str]) 
         fcp_ratio = _median(loads[name], "fcp") / base_fcp
         js_ratio = _median(loads[name], "js_bytes") / base_js
         rows += [
-            _row(f"cold load: first contentful paint, ours {page} / the minimal app's page "
+            row(f"cold load: first contentful paint, ours {page} / the minimal app's page "
                  "(ratio of medians)", round(fcp_ratio, 2), f"<= {PAINT_TARGET}",
                  fcp_ratio <= PAINT_TARGET),
-            _row(f"cold load: JS bytes transferred, ours {page} / the minimal app's page "
+            row(f"cold load: JS bytes transferred, ours {page} / the minimal app's page "
                  "(ratio of medians)", round(js_ratio, 2), f"<= {JS_TARGET}",
                  js_ratio <= JS_TARGET),
         ]
@@ -261,7 +264,7 @@ def _cold_rows(loads: dict[str, list[dict]], dashboard: dict, plotly: set[str]) 
                         ("pipeline", "ours /pipeline")):
         got = loads[name]
         extra = (f", board drawn {_median(got, 'ready_ms'):.1f}" if name == "pipeline" else "")
-        rows.append(_row(
+        rows.append(row(
             f"cold load, where the time goes, {label} (medians, ms from navigation start): "
             "HTML received, CSS received, first paint, first state from the websocket"
             + (", every card drawn" if name == "pipeline" else "")
@@ -274,10 +277,10 @@ def _cold_rows(loads: dict[str, list[dict]], dashboard: dict, plotly: set[str]) 
     on_dashboard = any(f in plotly for f in dashboard["js_files"])
     where = ", ".join(f"/{name} {'yes' if hit else 'no'}" for name, hit in fetched.items())
     rows += [
-        _row("cold load: plotly.js fetched (only pages that draw a chart may)",
+        row("cold load: plotly.js fetched (only pages that draw a chart may)",
              f"{where}, /dashboard {'yes' if on_dashboard else 'no'}",
              "/dashboard only", on_dashboard and not any(fetched.values()) and bool(plotly)),
-        _row("cold load, ours /dashboard (draws charts; one load): first contentful paint "
+        row("cold load, ours /dashboard (draws charts; one load): first contentful paint "
              "(ms) / JS transferred (KB compressed, plotly included)",
              f"{dashboard['fcp']:.1f} / {dashboard['js_bytes'] / 1000:.1f}"),
     ]
@@ -334,14 +337,14 @@ def _click_rows(ours: list[list], theirs: list[list]) -> list[dict]:
     mine, floor = med(ours, 0), med(theirs, 0)
     ratio = mine / floor
     return [
-        _row(f"floor, browser: minimal Reflex app, click to the DOM updated (trivial event; "
+        row(f"floor, browser: minimal Reflex app, click to the DOM updated (trivial event; "
              f"ms, median of {len(theirs)})", round(floor, 1)),
-        _row(f"floor, browser: ours, stage move round trip on the 10-deal board (pick in the "
+        row(f"floor, browser: ours, stage move round trip on the 10-deal board (pick in the "
              f"move menu to the column's count updated; ms, median of {len(ours)}, "
              "alternating with the minimal app's clicks in the same Chromium)", round(mine, 1)),
-        _row("floor, browser: ours, stage move / the minimal app's click (ratio of medians)",
+        row("floor, browser: ours, stage move / the minimal app's click (ratio of medians)",
              round(ratio, 2), f"<= {CLICK_TARGET}", ratio <= CLICK_TARGET),
-        _row("floor, browser, where the time goes (medians, ms): event sent to its answer "
+        row("floor, browser, where the time goes (medians, ms): event sent to its answer "
              "received (network, server, and the page's main thread being free to read it) / "
              "answer to the DOM updated (applying the delta, React rendering): ours, minimal app",
              f"{med(ours, 1):.1f} / {med(ours, 2):.1f}, {med(theirs, 1):.1f} / "
@@ -360,7 +363,8 @@ def run() -> list[dict]:
     if deals != 10 or cards != deals:
         raise RuntimeError(f"the board should show 10 deals; {cards} cards of {deals} deals")
     load_start = os.getloadavg()[0]
-    with cl.web_lock(), bp.served(db_url) as ours, \
+    timing = workdir / "event-times"
+    with server_timing(timing, TIMED_EVENTS), cl.web_lock(), bp.served(db_url) as ours, \
             minimal.running(workdir, frontend=True) as theirs, bp.browser_session() as browser:
         plotly = _plotly_chunks()
         loads = measure_cold(browser, ours, theirs, token, SESSION_COOKIE, cards)
@@ -368,8 +372,9 @@ def run() -> list[dict]:
         dashboard = cold_load(browser, ours + "/dashboard", (SESSION_COOKIE, token),
                               (".js-plotly-plot", 1))
         moves, clicks = measure_clicks(browser, ours, theirs, token, SESSION_COOKIE, cards)
-    rows = _cold_rows(loads, dashboard, plotly) + _click_rows(moves, clicks)
-    rows.append(_row(f"machine: {os.cpu_count()} CPUs, load average (1 min) at start / end "
+    rows = (_cold_rows(loads, dashboard, plotly) + _click_rows(moves, clicks)
+            + server_rows(moves, clicks, server_times(timing)))
+    rows.append(row(f"machine: {os.cpu_count()} CPUs, load average (1 min) at start / end "
                      "(other work on the machine skews every figure above)",
                      f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"))
     return rows

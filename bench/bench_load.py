@@ -46,6 +46,7 @@ from pathlib import Path
 from bench import cluster as cl
 from bench import loadgen as lg
 from bench import minimal as minimal_app
+from bench.rows import row
 
 P95_TARGET_MS = 150.0
 IDLE_TARGET_KB = 200.0
@@ -67,10 +68,6 @@ def _ms(seconds: float) -> float:
 def _ms2(seconds: float) -> float:
     """Milliseconds to 10 µs: the floor's figures are fractions of a millisecond."""
     return round(seconds * 1000, 2)
-
-
-def _row(figure: str, value, target: str | None = None, ok: bool | None = None) -> dict:
-    return {"figure": figure, "value": value, "target": target, "pass": ok}
 
 
 def _use_db(url: str) -> None:
@@ -170,7 +167,7 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
             cl.stop(minimal)
     # The same measurement on the minimal app: what a connected session costs the
     # framework and server alone (most of it outside Python's heap).
-    rows.append(_row(f"memory per idle connected session, minimal Reflex app, {idle} "
+    rows.append(row(f"memory per idle connected session, minimal Reflex app, {idle} "
                      "sessions (KB, RSS delta; the framework's own floor)",
                      round(minimal_idle, 1)))
     return rows
@@ -200,18 +197,18 @@ def _floor_rows(ours: list[float], floor: list[float], rounds: list[tuple],
     ratio = ours_p50 / floor_p50
     each = ", ".join(f"{o / f:.2f}" for o, f in rounds)
     rows = [
-        _row(f"floor: minimal Reflex app, trivial event round trip p50 / p95 (ms), "
+        row(f"floor: minimal Reflex app, trivial event round trip p50 / p95 (ms), "
              f"n={len(floor)}", f"{_ms2(floor_p50)} / {_ms2(lg.percentile(floor, 95))}"),
-        _row(f"floor: ours, {FLOOR_EVENT}, p50 / p95 (ms), n={len(ours)}",
+        row(f"floor: ours, {FLOOR_EVENT}, p50 / p95 (ms), n={len(ours)}",
              f"{_ms2(ours_p50)} / {_ms2(lg.percentile(ours, 95))}"),
-        _row(f"floor: ours, deal move / minimal app's trivial event (p50 ratio; "
+        row(f"floor: ours, deal move / minimal app's trivial event (p50 ratio; "
              f"{len(rounds)} rounds in turns, each round's: {each})", round(ratio, 2),
              f"<= {FLOOR_MOVE_TARGET}", ratio <= FLOOR_MOVE_TARGET),
     ]
     for name, values in parts.items():
         p50 = lg.percentile(values, 50)
         light = p50 / floor_p50
-        rows.append(_row(f"floor: ours, {name}, p50 (ms) and its ratio to the minimal "
+        rows.append(row(f"floor: ours, {name}, p50 (ms) and its ratio to the minimal "
                          f"app's trivial event, n={len(values)}",
                          f"{_ms2(p50)} ({light:.2f}x)", f"<= {FLOOR_LIGHT_TARGET}x",
                          light <= FLOOR_LIGHT_TARGET))
@@ -231,19 +228,19 @@ def _sqlite_load(cluster, accounts: list[lg.Account], names: dict, sessions: int
     p95 = lg.percentile(all_rtt, 95)
     wall = stats.ended - stats.started
     rows += [
-        _row(f"1 worker SQLite: {sessions} sessions (arriving over {ramp:.0f} s) x "
+        row(f"1 worker SQLite: {sessions} sessions (arriving over {ramp:.0f} s) x "
              f"{duration:.0f} s, think {think} s: event round trip p50 (ms)",
              _ms(lg.percentile(all_rtt, 50))),
-        _row("1 worker SQLite: event round trip p95 (ms), all actions", _ms(p95),
+        row("1 worker SQLite: event round trip p95 (ms), all actions", _ms(p95),
              f"< {P95_TARGET_MS:.0f}", _ms(p95) < P95_TARGET_MS),
-        _row("1 worker SQLite: actions completed / s", round(stats.events / wall, 1)),
-        _row("1 worker SQLite: errors (sessions that failed)", len(stats.errors), "0",
+        row("1 worker SQLite: actions completed / s", round(stats.events / wall, 1)),
+        row("1 worker SQLite: errors (sessions that failed)", len(stats.errors), "0",
              not stats.errors),
-        _row(f"1 worker SQLite: lost writes (of {acked} acknowledged)", missing, "0",
+        row(f"1 worker SQLite: lost writes (of {acked} acknowledged)", missing, "0",
              missing == 0 and acked > 0),
     ]
     for kind, values in sorted(stats.rtt.items()):
-        rows.append(_row(f"1 worker SQLite: {kind}: p50 / p95 (ms), n={len(values)}",
+        rows.append(row(f"1 worker SQLite: {kind}: p50 / p95 (ms), n={len(values)}",
                          f"{_ms(lg.percentile(values, 50))} / "
                          f"{_ms(lg.percentile(values, 95))}"))
     if stats.errors:
@@ -253,7 +250,7 @@ def _sqlite_load(cluster, accounts: list[lg.Account], names: dict, sessions: int
         cluster.worker_pids(),
         lambda n: lg.idle_sessions(cluster.url, accounts or [floor_account], names, n),
         idle))
-    rows.append(_row(f"memory per idle connected session, {idle} sessions (KB, RSS delta)",
+    rows.append(row(f"memory per idle connected session, {idle} sessions (KB, RSS delta)",
                      round(per_session, 1), f"< {IDLE_TARGET_KB:.0f}",
                      per_session < IDLE_TARGET_KB))
     return rows
@@ -299,7 +296,7 @@ def scaling_part(workdir: Path, sessions: int, duration: float, rounds: int) -> 
     pg = os.environ.get("UPDOOT_TEST_POSTGRES_URL", "").strip()
     redis_base = os.environ.get("UPDOOT_TEST_REDIS_URL", "").strip()
     if not pg or not redis_base:
-        return [_row("2 workers PostgreSQL + Redis vs 1: throughput ratio",
+        return [row("2 workers PostgreSQL + Redis vs 1: throughput ratio",
                      "skipped: set UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL",
                      f">= {SCALE_TARGET}", None)]
     import redis
@@ -320,14 +317,14 @@ def scaling_part(workdir: Path, sessions: int, duration: float, rounds: int) -> 
         tputs = [r[0] for r in results]
         mean_tput[n] = sum(tputs) / len(tputs)
         errors, acked, missing = (sum(r[k] for r in results) for k in (2, 3, 4))
-        rows.append(_row(f"PostgreSQL + Redis, {n} worker(s), {sessions} sessions without think "
+        rows.append(row(f"PostgreSQL + Redis, {n} worker(s), {sessions} sessions without think "
                          f"time x {duration:.0f} s, {len(results)} runs: actions / s (each run), "
                          "p95 (ms, each run), errors, lost writes",
                          f"{mean_tput[n]:.1f} ({', '.join(f'{t:.1f}' for t in tputs)}), "
                          f"{', '.join(str(_ms(r[1])) for r in results)}, {errors}, "
                          f"{missing} of {acked}"))
     ratio = mean_tput[2] / mean_tput[1]
-    rows.append(_row("2 workers vs 1 (PostgreSQL + Redis): throughput ratio (means)",
+    rows.append(row("2 workers vs 1 (PostgreSQL + Redis): throughput ratio (means)",
                      round(ratio, 2), f">= {SCALE_TARGET}", ratio >= SCALE_TARGET))
     return rows
 
@@ -341,7 +338,7 @@ def run() -> list[dict]:
     sat_duration = lg.env_float("UPDOOT_BENCH_SAT_DURATION", 60)
     sat_rounds = lg.env_int("UPDOOT_BENCH_SAT_ROUNDS", 2)
     if cl.nginx_binary() is None:
-        return [_row("load benchmark", "skipped: nginx is not installed", None, None)]
+        return [row("load benchmark", "skipped: nginx is not installed", None, None)]
     workdir = Path(tempfile.mkdtemp(prefix=f"updoot-load-{secrets.token_hex(3)}-"))
     print(f"[bench_load] logs in {workdir}", flush=True)
     load_start = os.getloadavg()[0]
@@ -349,7 +346,7 @@ def run() -> list[dict]:
     rows = sqlite_part(workdir, sessions, duration, think, idle, floor_only)
     if not floor_only:
         rows += scaling_part(workdir, sat_sessions, sat_duration, sat_rounds)
-    rows.append(_row(f"machine: {os.cpu_count()} CPUs, load average (1 min) at start / end "
+    rows.append(row(f"machine: {os.cpu_count()} CPUs, load average (1 min) at start / end "
                      "(other work on the machine skews every figure above)",
                      f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"))
     return rows
