@@ -46,6 +46,7 @@ from pathlib import Path
 from bench import cluster as cl
 from bench import loadgen as lg
 from bench import minimal as minimal_app
+from bench.accounts import Account, lost_writes, seed_accounts
 from bench.rows import row
 
 P95_TARGET_MS = 150.0
@@ -76,7 +77,7 @@ def _use_db(url: str) -> None:
     db.configure(url)
 
 
-async def _floor_ours(worker_url: str, public_url: str, account: lg.Account,
+async def _floor_ours(worker_url: str, public_url: str, account: Account,
                       names: dict) -> tuple[list[float], dict[str, list[float]]]:
     """Our deal move, one event at a time; and, to show where its time goes, two
     lighter events of ours on the same tab: one that reads no database at all and
@@ -147,7 +148,7 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
     with cl.running_cluster(workers=1, database_url=url, redis_url=None,
                             workdir=workdir / "sqlite") as cluster:
         _use_db(url)
-        accounts = lg.seed_accounts(1 if floor_only else max(sessions, 1) + 1)
+        accounts = seed_accounts(1 if floor_only else max(sessions, 1) + 1)
         floor_account, accounts = accounts[0], accounts[1:]
         names = lg.state_names()
         worker_url = f"http://127.0.0.1:{cluster.worker_ports[0]}"
@@ -173,7 +174,7 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
     return rows
 
 
-def _floor_rounds(worker_url: str, public_url: str, account: lg.Account, names: dict,
+def _floor_rounds(worker_url: str, public_url: str, account: Account, names: dict,
                   minimal_url: str) -> tuple[list[float], list[float], list[tuple], dict]:
     """Ours and the minimal app in turns, FLOOR_ROUNDS times, on a quiet machine (before
     the load part): a drift in the machine's speed weighs on both alike."""
@@ -215,15 +216,15 @@ def _floor_rows(ours: list[float], floor: list[float], rounds: list[tuple],
     return rows
 
 
-def _sqlite_load(cluster, accounts: list[lg.Account], names: dict, sessions: int,
+def _sqlite_load(cluster, accounts: list[Account], names: dict, sessions: int,
                  duration: float, think: float, idle: int,
-                 floor_account: lg.Account) -> list[dict]:
+                 floor_account: Account) -> list[dict]:
     """Parts 1 and 2 of the module docstring, on the running one-worker cluster."""
     rows = []
     ramp = lg.env_float("UPDOOT_BENCH_RAMP", 30.0)
     stats = asyncio.run(lg.run_load(cluster.url, accounts, duration_s=duration,
                                     think_s=think, ramp_s=ramp, names=names))
-    acked, missing = lg.lost_writes(accounts)
+    acked, missing = lost_writes(accounts)
     all_rtt = stats.all_rtts()
     p95 = lg.percentile(all_rtt, 95)
     wall = stats.ended - stats.started
@@ -264,10 +265,10 @@ def _saturate(workdir: Path, workers: int, pg_url: str, redis_url: str, sessions
             cl.running_cluster(workers=workers, database_url=url, redis_url=redis_url,
                                workdir=workdir / f"pg-{workers}") as cluster:
         _use_db(url)
-        accounts = lg.seed_accounts(sessions)
+        accounts = seed_accounts(sessions)
         stats = asyncio.run(lg.run_load(cluster.url, accounts, duration_s=duration, think_s=0,
                                         ramp_s=2))
-        acked, missing = lg.lost_writes(accounts)
+        acked, missing = lost_writes(accounts)
         _use_db("sqlite://")
     wall = stats.ended - stats.started
     return (stats.events / wall, lg.percentile(stats.all_rtts(), 95), len(stats.errors),
