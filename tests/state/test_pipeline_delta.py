@@ -6,7 +6,8 @@ the page state would redraw the five filter selects and the view toggle too."""
 from __future__ import annotations
 
 from tests.state.conftest import call
-from tests.state.test_pipeline_states import board, col, seed
+from tests.state.pipeline_helpers import seed
+from tests.state.test_pipeline_states import board, col
 from updoot_app.state.crm.pipeline_state import PipelinePage, PipelineState
 
 
