@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 try:
-    from updoot_app.services.profiles.scoring import score_company, score_frame
-    from updoot_app.services.profiles.scoring_model import IcpSpec, parse_icp
+    import updoot_app  # noqa: F401
 except ModuleNotFoundError:  # running from a checkout that is not installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from updoot_app.services.profiles.scoring import score_company, score_frame
-    from updoot_app.services.profiles.scoring_model import IcpSpec, parse_icp
+from updoot_app.services.profiles.examples import DESIGN_ICP  # noqa: E402
+from updoot_app.services.profiles.scoring import score_company, score_frame  # noqa: E402
+from updoot_app.services.profiles.scoring_model import IcpSpec, parse_icp  # noqa: E402
 
 N_COMPANIES = 100_000
 SINGLE_SAMPLE = 2_000
@@ -132,17 +132,7 @@ TAGS = [
 ]
 
 ICP_PAYLOADS = [
-    {
-        "name": "Mid-market security buyers",
-        "kind": "b2b",
-        "criteria": [
-            {"field": "industry", "values": ["Technology", "Financial Services"], "weight": 40},
-            {"field": "employees", "min": 500, "max": 2000, "weight": 30},
-            {"field": "geography", "values": ["North America", "Europe"], "weight": 20},
-            {"field": "tech_stack", "values": ["AWS"], "weight": 10},
-        ],
-        "disqualifiers": [{"field": "industry", "values": ["Government"]}],
-    },
+    DESIGN_ICP,
     {
         "name": "European SMB growth",
         "kind": "b2b",

@@ -13,16 +13,9 @@ from updoot_app.api.app import API_PREFIX
 from updoot_app.models import Company, Membership
 from updoot_app.services.demo.seed import seed_workspace
 from updoot_app.services.profiles import icps
+from updoot_app.services.profiles.examples import DESIGN_ICP
 
-EXAMPLE = {
-    "name": "Mid-market security buyers", "kind": "b2b",
-    "criteria": [
-        {"field": "industry", "values": ["Technology", "Financial Services"], "weight": 40},
-        {"field": "employees", "min": 500, "max": 2000, "weight": 30},
-        {"field": "geography", "values": ["North America", "Europe"], "weight": 20},
-        {"field": "tech_stack", "values": ["AWS"], "weight": 10}],
-    "disqualifiers": [{"field": "industry", "values": ["Government"]}],
-}
+EXAMPLE = DESIGN_ICP
 U = API_PREFIX
 
 

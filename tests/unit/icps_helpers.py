@@ -7,16 +7,9 @@ import copy
 from updoot_app import db
 from updoot_app.services.identity.access import resolve_session
 from updoot_app.services.profiles import icps
+from updoot_app.services.profiles.examples import DESIGN_ICP
 
-EXAMPLE = {
-    "name": "Mid-market security buyers", "kind": "b2b",
-    "criteria": [
-        {"field": "industry", "values": ["Technology", "Financial Services"], "weight": 40},
-        {"field": "employees", "min": 500, "max": 2000, "weight": 30},
-        {"field": "geography", "values": ["North America", "Europe"], "weight": 20},
-        {"field": "tech_stack", "values": ["AWS"], "weight": 10}],
-    "disqualifiers": [{"field": "industry", "values": ["Government"]}],
-}
+EXAMPLE = DESIGN_ICP
 
 
 def P(actor):

@@ -1,18 +1,6 @@
-"""Shared ICPs and a company of the fit scoring tests (tests/unit/test_scoring*.py)."""
+"""Shared ICP builders and a company of the fit scoring tests (tests/unit/test_scoring*.py)."""
 
 from updoot_app.services.profiles.scoring_model import parse_icp
-
-DESIGN_ICP = {
-    "name": "Mid-market security buyers",
-    "kind": "b2b",
-    "criteria": [
-        {"field": "industry", "values": ["Technology", "Financial Services"], "weight": 40},
-        {"field": "employees", "min": 500, "max": 2000, "weight": 30},
-        {"field": "geography", "values": ["North America", "Europe"], "weight": 20},
-        {"field": "tech_stack", "values": ["AWS"], "weight": 10},
-    ],
-    "disqualifiers": [{"field": "industry", "values": ["Government"]}],
-}
 
 ACME = {
     "name": "Acme",

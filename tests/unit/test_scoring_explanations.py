@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from tests.unit.scoring_helpers import ACME, DESIGN_ICP, make_icp
+from tests.unit.scoring_helpers import ACME, make_icp
+from updoot_app.services.profiles.examples import DESIGN_ICP
 from updoot_app.services.profiles.explanations import explain, fit_summary
 from updoot_app.services.profiles.scoring import score_company, score_frame
 from updoot_app.services.profiles.scoring_model import Fit, parse_icp

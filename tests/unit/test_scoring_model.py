@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.unit.scoring_helpers import DESIGN_ICP, make_icp
+from tests.unit.scoring_helpers import make_icp
 from updoot_app.services.platform.errors import ValidationError
+from updoot_app.services.profiles.examples import DESIGN_ICP
 from updoot_app.services.profiles.scoring import score_company
 from updoot_app.services.profiles.scoring_model import (
     Criterion,

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.unit.scoring_helpers import ACME, DESIGN_ICP, make_icp, only
+from tests.unit.scoring_helpers import ACME, make_icp, only
+from updoot_app.services.profiles.examples import DESIGN_ICP
 from updoot_app.services.profiles.scoring import score_company, score_frame
 from updoot_app.services.profiles.scoring_model import IcpSpec, Thresholds, parse_icp
 

@@ -14,22 +14,11 @@ from sqlmodel import Session
 
 from updoot_app.api.deps import SessionRoute, get_session, principal, role
 from updoot_app.services.identity.access import Principal
-from updoot_app.services.profiles import fit, icp_reads, icps, personas
+from updoot_app.services.profiles import examples, fit, icp_reads, icps, personas
 
 router = APIRouter(tags=["icps"], route_class=SessionRoute)
 
-ICP_EXAMPLE = {
-    "name": "Mid-market security buyers",
-    "kind": "b2b",
-    "criteria": [
-        {"field": "industry", "values": ["Technology", "Financial Services"], "weight": 40},
-        {"field": "employees", "min": 500, "max": 2000, "weight": 30},
-        {"field": "geography", "values": ["North America", "Europe"], "weight": 20},
-        {"field": "tech_stack", "values": ["AWS"], "weight": 10},
-    ],
-    "disqualifiers": [{"field": "industry", "values": ["Government"]}],
-    "pain_points": ["compliance"],
-}
+ICP_EXAMPLE = {**examples.DESIGN_ICP, "pain_points": ["compliance"]}
 PERSONA_EXAMPLE = icps.SECURITY_SARAH
 
 IcpBody = Body(..., examples=[ICP_EXAMPLE])
