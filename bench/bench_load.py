@@ -169,8 +169,8 @@ def sqlite_part(workdir: Path, sessions: int, duration: float, think: float,
     # The same measurement on the minimal app: what a connected session costs the
     # framework and server alone (most of it outside Python's heap).
     rows.append(row(f"memory per idle connected session, minimal Reflex app, {idle} "
-                     "sessions (KB, RSS delta; the framework's own floor)",
-                     round(minimal_idle, 1)))
+                    "sessions (KB, RSS delta; the framework's own floor)",
+                    round(minimal_idle, 1)))
     return rows
 
 
@@ -199,20 +199,20 @@ def _floor_rows(ours: list[float], floor: list[float], rounds: list[tuple],
     each = ", ".join(f"{o / f:.2f}" for o, f in rounds)
     rows = [
         row(f"floor: minimal Reflex app, trivial event round trip p50 / p95 (ms), "
-             f"n={len(floor)}", f"{_ms2(floor_p50)} / {_ms2(lg.percentile(floor, 95))}"),
+            f"n={len(floor)}", f"{_ms2(floor_p50)} / {_ms2(lg.percentile(floor, 95))}"),
         row(f"floor: ours, {FLOOR_EVENT}, p50 / p95 (ms), n={len(ours)}",
-             f"{_ms2(ours_p50)} / {_ms2(lg.percentile(ours, 95))}"),
+            f"{_ms2(ours_p50)} / {_ms2(lg.percentile(ours, 95))}"),
         row(f"floor: ours, deal move / minimal app's trivial event (p50 ratio; "
-             f"{len(rounds)} rounds in turns, each round's: {each})", round(ratio, 2),
-             f"<= {FLOOR_MOVE_TARGET}", ratio <= FLOOR_MOVE_TARGET),
+            f"{len(rounds)} rounds in turns, each round's: {each})", round(ratio, 2),
+            f"<= {FLOOR_MOVE_TARGET}", ratio <= FLOOR_MOVE_TARGET),
     ]
     for name, values in parts.items():
         p50 = lg.percentile(values, 50)
         light = p50 / floor_p50
         rows.append(row(f"floor: ours, {name}, p50 (ms) and its ratio to the minimal "
-                         f"app's trivial event, n={len(values)}",
-                         f"{_ms2(p50)} ({light:.2f}x)", f"<= {FLOOR_LIGHT_TARGET}x",
-                         light <= FLOOR_LIGHT_TARGET))
+                        f"app's trivial event, n={len(values)}",
+                        f"{_ms2(p50)} ({light:.2f}x)", f"<= {FLOOR_LIGHT_TARGET}x",
+                        light <= FLOOR_LIGHT_TARGET))
     return rows
 
 
@@ -230,20 +230,20 @@ def _sqlite_load(cluster, accounts: list[Account], names: dict, sessions: int,
     wall = stats.ended - stats.started
     rows += [
         row(f"1 worker SQLite: {sessions} sessions (arriving over {ramp:.0f} s) x "
-             f"{duration:.0f} s, think {think} s: event round trip p50 (ms)",
-             _ms(lg.percentile(all_rtt, 50))),
+            f"{duration:.0f} s, think {think} s: event round trip p50 (ms)",
+            _ms(lg.percentile(all_rtt, 50))),
         row("1 worker SQLite: event round trip p95 (ms), all actions", _ms(p95),
-             f"< {P95_TARGET_MS:.0f}", _ms(p95) < P95_TARGET_MS),
+            f"< {P95_TARGET_MS:.0f}", _ms(p95) < P95_TARGET_MS),
         row("1 worker SQLite: actions completed / s", round(stats.events / wall, 1)),
         row("1 worker SQLite: errors (sessions that failed)", len(stats.errors), "0",
-             not stats.errors),
+            not stats.errors),
         row(f"1 worker SQLite: lost writes (of {acked} acknowledged)", missing, "0",
-             missing == 0 and acked > 0),
+            missing == 0 and acked > 0),
     ]
     for kind, values in sorted(stats.rtt.items()):
         rows.append(row(f"1 worker SQLite: {kind}: p50 / p95 (ms), n={len(values)}",
-                         f"{_ms(lg.percentile(values, 50))} / "
-                         f"{_ms(lg.percentile(values, 95))}"))
+                        f"{_ms(lg.percentile(values, 50))} / "
+                        f"{_ms(lg.percentile(values, 95))}"))
     if stats.errors:
         print("errors (first 5):", json.dumps(stats.errors[:5], indent=1))
 
@@ -252,8 +252,8 @@ def _sqlite_load(cluster, accounts: list[Account], names: dict, sessions: int,
         lambda n: lg.idle_sessions(cluster.url, accounts or [floor_account], names, n),
         idle))
     rows.append(row(f"memory per idle connected session, {idle} sessions (KB, RSS delta)",
-                     round(per_session, 1), f"< {IDLE_TARGET_KB:.0f}",
-                     per_session < IDLE_TARGET_KB))
+                    round(per_session, 1), f"< {IDLE_TARGET_KB:.0f}",
+                    per_session < IDLE_TARGET_KB))
     return rows
 
 
@@ -298,8 +298,8 @@ def scaling_part(workdir: Path, sessions: int, duration: float, rounds: int) -> 
     redis_base = os.environ.get("UPDOOT_TEST_REDIS_URL", "").strip()
     if not pg or not redis_base:
         return [row("2 workers PostgreSQL + Redis vs 1: throughput ratio",
-                     "skipped: set UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL",
-                     f">= {SCALE_TARGET}", None)]
+                    "skipped: set UPDOOT_TEST_POSTGRES_URL and UPDOOT_TEST_REDIS_URL",
+                    f">= {SCALE_TARGET}", None)]
     import redis
 
     redis_url = _redis_db(redis_base)
@@ -319,14 +319,14 @@ def scaling_part(workdir: Path, sessions: int, duration: float, rounds: int) -> 
         mean_tput[n] = sum(tputs) / len(tputs)
         errors, acked, missing = (sum(r[k] for r in results) for k in (2, 3, 4))
         rows.append(row(f"PostgreSQL + Redis, {n} worker(s), {sessions} sessions without think "
-                         f"time x {duration:.0f} s, {len(results)} runs: actions / s (each run), "
-                         "p95 (ms, each run), errors, lost writes",
-                         f"{mean_tput[n]:.1f} ({', '.join(f'{t:.1f}' for t in tputs)}), "
-                         f"{', '.join(str(_ms(r[1])) for r in results)}, {errors}, "
-                         f"{missing} of {acked}"))
+                        f"time x {duration:.0f} s, {len(results)} runs: actions / s (each run), "
+                        "p95 (ms, each run), errors, lost writes",
+                        f"{mean_tput[n]:.1f} ({', '.join(f'{t:.1f}' for t in tputs)}), "
+                        f"{', '.join(str(_ms(r[1])) for r in results)}, {errors}, "
+                        f"{missing} of {acked}"))
     ratio = mean_tput[2] / mean_tput[1]
     rows.append(row("2 workers vs 1 (PostgreSQL + Redis): throughput ratio (means)",
-                     round(ratio, 2), f">= {SCALE_TARGET}", ratio >= SCALE_TARGET))
+                    round(ratio, 2), f">= {SCALE_TARGET}", ratio >= SCALE_TARGET))
     return rows
 
 
@@ -348,8 +348,8 @@ def run() -> list[dict]:
     if not floor_only:
         rows += scaling_part(workdir, sat_sessions, sat_duration, sat_rounds)
     rows.append(row(f"machine: {os.cpu_count()} CPUs, load average (1 min) at start / end "
-                     "(other work on the machine skews every figure above)",
-                     f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"))
+                    "(other work on the machine skews every figure above)",
+                    f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"))
     return rows
 
 

@@ -42,11 +42,13 @@ def server_times(out_dir: Path) -> dict[str, list[float]]:
     return times
 
 
-def server_rows(ours: list[list], theirs: list[list], times: dict[str, list[float]]) -> list:
+def server_rows(ours: list[list], theirs: list[list], times: dict[str, list[float]],
+                events: tuple[str, str]) -> list:
     """bench_browser's round trips (`ours`: the moves, `theirs`: the minimal app's
     clicks; [ms, ...] each) split into the server's part, timed inside each server
-    (`times`: drop_on and increment), and the rest (the network and the browser)."""
-    moves, clicks = times.get("drop_on", []), times.get("increment", [])
+    (`times` of `events`: our move's handler, then the minimal app's), and the rest
+    (the network and the browser)."""
+    moves, clicks = (times.get(name, []) for name in events)
     if not moves or not clicks:
         return [row("floor, browser, the server's part: not measured (no timed event)", "n/a")]
     serve_ours, serve_theirs = statistics.median(moves), statistics.median(clicks)
@@ -54,10 +56,10 @@ def server_rows(ours: list[list], theirs: list[list], times: dict[str, list[floa
     rest_theirs = statistics.median(v[0] for v in theirs) - serve_theirs
     return [
         row(f"floor, browser, the server's part (medians, ms, from the event's message read "
-             f"to its answer written, inside each server; {len(moves)} moves, {len(clicks)} "
-             "clicks): ours, the stage move / the minimal app's click",
-             f"{serve_ours:.2f} / {serve_theirs:.2f}"),
+            f"to its answer written, inside each server; {len(moves)} moves, {len(clicks)} "
+            "clicks): ours, the stage move / the minimal app's click",
+            f"{serve_ours:.2f} / {serve_theirs:.2f}"),
         row("floor, browser, the rest (the round trip's median minus the server's part: the "
-             "click, the network, the answer applied and drawn; ms): ours / the minimal app's",
-             f"{rest_ours:.2f} / {rest_theirs:.2f}"),
+            "click, the network, the answer applied and drawn; ms): ours / the minimal app's",
+            f"{rest_ours:.2f} / {rest_theirs:.2f}"),
     ]

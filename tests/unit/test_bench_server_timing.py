@@ -33,10 +33,10 @@ def test_the_round_trip_splits_into_the_server_part_and_the_rest(tmp_path):
     (tmp_path / "2.txt").write_text("increment 0.5\nincrement 0.7\n")
     times = server_times(tmp_path)
     assert times == {"drop_on": [1.5, 2.5, 1.0], "increment": [0.5, 0.7]}
-    rows = server_rows([[4.0], [5.0], [4.5]], [[2.0], [2.2]], times)
+    rows = server_rows([[4.0], [5.0], [4.5]], [[2.0], [2.2]], times, ("drop_on", "increment"))
     assert rows[0]["value"] == "1.50 / 0.60"
     assert rows[1]["value"] == "3.00 / 1.50"  # 4.5 - 1.5, 2.1 - 0.6
 
 
 def test_no_timed_event_says_so():
-    assert server_rows([[4.0]], [[2.0]], {})[0]["value"] == "n/a"
+    assert server_rows([[4.0]], [[2.0]], {}, ("drop_on", "increment"))[0]["value"] == "n/a"

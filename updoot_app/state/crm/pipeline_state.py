@@ -248,8 +248,7 @@ class PipelineState(FollowUpDialogs, PipelinePage):
         """A card's Move button: the move menu is for this deal (its title in the
         menu, its stage greyed out); the stage picked next goes to `drop_on`."""
         with db.connection_scope() as conn:
-            deal, title, stage = deal_moves.for_menu(conn, p.workspace_id,
-                                                     clean_id(deal_id, "deal_id"))
+            deal, title, stage = deal_moves.for_menu(conn, p.workspace_id, deal_id)
         self._dragged = deal
         self.moving_deal, self.moving_title, self.moving_stage = str(deal), title, str(stage)
 
